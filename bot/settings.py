@@ -1,0 +1,152 @@
+"""Settings from the environment and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API = "https://api.telegram.org/bot"
+TELEGRAM_FILES = "https://api.telegram.org/file/bot"
+
+
+def _split_list(value: Any) -> Any:
+    """Accept `1,2,3` (and spaces) as well as a real list."""
+    if isinstance(value, str):
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        return [int(part) if part.lstrip("-").isdigit() else part for part in parts]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name like Asia/Baghdad)") from exc
+    return name
+
+
+def _default_label(zone: str) -> str:
+    """The zone's abbreviation (EST/EDT), or its city where it has only an offset (+03)."""
+    abbreviation = datetime.now(ZoneInfo(zone)).tzname() or zone
+    if abbreviation[:1] in "+-":
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
+    return abbreviation
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; names are the environment variables, upper-cased."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr
+    telegram_api_base_url: str = TELEGRAM_API
+    telegram_file_base_url: str = TELEGRAM_FILES
+
+    admin_ids: Annotated[list[int], NoDecode] = Field(min_length=1)
+    editors_chat_id: int
+    channel_ids: Annotated[list[int | str], NoDecode] = Field(min_length=1)
+
+    database_path: Path = Path("fieldrelay.db")
+
+    local_tz: str = "UTC"
+    local_tz_label: str | None = None
+    audience_tz: str = "UTC"
+    # None: the zone's own abbreviation at the moment shown (EST in winter, EDT in summer).
+    audience_tz_label: str | None = None
+
+    album_quiet_seconds: float = Field(default=1.5, gt=0, le=60)
+    invite_ttl_hours: float = Field(default=72, gt=0, le=24 * 30)
+    # Telegram's Bot API lets bots download files up to 20 MB.
+    max_file_mb: float = Field(default=20, gt=0, le=20)
+    # Telegram's limits: ~30 messages/s overall, ~20 messages/min in a group or channel.
+    global_messages_per_second: float = Field(default=25, gt=0, le=30)
+    group_messages_per_minute: float = Field(default=20, gt=0)
+    retry_after_max_retries: int = Field(default=5, ge=0)
+    poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", "channel_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return _split_list(value)
+
+    @field_validator("channel_ids")
+    @classmethod
+    def _channel_ids(cls, value: list[int | str]) -> list[int | str]:
+        for item in value:
+            if isinstance(item, str) and not item.startswith("@"):
+                raise ValueError(f"{item!r} is neither a numeric chat id nor an @channelname")
+        return value
+
+    @field_validator("local_tz", "audience_tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return _zone(value)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        bot_id, _, secret = value.get_secret_value().partition(":")
+        if not bot_id.isdigit() or not secret:
+            raise ValueError("expected the form 123456:ABC... as given by @BotFather")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("use DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @model_validator(mode="after")
+    def _labels(self) -> Settings:
+        if not self.local_tz_label:
+            self.local_tz_label = _default_label(self.local_tz)
+        return self
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def token(self) -> str:
+        return self.telegram_bot_token.get_secret_value()
+
+    @property
+    def bot_id(self) -> int:
+        return int(self.token.partition(":")[0])
+
+
+class SettingsError(Exception):
+    """Settings that cannot be used, explained in one line per setting."""
+
+
+def describe_errors(error: ValidationError) -> str:
+    """One line per broken setting, naming the environment variable, never its value."""
+    lines = []
+    for item in error.errors():
+        name = str(item["loc"][0]).upper() if item["loc"] else "SETTINGS"
+        if item["type"] == "missing":
+            lines.append(f"setting {name} is missing (see .env.example)")
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+            lines.append(f"setting {name} is malformed: {message}")
+    return "\n".join(dict.fromkeys(lines))
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings; raise SettingsError with a readable message when they are wrong."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(describe_errors(exc)) from None

@@ -1,0 +1,548 @@
+"""Small repositories over the Database: SQL in, dataclasses out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.database import Database
+from storage.models import (
+    AuditEntry,
+    CardMessage,
+    Invite,
+    MediaItem,
+    NewMedia,
+    Person,
+    RedeemOutcome,
+    Report,
+)
+
+
+class PseudonymTakenError(Exception):
+    """An active person or an open invite already uses this pseudonym."""
+
+
+def _ts(value: datetime) -> str:
+    return value.isoformat()
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _req_dt(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(
+        id=row["id"],
+        telegram_user_id=row["telegram_user_id"],
+        role=row["role"],
+        pseudonym=row["pseudonym"],
+        status=row["status"],
+        created_at=_req_dt(row["created_at"]),
+        revoked_at=_dt(row["revoked_at"]),
+    )
+
+
+class People:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def active_by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM people WHERE telegram_user_id = ? AND status = 'active'",
+            (telegram_user_id,),
+        )
+        return _person(row) if row else None
+
+    async def get(self, person_id: int) -> Person | None:
+        row = await self.db.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
+        return _person(row) if row else None
+
+    async def active_by_pseudonym(self, pseudonym: str) -> Person | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM people WHERE pseudonym = ? AND status = 'active'", (pseudonym,)
+        )
+        return _person(row) if row else None
+
+    async def all(self) -> list[Person]:
+        rows = await self.db.fetch_all("SELECT * FROM people ORDER BY status, role, pseudonym")
+        return [_person(row) for row in rows]
+
+    async def revoke(self, pseudonym: str, at: datetime) -> Person | None:
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE people SET status = 'revoked', revoked_at = ?"
+                " WHERE pseudonym = ? AND status = 'active' RETURNING *",
+                (_ts(at), pseudonym),
+            ) as cursor:
+                row = await cursor.fetchone()
+            return _person(row) if row else None
+
+
+def _invite(row: aiosqlite.Row) -> Invite:
+    return Invite(
+        id=row["id"],
+        role=row["role"],
+        pseudonym=row["pseudonym"],
+        created_by=row["created_by"],
+        created_at=_req_dt(row["created_at"]),
+        expires_at=_req_dt(row["expires_at"]),
+        used_at=_dt(row["used_at"]),
+    )
+
+
+class Invites:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self,
+        *,
+        code_hash: str,
+        role: str,
+        pseudonym: str,
+        created_by: int,
+        created_at: datetime,
+        expires_at: datetime,
+    ) -> Invite:
+        async with self.db.transaction() as conn:
+            if await _pseudonym_in_use(conn, pseudonym, created_at):
+                raise PseudonymTakenError(pseudonym)
+            async with conn.execute(
+                "INSERT INTO invites (code_hash, role, pseudonym, created_by, created_at,"
+                " expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
+                (code_hash, role, pseudonym, created_by, _ts(created_at), _ts(expires_at)),
+            ) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            return _invite(row)
+
+    async def redeem(
+        self, *, code_hash: str, telegram_user_id: int, now: datetime
+    ) -> tuple[RedeemOutcome, Person | None]:
+        """Use an invite once: create the person it names, in one transaction."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT * FROM invites WHERE code_hash = ?", (code_hash,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return RedeemOutcome.UNKNOWN, None
+            invite = _invite(row)
+            if invite.used_at is not None:
+                return RedeemOutcome.USED, None
+            if invite.expires_at <= now:
+                return RedeemOutcome.EXPIRED, None
+            async with conn.execute(
+                "SELECT * FROM people WHERE telegram_user_id = ? AND status = 'active'",
+                (telegram_user_id,),
+            ) as cursor:
+                existing = await cursor.fetchone()
+            if existing is not None:
+                return RedeemOutcome.ALREADY_MEMBER, _person(existing)
+            async with conn.execute(
+                "SELECT 1 FROM people WHERE pseudonym = ? AND status = 'active'",
+                (invite.pseudonym,),
+            ) as cursor:
+                if await cursor.fetchone():
+                    return RedeemOutcome.PSEUDONYM_TAKEN, None
+            async with conn.execute(
+                "INSERT INTO people (telegram_user_id, role, pseudonym, created_at)"
+                " VALUES (?, ?, ?, ?) RETURNING *",
+                (telegram_user_id, invite.role, invite.pseudonym, _ts(now)),
+            ) as cursor:
+                person_row = await cursor.fetchone()
+            assert person_row is not None
+            person = _person(person_row)
+            await conn.execute(
+                "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ?",
+                (_ts(now), person.id, invite.id),
+            )
+            return RedeemOutcome.JOINED, person
+
+    async def open_invites(self, now: datetime) -> list[Invite]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM invites WHERE used_at IS NULL AND expires_at > ? ORDER BY id",
+            (_ts(now),),
+        )
+        return [_invite(row) for row in rows]
+
+
+async def _pseudonym_in_use(conn: aiosqlite.Connection, pseudonym: str, now: datetime) -> bool:
+    async with conn.execute(
+        "SELECT 1 FROM people WHERE pseudonym = ? AND status = 'active'"
+        " UNION ALL SELECT 1 FROM invites WHERE pseudonym = ? AND used_at IS NULL"
+        " AND expires_at > ?",
+        (pseudonym, pseudonym, _ts(now)),
+    ) as cursor:
+        return await cursor.fetchone() is not None
+
+
+_REPORT_SELECT = (
+    "SELECT reports.*, people.pseudonym AS pseudonym FROM reports"
+    " JOIN people ON people.id = reports.contact_id"
+)
+
+
+def _report(row: aiosqlite.Row) -> Report:
+    return Report(
+        id=row["id"],
+        contact_id=row["contact_id"],
+        pseudonym=row["pseudonym"],
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        media_group_id=row["media_group_id"],
+        text=row["text"],
+        forwarded=bool(row["forwarded"]),
+        status=row["status"],
+        label=row["label"],
+        received_at=_req_dt(row["received_at"]),
+        updated_at=_req_dt(row["updated_at"]),
+        acknowledged=bool(row["acknowledged"]),
+        card_state=row["card_state"],
+    )
+
+
+def _media(row: aiosqlite.Row) -> MediaItem:
+    return MediaItem(
+        id=row["id"],
+        report_id=row["report_id"],
+        message_id=row["message_id"],
+        kind=row["kind"],
+        file_id=row["file_id"],
+        file_unique_id=row["file_unique_id"],
+        file_size=row["file_size"],
+        mime_type=row["mime_type"],
+        clean_file_id=row["clean_file_id"],
+    )
+
+
+class Reports:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, report_id: int) -> Report | None:
+        row = await self.db.fetch_one(f"{_REPORT_SELECT} WHERE reports.id = ?", (report_id,))
+        return _report(row) if row else None
+
+    async def by_message(self, chat_id: int, message_id: int) -> Report | None:
+        """The report a contact's message belongs to: its first message or one of its media."""
+        row = await self.db.fetch_one(
+            f"{_REPORT_SELECT} WHERE reports.id = COALESCE("
+            " (SELECT id FROM reports WHERE chat_id = ? AND message_id = ?),"
+            " (SELECT report_id FROM report_media WHERE chat_id = ? AND message_id = ?))",
+            (chat_id, message_id, chat_id, message_id),
+        )
+        return _report(row) if row else None
+
+    async def add_message(
+        self,
+        *,
+        contact_id: int,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        forwarded: bool,
+        media: NewMedia | None,
+        media_group_id: str | None,
+        label: str,
+        at: datetime,
+    ) -> tuple[Report, bool]:
+        """Store one incoming message; idempotent per (chat id, message id).
+
+        A message of an album joins the album's report (status `collecting`), otherwise it
+        makes a new `pending` report. Returns the report and whether anything new was stored.
+        """
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT COALESCE("
+                " (SELECT id FROM reports WHERE chat_id = ? AND message_id = ?),"
+                " (SELECT report_id FROM report_media WHERE chat_id = ? AND message_id = ?))",
+                (chat_id, message_id, chat_id, message_id),
+            ) as cursor:
+                seen = await cursor.fetchone()
+            if seen is not None and seen[0] is not None:
+                report = await _report_in(conn, seen[0])
+                return report, False
+            report_id: int | None = None
+            if media_group_id is not None:
+                async with conn.execute(
+                    "SELECT id FROM reports WHERE chat_id = ? AND media_group_id = ?",
+                    (chat_id, media_group_id),
+                ) as cursor:
+                    album = await cursor.fetchone()
+                if album is not None:
+                    report_id = album[0]
+                    if text:
+                        await conn.execute(
+                            "UPDATE reports SET text = CASE WHEN text = '' THEN ?"
+                            " ELSE text || char(10) || char(10) || ? END, updated_at = ?"
+                            " WHERE id = ?",
+                            (text, text, _ts(at), report_id),
+                        )
+            if report_id is None:
+                status = "collecting" if media_group_id is not None else "pending"
+                card_state = "waiting" if media_group_id is not None else "queued"
+                async with conn.execute(
+                    "INSERT INTO reports (contact_id, chat_id, message_id, media_group_id, text,"
+                    " forwarded, status, label, received_at, updated_at, card_state)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                    (
+                        contact_id,
+                        chat_id,
+                        message_id,
+                        media_group_id,
+                        text,
+                        int(forwarded),
+                        status,
+                        label,
+                        _ts(at),
+                        _ts(at),
+                        card_state,
+                    ),
+                ) as cursor:
+                    new = await cursor.fetchone()
+                assert new is not None
+                report_id = int(new[0])
+            if media is not None:
+                await conn.execute(
+                    "INSERT INTO report_media (report_id, chat_id, message_id, kind, file_id,"
+                    " file_unique_id, file_size, mime_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        report_id,
+                        chat_id,
+                        media.message_id,
+                        media.kind,
+                        media.file_id,
+                        media.file_unique_id,
+                        media.file_size,
+                        media.mime_type,
+                    ),
+                )
+            return await _report_in(conn, report_id), True
+
+    async def finish_album(self, report_id: int, at: datetime) -> Report | None:
+        """An album is complete: it becomes a pending report whose card is queued."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE reports SET status = 'pending', card_state = 'queued', updated_at = ?"
+                " WHERE id = ? AND status = 'collecting'",
+                (_ts(at), report_id),
+            )
+            return await _report_in_or_none(conn, report_id)
+
+    async def collecting(self) -> list[Report]:
+        rows = await self.db.fetch_all(
+            f"{_REPORT_SELECT} WHERE reports.status = 'collecting' ORDER BY reports.id"
+        )
+        return [_report(row) for row in rows]
+
+    async def drop_collecting_of(self, contact_id: int) -> int:
+        """Discard albums still arriving from a contact (used when they are revoked)."""
+        async with self.db.transaction() as conn, conn.execute(
+            "DELETE FROM reports WHERE contact_id = ? AND status = 'collecting'", (contact_id,)
+        ) as cursor:
+            return cursor.rowcount
+
+    async def update_text_if_pending(self, report_id: int, text: str, at: datetime) -> bool:
+        changed = await self.db.execute(
+            "UPDATE reports SET text = ?, updated_at = ?"
+            " WHERE id = ? AND status IN ('pending', 'collecting')",
+            (text, _ts(at), report_id),
+        )
+        return changed == 1
+
+    async def mark_acknowledged(self, report_id: int) -> None:
+        await self.db.execute("UPDATE reports SET acknowledged = 1 WHERE id = ?", (report_id,))
+
+    async def unacknowledged(self) -> list[Report]:
+        rows = await self.db.fetch_all(
+            f"{_REPORT_SELECT} WHERE reports.acknowledged = 0"
+            " AND reports.status != 'collecting' ORDER BY reports.id"
+        )
+        return [_report(row) for row in rows]
+
+    async def cards_to_post(self, limit: int = 10) -> list[Report]:
+        """Reports whose card is queued, newest first so a burst never starves fresh news."""
+        rows = await self.db.fetch_all(
+            f"{_REPORT_SELECT} WHERE reports.card_state = 'queued'"
+            " ORDER BY reports.id DESC LIMIT ?",
+            (limit,),
+        )
+        return [_report(row) for row in rows]
+
+    async def count_cards_queued(self) -> int:
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM reports WHERE card_state = 'queued'"
+        )
+        return int(row[0]) if row else 0
+
+    async def set_card_state(self, report_id: int, state: str) -> None:
+        await self.db.execute(
+            "UPDATE reports SET card_state = ? WHERE id = ?", (state, report_id)
+        )
+
+    async def media(self, report_id: int) -> list[MediaItem]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM report_media WHERE report_id = ? ORDER BY message_id", (report_id,)
+        )
+        return [_media(row) for row in rows]
+
+    async def set_clean_file_id(self, media_id: int, clean_file_id: str) -> None:
+        await self.db.execute(
+            "UPDATE report_media SET clean_file_id = ? WHERE id = ?", (clean_file_id, media_id)
+        )
+
+    async def record_card(
+        self, report_id: int, chat_id: int, messages: Sequence[tuple[int, str]]
+    ) -> None:
+        """Replace the card's message ids and mark the card posted, in one transaction."""
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM card_messages WHERE report_id = ?", (report_id,))
+            await conn.executemany(
+                "INSERT INTO card_messages (report_id, chat_id, message_id, part, position)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (report_id, chat_id, message_id, part, position)
+                    for position, (message_id, part) in enumerate(messages)
+                ],
+            )
+            await conn.execute(
+                "UPDATE reports SET card_state = 'posted' WHERE id = ?", (report_id,)
+            )
+
+    async def card_messages(self, report_id: int) -> list[CardMessage]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM card_messages WHERE report_id = ? ORDER BY position", (report_id,)
+        )
+        return [
+            CardMessage(
+                report_id=row["report_id"],
+                chat_id=row["chat_id"],
+                message_id=row["message_id"],
+                part=row["part"],
+                position=row["position"],
+            )
+            for row in rows
+        ]
+
+    async def count(self) -> int:
+        row = await self.db.fetch_one("SELECT COUNT(*) FROM reports")
+        return int(row[0]) if row else 0
+
+
+async def _report_in_or_none(conn: aiosqlite.Connection, report_id: int) -> Report | None:
+    async with conn.execute(f"{_REPORT_SELECT} WHERE reports.id = ?", (report_id,)) as cursor:
+        row = await cursor.fetchone()
+    return _report(row) if row else None
+
+
+async def _report_in(conn: aiosqlite.Connection, report_id: int) -> Report:
+    report = await _report_in_or_none(conn, report_id)
+    assert report is not None
+    return report
+
+
+class AuditLog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        action: str,
+        actor_telegram_id: int | None = None,
+        report_id: int | None = None,
+        before: str | None = None,
+        after: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO audit_log (at, actor_telegram_id, actor, action, report_id, before,"
+            " after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (_ts(at), actor_telegram_id, actor, action, report_id, before, after, detail),
+        )
+
+    async def for_report(self, report_id: int) -> list[AuditEntry]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM audit_log WHERE report_id = ? ORDER BY id", (report_id,)
+        )
+        return [_audit(row) for row in rows]
+
+    async def recent(self, limit: int = 50) -> list[AuditEntry]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [_audit(row) for row in rows]
+
+
+def _audit(row: aiosqlite.Row) -> AuditEntry:
+    return AuditEntry(
+        id=row["id"],
+        at=_req_dt(row["at"]),
+        actor=row["actor"],
+        action=row["action"],
+        report_id=row["report_id"],
+        before=row["before"],
+        after=row["after"],
+        detail=row["detail"],
+    )
+
+
+class Inbox:
+    """Raw updates kept from the moment they are fetched until they are handled."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def store(self, updates: Sequence[tuple[int, str]], at: datetime) -> None:
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
+                [(update_id, payload, _ts(at)) for update_id, payload in updates],
+            )
+            if updates:
+                await conn.execute(
+                    "INSERT INTO state (key, value) VALUES ('last_update_id', ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER),"
+                    " excluded.value)",
+                    (str(max(update_id for update_id, _ in updates)),),
+                )
+
+    async def unhandled(self) -> list[tuple[int, str]]:
+        rows = await self.db.fetch_all("SELECT update_id, payload FROM inbox ORDER BY update_id")
+        return [(row[0], row[1]) for row in rows]
+
+    async def handled(self, update_id: int) -> None:
+        """Forget a handled update: nothing of an unknown sender's message stays behind."""
+        await self.db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+
+    async def last_update_id(self) -> int | None:
+        row = await self.db.fetch_one("SELECT value FROM state WHERE key = 'last_update_id'")
+        return int(row[0]) if row else None
+
+
+class StateStore:
+    """Small named values that must survive restarts."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, key: str) -> str | None:
+        row = await self.db.fetch_one("SELECT value FROM state WHERE key = ?", (key,))
+        return str(row[0]) if row else None
+
+    async def set(self, key: str, value: Any) -> None:
+        await self.db.execute(
+            "INSERT INTO state (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
