@@ -48,6 +48,7 @@ class NewMedia:
     file_unique_id: str
     file_size: int | None = None
     mime_type: str | None = None
+    caption: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class MediaItem:
     file_unique_id: str
     file_size: int | None
     mime_type: str | None
+    caption: str
     clean_file_id: str | None
 
 

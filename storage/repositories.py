@@ -219,6 +219,7 @@ def _media(row: aiosqlite.Row) -> MediaItem:
         file_unique_id=row["file_unique_id"],
         file_size=row["file_size"],
         mime_type=row["mime_type"],
+        caption=row["caption"],
         clean_file_id=row["clean_file_id"],
     )
 
@@ -277,15 +278,7 @@ class Reports:
                     (chat_id, media_group_id),
                 ) as cursor:
                     album = await cursor.fetchone()
-                if album is not None:
-                    report_id = album[0]
-                    if text:
-                        await conn.execute(
-                            "UPDATE reports SET text = CASE WHEN text = '' THEN ?"
-                            " ELSE text || char(10) || char(10) || ? END, updated_at = ?"
-                            " WHERE id = ?",
-                            (text, text, _ts(at), report_id),
-                        )
+                report_id = album[0] if album is not None else None
             if report_id is None:
                 status = "collecting" if media_group_id is not None else "pending"
                 card_state = "waiting" if media_group_id is not None else "queued"
@@ -313,7 +306,8 @@ class Reports:
             if media is not None:
                 await conn.execute(
                     "INSERT INTO report_media (report_id, chat_id, message_id, kind, file_id,"
-                    " file_unique_id, file_size, mime_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " file_unique_id, file_size, mime_type, caption)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         report_id,
                         chat_id,
@@ -323,8 +317,11 @@ class Reports:
                         media.file_unique_id,
                         media.file_size,
                         media.mime_type,
+                        media.caption,
                     ),
                 )
+                if media_group_id is not None:
+                    await _join_album_captions(conn, report_id, at)
             return await _report_in(conn, report_id), True
 
     async def finish_album(self, report_id: int, at: datetime) -> Report | None:
@@ -350,13 +347,29 @@ class Reports:
         ) as cursor:
             return cursor.rowcount
 
-    async def update_text_if_pending(self, report_id: int, text: str, at: datetime) -> bool:
-        changed = await self.db.execute(
-            "UPDATE reports SET text = ?, updated_at = ?"
-            " WHERE id = ? AND status IN ('pending', 'collecting')",
-            (text, _ts(at), report_id),
-        )
-        return changed == 1
+    async def contact_edit(
+        self, report_id: int, chat_id: int, message_id: int, text: str, at: datetime
+    ) -> Report | None:
+        """Apply a contact's edit of one of a report's messages while the report is pending.
+
+        Returns the updated report, or None when it is no longer pending."""
+        async with self.db.transaction() as conn:
+            report = await _report_in(conn, report_id)
+            if report.status not in ("pending", "collecting"):
+                return None
+            async with conn.execute(
+                "UPDATE report_media SET caption = ? WHERE chat_id = ? AND message_id = ?",
+                (text, chat_id, message_id),
+            ) as cursor:
+                is_media = cursor.rowcount == 1
+            if report.media_group_id is not None and is_media:
+                await _join_album_captions(conn, report_id, at)
+            else:
+                await conn.execute(
+                    "UPDATE reports SET text = ?, updated_at = ? WHERE id = ?",
+                    (text, _ts(at), report_id),
+                )
+            return await _report_in(conn, report_id)
 
     async def mark_acknowledged(self, report_id: int) -> None:
         await self.db.execute("UPDATE reports SET acknowledged = 1 WHERE id = ?", (report_id,))
@@ -435,6 +448,20 @@ class Reports:
     async def count(self) -> int:
         row = await self.db.fetch_one("SELECT COUNT(*) FROM reports")
         return int(row[0]) if row else 0
+
+
+async def _join_album_captions(conn: aiosqlite.Connection, report_id: int, at: datetime) -> None:
+    """An album's text is its items' captions, in the order the contact sent them."""
+    async with conn.execute(
+        "SELECT caption FROM report_media WHERE report_id = ? AND caption != ''"
+        " ORDER BY message_id",
+        (report_id,),
+    ) as cursor:
+        captions = [row[0] for row in await cursor.fetchall()]
+    await conn.execute(
+        "UPDATE reports SET text = ?, updated_at = ? WHERE id = ?",
+        ("\n\n".join(captions), _ts(at), report_id),
+    )
 
 
 async def _report_in_or_none(conn: aiosqlite.Connection, report_id: int) -> Report | None:

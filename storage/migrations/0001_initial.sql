@@ -62,6 +62,7 @@ CREATE TABLE report_media (
     file_unique_id TEXT NOT NULL,
     file_size INTEGER,
     mime_type TEXT,
+    caption TEXT NOT NULL DEFAULT '',
     -- The file id of the cleaned copy the bot uploaded; only this is ever sent onwards.
     clean_file_id TEXT,
     UNIQUE (chat_id, message_id)

@@ -1,0 +1,48 @@
+"""Callback data of inline buttons: `v1:<action>:<report id>`, at most 64 bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+VERSION = "v1"
+MAX_BYTES = 64  # Telegram's limit; python-telegram-bot does not check it
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    PUBLISH_NOW = "now"
+    LABEL = "label"
+    EDIT = "edit"
+    REJECT = "reject"
+
+
+class BadCallbackData(ValueError):
+    """Callback data this version of the bot did not make."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackData:
+    action: Action
+    report_id: int
+
+    def encode(self) -> str:
+        data = f"{VERSION}:{self.action.value}:{self.report_id}"
+        if len(data.encode()) > MAX_BYTES:
+            raise BadCallbackData(f"callback data over {MAX_BYTES} bytes: {data!r}")
+        return data
+
+    @classmethod
+    def decode(cls, data: str | None) -> CallbackData:
+        if not data or len(data.encode()) > MAX_BYTES:
+            raise BadCallbackData("empty or oversized callback data")
+        parts = data.split(":")
+        if len(parts) != 3 or parts[0] != VERSION:
+            raise BadCallbackData(f"unknown callback data version in {data[:16]!r}")
+        try:
+            action = Action(parts[1])
+        except ValueError:
+            raise BadCallbackData(f"unknown action {parts[1][:16]!r}") from None
+        if not parts[2].isdigit() or len(parts[2]) > 18:
+            raise BadCallbackData("malformed report id")
+        return cls(action, int(parts[2]))

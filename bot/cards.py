@@ -1,0 +1,294 @@
+"""Review cards: every report shown to editors with its media, text and decision buttons.
+
+The review desk is the one worker that talks to Telegram about new reports: it acknowledges
+them to contacts and posts their cards. It works from the database (acknowledged flag, card
+state), so a crash or an outage only delays it, and a restart picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot import texts
+from bot.callbacks import Action, CallbackData
+from bot.clock import Clock
+from bot.formatting import TEXT_LIMIT, both_clocks, split_text
+from bot.media import UnsafeImageError, clean_image
+from bot.sender import Button, Keyboard, OutgoingMedia, Sender, SendError
+from bot.settings import Settings
+from storage import MediaItem, Report, Reports
+
+log = logging.getLogger(__name__)
+
+# Kinds that cannot be cleaned of metadata by the bot.
+UNCLEANABLE = {"video": "Video", "document": "File", "audio": "Audio"}
+VISUAL = {"photo", "video"}
+ALBUM_MAX = 10
+ICONS = {"pending": "🆕", "approved": "✅", "published": "📣", "rejected": "🗑", "withdrawn": "↩️"}
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """What a card shows: its text messages (first one carries the buttons) and buttons."""
+
+    parts: list[str]
+    keyboard: Keyboard
+
+
+def card_keyboard(report: Report) -> Keyboard:
+    if report.status != "pending":
+        return []
+
+    def button(label: str, action: Action) -> Button:
+        return Button(label, CallbackData(action, report.id).encode())
+
+    label_button = (
+        button(texts.BUTTON_MARK_CONFIRMED, Action.LABEL)
+        if report.label == "unconfirmed"
+        else button(texts.BUTTON_MARK_UNCONFIRMED, Action.LABEL)
+    )
+    return [
+        [button(texts.BUTTON_APPROVE, Action.APPROVE), button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW)],
+        [label_button, button(texts.BUTTON_EDIT, Action.EDIT), button(texts.BUTTON_REJECT, Action.REJECT)],
+    ]
+
+
+def describe_media(media: Sequence[MediaItem]) -> str:
+    counts: dict[str, int] = {}
+    for item in media:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    return ", ".join(f"{count} {kind}{'s' if count > 1 else ''}" for kind, count in counts.items())
+
+
+def render_card(
+    report: Report, media: Sequence[MediaItem], settings: Settings, *, waiting: int = 0,
+    withheld: int = 0,
+) -> CardView:
+    """The card's text, split so no message passes Telegram's 4096 characters."""
+    header = [
+        texts.CARD_HEADER.format(
+            icon=ICONS.get(report.status, "•"),
+            code=report.code,
+            status=texts.STATUSES.get(report.status, report.status),
+        ),
+        texts.CARD_FROM.format(pseudonym=report.pseudonym)
+        + (texts.CARD_FORWARDED if report.forwarded else ""),
+        texts.CARD_RECEIVED.format(when=both_clocks(report.received_at, settings)),
+        texts.CARD_LABEL.format(label=texts.LABELS.get(report.label, report.label)),
+    ]
+    if media:
+        header.append(texts.CARD_MEDIA.format(media=describe_media(media)))
+    risky = sorted({UNCLEANABLE[item.kind] for item in media if item.kind in UNCLEANABLE})
+    if risky:
+        header.append(texts.CARD_MEDIA_WARNING.format(kinds=" and ".join(risky)))
+    if withheld:
+        header.append(texts.CARD_WITHHELD.format(count=withheld))
+    if waiting:
+        header.append(texts.CARD_WAITING.format(count=waiting))
+    head = "\n".join(header)
+    body = report.text.strip() or texts.CARD_NO_TEXT
+    room = TEXT_LIMIT - len(head) - 2
+    if len(body) <= room:
+        return CardView([f"{head}\n\n{body}"], card_keyboard(report))
+    # Long text: the card carries the start, continuations follow as replies.
+    first, rest = _first_chunk(body, room - 2)
+    continued_room = TEXT_LIMIT - len(texts.CARD_CONTINUED) - 20
+    tail = split_text(rest, continued_room)
+    total = len(tail) + 1
+    parts = [f"{head}\n\n{first} …"]
+    parts += [
+        texts.CARD_CONTINUED.format(code=report.code, part=index + 2, total=total) + "\n\n" + chunk
+        for index, chunk in enumerate(tail)
+    ]
+    return CardView(parts, card_keyboard(report))
+
+
+def _first_chunk(body: str, room: int) -> tuple[str, str]:
+    first = split_text(body, room)[0]
+    return first, body[len(first) :].lstrip("\n ")
+
+
+class ReviewDesk:
+    """Acknowledges reports to contacts and keeps their cards in the editors chat."""
+
+    def __init__(
+        self, reports: Reports, sender: Sender, settings: Settings, clock: Clock
+    ) -> None:
+        self.reports = reports
+        self.sender = sender
+        self.settings = settings
+        self.clock = clock
+        self.chat_id = settings.editors_chat_id
+        self._wake = asyncio.Event()
+        self._edited: set[int] = set()
+        self._task: asyncio.Task[None] | None = None
+        self.max_backoff = 60.0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def card_outdated(self, report_id: int) -> None:
+        self._edited.add(report_id)
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self.run(), name="review-desk")
+        self._wake.set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+
+    async def run(self) -> None:
+        backoff = 0.5
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                while await self.work_once():
+                    pass
+                backoff = 0.5
+            except SendError as exc:
+                log.warning("review desk: %s; retrying in %.0f s", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                self._wake.set()
+            except Exception:
+                log.exception("review desk failed; retrying in %.0f s", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+                self._wake.set()
+
+    async def work_once(self) -> bool:
+        """Do the most important pending piece of work; False when there is none.
+
+        Acknowledgements first (a frightened contact wants to know it arrived), then cards
+        whose report changed, then new cards, newest first so a burst never hides fresh news.
+        """
+        unacknowledged = await self.reports.unacknowledged()
+        if unacknowledged:
+            await self.acknowledge(unacknowledged[0])
+            return True
+        if self._edited:
+            await self.refresh_card(self._edited.pop())
+            return True
+        queued = await self.reports.cards_to_post(limit=1)
+        if queued:
+            await self.post_card(queued[0])
+            return True
+        return False
+
+    async def acknowledge(self, report: Report) -> None:
+        try:
+            await self.sender.send_text(
+                report.chat_id, texts.RECEIVED.format(code=report.code), reply_to=report.message_id
+            )
+        except SendError as exc:
+            if not exc.permanent:
+                raise
+            log.warning("could not acknowledge %s to its contact: %s", report.code, exc)
+        await self.reports.mark_acknowledged(report.id)
+
+    async def post_card(self, report: Report) -> None:
+        media = await self.reports.media(report.id)
+        try:
+            sent, withheld = await self._post_media(media)
+            waiting = max(0, await self.reports.count_cards_queued() - 1)
+            view = render_card(report, media, self.settings, waiting=waiting, withheld=withheld)
+            reply_to = sent[0][0] if sent else None
+            card_id = await self.sender.send_text(
+                self.chat_id, view.parts[0], reply_to=reply_to, keyboard=view.keyboard
+            )
+            messages = [*sent, (card_id, "card")]
+            for part in view.parts[1:]:
+                messages.append((await self.sender.send_text(self.chat_id, part, reply_to=card_id), "text"))
+        except SendError as exc:
+            if not exc.permanent:
+                raise
+            log.error("card of %s cannot be posted: %s", report.code, exc)
+            await self.reports.set_card_state(report.id, "failed")
+            return
+        await self.reports.record_card(report.id, self.chat_id, messages)
+
+    async def refresh_card(self, report_id: int) -> None:
+        """Show a report's current text on its card, editing messages in place."""
+        report = await self.reports.get(report_id)
+        if report is None or report.card_state != "posted":
+            return
+        media = await self.reports.media(report_id)
+        view = render_card(report, media, self.settings)
+        existing = await self.reports.card_messages(report_id)
+        media_messages = [(m.message_id, m.part) for m in existing if m.part == "media"]
+        text_ids = [m.message_id for m in existing if m.part in ("card", "text")]
+        card_id = text_ids[0]
+        await self.sender.edit_text(self.chat_id, card_id, view.parts[0], keyboard=view.keyboard)
+        messages = [*media_messages, (card_id, "card")]
+        for index, part in enumerate(view.parts[1:], start=1):
+            if index < len(text_ids):
+                await self.sender.edit_text(self.chat_id, text_ids[index], part)
+                messages.append((text_ids[index], "text"))
+            else:
+                new_id = await self.sender.send_text(self.chat_id, part, reply_to=card_id)
+                messages.append((new_id, "text"))
+        for surplus in text_ids[len(view.parts) :]:
+            await self.sender.delete(self.chat_id, surplus)
+        await self.reports.record_card(report_id, self.chat_id, messages)
+
+    async def _post_media(self, media: Sequence[MediaItem]) -> tuple[list[tuple[int, str]], int]:
+        """Send the report's media (images cleaned first); return (message id, part) and the
+        number of items withheld because they could not be cleaned."""
+        ready: list[tuple[MediaItem, OutgoingMedia]] = []
+        withheld = 0
+        for item in media:
+            outgoing = await self._outgoing(item)
+            if outgoing is None:
+                withheld += 1
+            else:
+                ready.append((item, outgoing))
+        sent: list[tuple[int, str]] = []
+        visual = [pair for pair in ready if pair[1].kind in VISUAL]
+        others = [pair for pair in ready if pair[1].kind not in VISUAL]
+        for start in range(0, len(visual), ALBUM_MAX):
+            chunk = visual[start : start + ALBUM_MAX]
+            if len(chunk) == 1:
+                results = [await self.sender.send_media(self.chat_id, chunk[0][1])]
+            else:
+                results = await self.sender.send_album(self.chat_id, [pair[1] for pair in chunk])
+            for (item, outgoing), result in zip(chunk, results, strict=True):
+                await self._remember_clean_copy(item, outgoing, result.file_id)
+                sent.append((result.message_id, "media"))
+        for item, outgoing in others:
+            result = await self.sender.send_media(self.chat_id, outgoing)
+            sent.append((result.message_id, "media"))
+        return sent, withheld
+
+    async def _outgoing(self, item: MediaItem) -> OutgoingMedia | None:
+        if item.kind != "photo":
+            return OutgoingMedia(item.kind, file_id=item.file_id)
+        if item.clean_file_id:
+            return OutgoingMedia("photo", file_id=item.clean_file_id)
+        try:
+            data = await self.sender.download(item.file_id)
+            return OutgoingMedia("photo", data=await asyncio.to_thread(clean_image, data))
+        except UnsafeImageError as exc:
+            log.warning("image of report R-%s withheld: %s", item.report_id, exc)
+            return None
+        except SendError as exc:
+            if exc.permanent:
+                log.warning("image of report R-%s cannot be downloaded: %s", item.report_id, exc)
+                return None
+            raise
+
+    async def _remember_clean_copy(
+        self, item: MediaItem, outgoing: OutgoingMedia, file_id: str
+    ) -> None:
+        if item.kind == "photo" and outgoing.data is not None:
+            await self.reports.set_clean_file_id(item.id, file_id)

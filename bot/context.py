@@ -1,0 +1,82 @@
+"""What handlers get besides the update: the caller's role and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.cards import ReviewDesk
+from bot.clock import Clock
+from bot.intake import IntakeService
+from bot.invites import InviteService
+from bot.settings import Settings
+from storage import AuditLog, Database, People, Person, Reports
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who sent an update, as the bot sees them. A stranger has neither person nor admin."""
+
+    telegram_user_id: int
+    person: Person | None
+    is_admin: bool
+
+    @property
+    def is_contact(self) -> bool:
+        return self.person is not None and self.person.role == "contact"
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_admin or (self.person is not None and self.person.role == "editor")
+
+    @property
+    def is_known(self) -> bool:
+        return self.is_admin or self.person is not None
+
+    @property
+    def name(self) -> str:
+        """How the audit log and editors refer to them: the pseudonym, or "admin"."""
+        return self.person.pseudonym if self.person is not None else "admin"
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    people: People
+    reports: Reports
+    audit: AuditLog
+    invites: InviteService
+    intake: IntakeService
+    desk: ReviewDesk
+
+
+class RelayContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The context of every handler. `caller` is set by the access guard (group -1)."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self._caller: Caller | None = None
+
+    @property
+    def services(self) -> Services:
+        services: Services = self.application.bot_data["services"]
+        return services
+
+    @property
+    def caller(self) -> Caller:
+        if self._caller is None:
+            raise RuntimeError("the access guard did not run for this update")
+        return self._caller
+
+    @caller.setter
+    def caller(self, value: Caller) -> None:
+        self._caller = value

@@ -1,0 +1,152 @@
+"""Intake: a contact's message becomes a stored report, once, however often it arrives."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from storage import AuditLog, NewMedia, Person, Report, Reports
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """A contact's message, reduced to what a report keeps. Never their name."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    media: NewMedia | None = None
+    media_group_id: str | None = None
+    forwarded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EditOutcome:
+    report: Report | None
+    applied: bool
+
+
+class IntakeService:
+    """Stores reports. Albums are collected until `quiet_seconds` pass without a new item.
+
+    Acknowledging the contact and posting the card are the review desk's job: it is woken
+    through `on_ready` and works from the database, so nothing here waits on Telegram.
+    """
+
+    def __init__(
+        self,
+        reports: Reports,
+        audit: AuditLog,
+        clock: Clock,
+        *,
+        quiet_seconds: float,
+        default_label: str,
+        on_ready: Callable[[], None],
+        on_edited: Callable[[int], None],
+    ) -> None:
+        self.reports = reports
+        self.audit = audit
+        self.clock = clock
+        self.quiet_seconds = quiet_seconds
+        self.default_label = default_label
+        self.on_ready = on_ready
+        self.on_edited = on_edited
+        self._album_timers: dict[int, asyncio.TimerHandle] = {}
+        self._finishing: set[asyncio.Task[None]] = set()
+
+    async def receive(self, contact: Person, message: IncomingMessage) -> Report:
+        report, created = await self.reports.add_message(
+            contact_id=contact.id,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            text=message.text,
+            forwarded=message.forwarded,
+            media=message.media,
+            media_group_id=message.media_group_id,
+            label=self.default_label,
+            at=self.clock.now(),
+        )
+        if not created:
+            log.info("duplicate delivery of a message of report %s ignored", report.code)
+            return report
+        if report.status == "collecting":
+            self._restart_album_timer(report.id)
+        else:
+            await self._received(report)
+        return report
+
+    async def edit(self, contact: Person, chat_id: int, message_id: int, text: str) -> EditOutcome:
+        """A contact edited a message: the report follows while it is still pending."""
+        report = await self.reports.by_message(chat_id, message_id)
+        if report is None or report.contact_id != contact.id:
+            return EditOutcome(None, applied=False)
+        updated = await self.reports.contact_edit(
+            report.id, chat_id, message_id, text, self.clock.now()
+        )
+        if updated is None:
+            return EditOutcome(report, applied=False)
+        await self.audit.record(
+            at=self.clock.now(),
+            actor=contact.pseudonym,
+            action="report.contact_edit",
+            report_id=report.id,
+            before=report.text,
+            after=updated.text,
+        )
+        if updated.status == "pending":
+            self.on_edited(updated.id)
+        return EditOutcome(updated, applied=True)
+
+    async def resume_albums(self) -> None:
+        """After a restart, albums that were arriving get a fresh quiet period."""
+        for report in await self.reports.collecting():
+            self._restart_album_timer(report.id)
+
+    async def drop_albums_of(self, contact: Person) -> int:
+        """A revoked contact's half-received album is discarded at once."""
+        for report in await self.reports.collecting():
+            if report.contact_id == contact.id:
+                timer = self._album_timers.pop(report.id, None)
+                if timer is not None:
+                    timer.cancel()
+        return await self.reports.drop_collecting_of(contact.id)
+
+    def stop(self) -> None:
+        for timer in self._album_timers.values():
+            timer.cancel()
+        self._album_timers.clear()
+
+    def _restart_album_timer(self, report_id: int) -> None:
+        timer = self._album_timers.pop(report_id, None)
+        if timer is not None:
+            timer.cancel()
+        loop = asyncio.get_running_loop()
+        self._album_timers[report_id] = loop.call_later(
+            self.quiet_seconds, self._album_quiet, report_id
+        )
+
+    def _album_quiet(self, report_id: int) -> None:
+        self._album_timers.pop(report_id, None)
+        task = asyncio.get_running_loop().create_task(self._finish_album(report_id))
+        self._finishing.add(task)
+        task.add_done_callback(self._finishing.discard)
+
+    async def _finish_album(self, report_id: int) -> None:
+        try:
+            report = await self.reports.finish_album(report_id, self.clock.now())
+            if report is not None and report.status == "pending":
+                await self._received(report)
+        except Exception:
+            log.exception("could not finish album of report R-%s; it is kept", report_id)
+
+    async def _received(self, report: Report) -> None:
+        await self.audit.record(
+            at=self.clock.now(), actor=report.pseudonym, action="report.received",
+            report_id=report.id,
+        )
+        self.on_ready()

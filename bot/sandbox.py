@@ -1,0 +1,872 @@
+"""A local fake of the Telegram Bot API, over real HTTP.
+
+The bot talks to it exactly as it talks to Telegram, through `TELEGRAM_API_BASE_URL` and
+`TELEGRAM_FILE_BASE_URL`. Tests and the demo act as users through its Python methods (or the
+same actions over HTTP under `/_sandbox/`), read what each chat shows, and inject faults.
+
+It implements the methods Field Relay uses, with Telegram's limits where they matter
+(text 4096, caption 1024, albums 2-10, callback data 64 bytes, 20 MB downloads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import io
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import tornado.web
+from PIL import Image
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+Json = dict[str, Any]
+
+BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+
+class ApiError(Exception):
+    """An error answer of the Bot API: `{"ok": false, "error_code": ..., "description": ...}`."""
+
+    def __init__(self, code: int, description: str, parameters: Json | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+@dataclass
+class Fault:
+    """An injected failure for the next `times` calls of `method` (or of any method: "*")."""
+
+    method: str
+    code: int
+    retry_after: int | None
+    times: int
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    data: bytes
+    kind: str
+    declared_size: int | None = None
+
+    @property
+    def size(self) -> int:
+        return self.declared_size if self.declared_size is not None else len(self.data)
+
+
+@dataclass
+class Call:
+    """One request the bot made, as the sandbox understood it."""
+
+    method: str
+    params: Json
+    files: dict[str, bytes]
+    at: float
+
+
+@dataclass
+class Chat:
+    id: int
+    type: str
+    title: str | None = None
+    first_name: str | None = None
+    username: str | None = None
+    members: dict[int, str] = field(default_factory=dict)
+
+    def as_json(self) -> Json:
+        data: Json = {"id": self.id, "type": self.type}
+        for key in ("title", "first_name", "username"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = value
+        return data
+
+
+def image_bytes(
+    size: tuple[int, int] = (64, 48), color: str = "red", fmt: str = "JPEG", **save: Any
+) -> bytes:
+    """A small real image, for tests and the demo."""
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, fmt, **save)
+    return out.getvalue()
+
+
+def _dimensions(data: bytes) -> tuple[int, int]:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size
+    except Exception:  # noqa: BLE001 - any undecodable upload simply has no dimensions
+        return (0, 0)
+
+
+class Sandbox:
+    """State of the fake Telegram: users, chats, messages, files and pending updates."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        bot_username: str = "fieldrelay_sandbox_bot",
+        bot_name: str = "Field Relay",
+    ) -> None:
+        self.token = token
+        self.bot_id = int(token.partition(":")[0])
+        self.bot_user: Json = {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": bot_name,
+            "username": bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.users: dict[int, Json] = {}
+        self.chats: dict[int, Chat] = {}
+        self.messages: dict[int, dict[int, Json]] = {}
+        self.deleted: dict[int, set[int]] = {}
+        self.files: dict[str, StoredFile] = {}
+        self.updates: list[Json] = []
+        self.calls: list[Call] = []
+        self.callback_answers: dict[str, Json] = {}
+        self.faults: list[Fault] = []
+        self.commands: dict[str, list[Json]] = {}
+        self._update_ids = itertools.count(1)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._file_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self._changed = asyncio.Event()
+        self._server: HTTPServer | None = None
+        self.port = 0
+        self._clock = itertools.count(1_700_000_000)
+
+    # ------------------------------------------------------------------ server
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        app = tornado.web.Application(
+            [
+                (r"/bot([^/]+)/(\w+)", _ApiHandler, {"sandbox": self}),
+                (r"/file/bot([^/]+)/(.+)", _FileHandler, {"sandbox": self}),
+                (r"/_sandbox/(\w+)", _ControlHandler, {"sandbox": self}),
+            ],
+            log_function=lambda handler: None,
+        )
+        sockets = bind_sockets(port, host)
+        self.port = sockets[0].getsockname()[1]
+        self._server = HTTPServer(app, max_buffer_size=64 * 1024 * 1024)
+        self._server.add_sockets(sockets)
+        self.host = host
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._new_update.set()
+            await self._server.close_all_connections()
+            self._server = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.port}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"http://{self.host}:{self.port}/file/bot"
+
+    # ------------------------------------------------------------------ world
+
+    def add_user(self, user_id: int, first_name: str, username: str | None = None) -> Json:
+        user: Json = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if username:
+            user["username"] = username
+        self.users[user_id] = user
+        self._chat(user_id, "private", first_name=first_name, username=username)
+        return user
+
+    def add_group(self, chat_id: int, title: str, members: dict[int, str] | None = None) -> Chat:
+        chat = self._chat(chat_id, "supergroup", title=title)
+        chat.members.update(members or {})
+        chat.members.setdefault(self.bot_id, "member")
+        return chat
+
+    def add_channel(self, chat_id: int, title: str, bot_status: str = "administrator") -> Chat:
+        chat = self._chat(chat_id, "channel", title=title)
+        chat.members[self.bot_id] = bot_status
+        return chat
+
+    def _chat(self, chat_id: int, kind: str, **names: Any) -> Chat:
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            chat = Chat(id=chat_id, type=kind, **names)
+            self.chats[chat_id] = chat
+            self.messages[chat_id] = {}
+            self.deleted[chat_id] = set()
+            self._message_ids[chat_id] = itertools.count(1)
+        return chat
+
+    def inject(
+        self, method: str, code: int = 429, *, retry_after: int | None = None, times: int = 1
+    ) -> None:
+        """Make the next `times` calls of `method` ("*" for any) fail with `code`."""
+        if code == 429 and retry_after is None:
+            retry_after = 1
+        self.faults.append(Fault(method, code, retry_after, times))
+
+    # ------------------------------------------------------------------ acting as users
+
+    def _now(self) -> int:
+        return int(time.time())
+
+    def _push_update(self, kind: str, payload: Json) -> Json:
+        update = {"update_id": next(self._update_ids), kind: payload}
+        self.updates.append(update)
+        self._new_update.set()
+        return update
+
+    def _new_message(self, chat_id: int, sender: Json | None, **content: Any) -> Json:
+        chat = self.chats[chat_id]
+        message: Json = {
+            "message_id": next(self._message_ids[chat_id]),
+            "date": self._now(),
+            "chat": chat.as_json(),
+        }
+        if sender is not None:
+            message["from"] = sender
+        elif chat.type == "channel":
+            message["sender_chat"] = chat.as_json()
+        message.update({key: value for key, value in content.items() if value is not None})
+        self.messages[chat_id][message["message_id"]] = message
+        self._changed.set()
+        return message
+
+    def user_sends(self, user_id: int, chat_id: int | None = None, **content: Any) -> Json:
+        """A user sends any message (text, sticker, location...) to the bot."""
+        target = user_id if chat_id is None else chat_id
+        message = self._new_message(target, self.users[user_id], **content)
+        kind = "channel_post" if self.chats[target].type == "channel" else "message"
+        self._push_update(kind, message)
+        return message
+
+    def send_text(self, user_id: int, text: str, chat_id: int | None = None, **extra: Any) -> Json:
+        entities = None
+        if text.startswith("/"):
+            command = text.split()[0]
+            entities = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return self.user_sends(user_id, chat_id, text=text, entities=entities, **extra)
+
+    def upload(self, data: bytes, kind: str, declared_size: int | None = None) -> StoredFile:
+        number = next(self._file_ids)
+        stored = StoredFile(
+            file_id=f"{kind}-{number}-{'x' * 20}",
+            file_unique_id=f"u{number}",
+            data=data,
+            kind=kind,
+            declared_size=declared_size,
+        )
+        self.files[stored.file_id] = stored
+        return stored
+
+    def _photo_sizes(self, data: bytes) -> list[Json]:
+        """A thumbnail and the full picture, as Telegram lists them (largest last)."""
+        width, height = _dimensions(data)
+        thumb = self.upload(data[: max(1, len(data) // 4)], "photo")
+        full = self.upload(data, "photo")
+        return [
+            {
+                "file_id": thumb.file_id,
+                "file_unique_id": thumb.file_unique_id,
+                "width": max(1, width // 4),
+                "height": max(1, height // 4),
+                "file_size": thumb.size,
+            },
+            {
+                "file_id": full.file_id,
+                "file_unique_id": full.file_unique_id,
+                "width": width,
+                "height": height,
+                "file_size": full.size,
+            },
+        ]
+
+    def send_photo(
+        self, user_id: int, data: bytes, caption: str | None = None, **extra: Any
+    ) -> Json:
+        return self.user_sends(user_id, photo=self._photo_sizes(data), caption=caption, **extra)
+
+    def send_album(
+        self, user_id: int, photos: list[bytes], caption: str | None = None
+    ) -> list[Json]:
+        """Several photos sharing one media_group_id, each its own update, caption on the first."""
+        group = f"album-{next(self._file_ids)}"
+        return [
+            self.send_photo(
+                user_id, data, caption=caption if index == 0 else None, media_group_id=group
+            )
+            for index, data in enumerate(photos)
+        ]
+
+    def send_file(
+        self,
+        user_id: int,
+        kind: str,
+        data: bytes,
+        *,
+        caption: str | None = None,
+        declared_size: int | None = None,
+        mime_type: str | None = None,
+        file_name: str | None = None,
+        **extra: Any,
+    ) -> Json:
+        """A document, video, voice or audio message; declared_size fakes a large file."""
+        stored = self.upload(data, kind, declared_size)
+        media: Json = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+        }
+        if mime_type:
+            media["mime_type"] = mime_type
+        if file_name:
+            media["file_name"] = file_name
+        if kind in {"video", "voice", "audio", "video_note"}:
+            media["duration"] = 3
+        if kind in {"video", "video_note"}:
+            media.update(width=32, height=32, length=32)
+        return self.user_sends(user_id, caption=caption, **{kind: media}, **extra)
+
+    def edit_text(self, user_id: int, message_id: int, text: str) -> Json:
+        """The user edits a message they sent (text, or caption of a media message)."""
+        message = self.messages[user_id][message_id]
+        key = "text" if "text" in message else "caption"
+        message[key] = text
+        message["edit_date"] = self._now()
+        self._push_update("edited_message", dict(message))
+        return message
+
+    def press(self, user_id: int, chat_id: int, message_id: int, data: str) -> str:
+        """The user presses an inline button; returns the callback query id."""
+        message = self.messages[chat_id][message_id]
+        query_id = str(next(self._callback_ids))
+        self._push_update(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": self.users[user_id],
+                "message": message,
+                "chat_instance": str(chat_id),
+                "data": data,
+            },
+        )
+        return query_id
+
+    # ------------------------------------------------------------------ reading
+
+    def chat_messages(self, chat_id: int) -> list[Json]:
+        """What the chat shows now, oldest first."""
+        return [
+            message
+            for message_id, message in sorted(self.messages.get(chat_id, {}).items())
+            if message_id not in self.deleted.get(chat_id, set())
+        ]
+
+    def bot_messages(self, chat_id: int) -> list[Json]:
+        return [
+            message
+            for message in self.chat_messages(chat_id)
+            if message.get("from", {}).get("id") == self.bot_id or "sender_chat" in message
+        ]
+
+    def calls_of(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def file_data(self, file_id: str) -> bytes:
+        return self.files[file_id].data
+
+    async def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "condition"
+    ) -> Any:
+        """Wait until predicate() is truthy and return its value."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            self._changed.clear()
+            value = predicate()
+            if value:
+                return value
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise TimeoutError(f"sandbox: timed out waiting for {what}")
+            try:
+                await asyncio.wait_for(self._changed.wait(), min(remaining, 0.05))
+            except TimeoutError:
+                pass
+
+    def pending_updates(self) -> int:
+        return len(self.updates)
+
+    # ------------------------------------------------------------------ Bot API
+
+    def _fault_for(self, method: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.method in (method, "*") and fault.times > 0:
+                fault.times -= 1
+                if fault.times == 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    async def call(self, method: str, params: Json, files: dict[str, bytes]) -> Any:
+        self.calls.append(Call(method, params, files, time.monotonic()))
+        self._changed.set()
+        fault = self._fault_for(method)
+        if fault is not None:
+            if fault.code == 429:
+                raise ApiError(
+                    429,
+                    f"Too Many Requests: retry after {fault.retry_after}",
+                    {"retry_after": fault.retry_after},
+                )
+            raise ApiError(fault.code, "Internal Server Error" if fault.code >= 500 else "Error")
+        handler = getattr(self, f"api_{method.lower()}", None)
+        if handler is None:
+            raise ApiError(404, "Not Found: method not found")
+        return await handler(params, files)
+
+    async def api_getme(self, params: Json, files: dict[str, bytes]) -> Json:
+        return self.bot_user
+
+    async def api_getupdates(self, params: Json, files: dict[str, bytes]) -> list[Json]:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        limit = int(params.get("limit") or 100)
+        if offset:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        if not self.updates and timeout > 0:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+            except TimeoutError:
+                pass
+        return self.updates[:limit]
+
+    async def api_deletewebhook(self, params: Json, files: dict[str, bytes]) -> bool:
+        return True
+
+    async def api_setmycommands(self, params: Json, files: dict[str, bytes]) -> bool:
+        scope = params.get("scope") or {"type": "default"}
+        key = json.dumps(scope, sort_keys=True)
+        self.commands[key] = params.get("commands") or []
+        return True
+
+    def _target(self, params: Json) -> Chat:
+        raw = params.get("chat_id")
+        if raw is None:
+            raise ApiError(400, "Bad Request: chat_id is empty")
+        chat_id = int(raw)
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        if chat.type != "private" and chat.members.get(self.bot_id) in (None, "left", "kicked"):
+            raise ApiError(403, "Forbidden: bot is not a member of the chat")
+        if chat.type == "channel" and chat.members.get(self.bot_id) != "administrator":
+            raise ApiError(400, "Bad Request: need administrator rights in the channel chat")
+        return chat
+
+    def _reply_fields(self, chat: Chat, params: Json) -> Json:
+        fields: Json = {}
+        reply = params.get("reply_parameters")
+        reply_id = reply.get("message_id") if isinstance(reply, dict) else None
+        reply_id = reply_id or params.get("reply_to_message_id")
+        if reply_id:
+            original = self.messages[chat.id].get(int(reply_id))
+            if original is None:
+                raise ApiError(400, "Bad Request: message to be replied not found")
+            fields["reply_to_message"] = {
+                key: original[key] for key in ("message_id", "date", "chat") if key in original
+            }
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            _check_keyboard(markup)
+            fields["reply_markup"] = markup
+        return fields
+
+    def _bot_message(self, chat: Chat, params: Json, **content: Any) -> Json:
+        sender = None if chat.type == "channel" else self.bot_user
+        return self._new_message(chat.id, sender, **content, **self._reply_fields(chat, params))
+
+    async def api_sendmessage(self, params: Json, files: dict[str, bytes]) -> Json:
+        chat = self._target(params)
+        text = str(params.get("text") or "")
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        return self._bot_message(chat, params, text=text)
+
+    def _input_media(self, value: Any, files: dict[str, bytes], kind: str) -> StoredFile:
+        """A file given by file id, or uploaded (as `attach://name` or under the param name)."""
+        if isinstance(value, str) and value.startswith("attach://"):
+            data = files.get(value.removeprefix("attach://"))
+            if data is None:
+                raise ApiError(400, "Bad Request: file attachment not found")
+            return self.upload(data, kind)
+        if isinstance(value, bytes):
+            return self.upload(value, kind)
+        stored = self.files.get(str(value))
+        if stored is None:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        if stored.kind != kind and not (kind == "document" and stored.kind != "photo"):
+            raise ApiError(400, f"Bad Request: can't use file of type {stored.kind} as {kind}")
+        return stored
+
+    def _media_content(self, kind: str, stored: StoredFile) -> Any:
+        if kind == "photo":
+            return self._photo_sizes(stored.data)
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+        }
+
+    def _caption(self, params: Json) -> str | None:
+        caption = params.get("caption")
+        if caption is not None and len(str(caption)) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        return str(caption) if caption is not None else None
+
+    async def _send_media(self, kind: str, params: Json, files: dict[str, bytes]) -> Json:
+        chat = self._target(params)
+        value = params.get(kind, files.get(kind))
+        if value is None:
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        stored = self._input_media(value, files, kind)
+        return self._bot_message(
+            chat,
+            params,
+            caption=self._caption(params),
+            **{kind: self._media_content(kind, stored)},
+        )
+
+    async def api_sendphoto(self, params: Json, files: dict[str, bytes]) -> Json:
+        return await self._send_media("photo", params, files)
+
+    async def api_senddocument(self, params: Json, files: dict[str, bytes]) -> Json:
+        return await self._send_media("document", params, files)
+
+    async def api_sendvideo(self, params: Json, files: dict[str, bytes]) -> Json:
+        return await self._send_media("video", params, files)
+
+    async def api_sendvoice(self, params: Json, files: dict[str, bytes]) -> Json:
+        return await self._send_media("voice", params, files)
+
+    async def api_sendaudio(self, params: Json, files: dict[str, bytes]) -> Json:
+        return await self._send_media("audio", params, files)
+
+    async def api_sendmediagroup(self, params: Json, files: dict[str, bytes]) -> list[Json]:
+        chat = self._target(params)
+        media = params.get("media")
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            raise ApiError(400, "Bad Request: media group must include 2-10 items")
+        group = f"sent-{next(self._file_ids)}"
+        sent = []
+        for item in media:
+            kind = item.get("type", "photo")
+            stored = self._input_media(item.get("media"), files, kind)
+            caption = item.get("caption")
+            if caption is not None and len(caption) > 1024:
+                raise ApiError(400, "Bad Request: message caption is too long")
+            sent.append(
+                self._bot_message(
+                    chat,
+                    params,
+                    caption=caption,
+                    media_group_id=group,
+                    **{kind: self._media_content(kind, stored)},
+                )
+            )
+        return sent
+
+    async def api_copymessage(self, params: Json, files: dict[str, bytes]) -> Json:
+        chat = self._target(params)
+        source = self.messages.get(int(params["from_chat_id"]), {}).get(int(params["message_id"]))
+        if source is None:
+            raise ApiError(400, "Bad Request: message to copy not found")
+        content = {
+            key: value
+            for key, value in source.items()
+            if key in {"text", "caption", "photo", "video", "voice", "document", "audio"}
+        }
+        if "caption" in params:
+            content["caption"] = self._caption(params)
+        message = self._bot_message(chat, params, **content)
+        return {"message_id": message["message_id"]}
+
+    def _existing(self, params: Json) -> Json:
+        chat = self._target(params)
+        message_id = int(params.get("message_id") or 0)
+        message = self.messages[chat.id].get(message_id)
+        if message is None or message_id in self.deleted[chat.id]:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        return message
+
+    def _apply_edit(self, message: Json, params: Json, key: str, value: Any) -> Json:
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict):
+            _check_keyboard(markup)
+        new_markup = markup if isinstance(markup, dict) else None
+        if message.get(key) == value and message.get("reply_markup") == new_markup:
+            raise ApiError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply"
+                " markup are exactly the same as a current content and reply markup of the"
+                " message",
+            )
+        if value is not None:
+            message[key] = value
+        if new_markup is None:
+            message.pop("reply_markup", None)
+        else:
+            message["reply_markup"] = new_markup
+        message["edit_date"] = self._now()
+        self._changed.set()
+        return message
+
+    async def api_editmessagetext(self, params: Json, files: dict[str, bytes]) -> Json:
+        message = self._existing(params)
+        text = str(params.get("text") or "")
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        if "text" not in message:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
+        return self._apply_edit(message, params, "text", text)
+
+    async def api_editmessagecaption(self, params: Json, files: dict[str, bytes]) -> Json:
+        message = self._existing(params)
+        if "text" in message:
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        return self._apply_edit(message, params, "caption", self._caption(params))
+
+    async def api_editmessagereplymarkup(self, params: Json, files: dict[str, bytes]) -> Json:
+        message = self._existing(params)
+        return self._apply_edit(message, params, "reply_markup", params.get("reply_markup"))
+
+    async def api_deletemessage(self, params: Json, files: dict[str, bytes]) -> bool:
+        message = self._existing(params)
+        self.deleted[message["chat"]["id"]].add(message["message_id"])
+        self._changed.set()
+        return True
+
+    async def api_deletemessages(self, params: Json, files: dict[str, bytes]) -> bool:
+        chat = self._target(params)
+        for message_id in params.get("message_ids") or []:
+            if int(message_id) in self.messages[chat.id]:
+                self.deleted[chat.id].add(int(message_id))
+        self._changed.set()
+        return True
+
+    async def api_answercallbackquery(self, params: Json, files: dict[str, bytes]) -> bool:
+        query_id = str(params.get("callback_query_id"))
+        if query_id in self.callback_answers:
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired")
+        self.callback_answers[query_id] = {
+            "text": params.get("text"),
+            "show_alert": bool(params.get("show_alert")),
+        }
+        self._changed.set()
+        return True
+
+    async def api_getfile(self, params: Json, files: dict[str, bytes]) -> Json:
+        stored = self.files.get(str(params.get("file_id")))
+        if stored is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if stored.size > BOT_DOWNLOAD_LIMIT:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+            "file_path": f"{stored.kind}s/{stored.file_unique_id}",
+        }
+
+    async def api_getchat(self, params: Json, files: dict[str, bytes]) -> Json:
+        chat = self.chats.get(int(params.get("chat_id") or 0))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        data = chat.as_json()
+        data.update(accent_color_id=0, max_reaction_count=11, accepted_gift_types=_NO_GIFTS)
+        return data
+
+    async def api_getchatmember(self, params: Json, files: dict[str, bytes]) -> Json:
+        chat = self.chats.get(int(params.get("chat_id") or 0))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        user_id = int(params.get("user_id") or 0)
+        status = chat.members.get(user_id, "left")
+        user = self.bot_user if user_id == self.bot_id else self.users.get(user_id)
+        member: Json = {"status": status, "user": user or {"id": user_id, "is_bot": False}}
+        if status == "administrator":
+            member.update(_ADMIN_RIGHTS)
+        return member
+
+    async def api_leavechat(self, params: Json, files: dict[str, bytes]) -> bool:
+        chat = self.chats.get(int(params.get("chat_id") or 0))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        chat.members[self.bot_id] = "left"
+        return True
+
+
+_NO_GIFTS = {
+    "unlimited_gifts": False,
+    "limited_gifts": False,
+    "unique_gifts": False,
+    "premium_subscription": False,
+}
+
+_ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": False,
+    "can_restrict_members": False,
+    "can_promote_members": False,
+    "can_change_info": False,
+    "can_invite_users": False,
+    "can_post_messages": True,
+    "can_edit_messages": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+}
+
+
+def _check_keyboard(markup: Json) -> None:
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= 64:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+def _parse_value(raw: str) -> Any:
+    """Bot API parameters arrive as strings; objects and arrays are JSON-encoded."""
+    if raw[:1] in "[{":
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+class _SandboxHandler(tornado.web.RequestHandler):
+    sandbox: Sandbox
+
+    def initialize(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    def check_xsrf_cookie(self) -> None:
+        return None
+
+    def _params(self) -> tuple[Json, dict[str, bytes]]:
+        params: Json = {}
+        content_type = self.request.headers.get("Content-Type", "")
+        if content_type.startswith("application/json") and self.request.body:
+            params.update(json.loads(self.request.body))
+        else:
+            for key, values in self.request.arguments.items():
+                params[key] = _parse_value(values[-1].decode("utf-8"))
+        files = {name: parts[0].body for name, parts in self.request.files.items() if parts}
+        return params, files
+
+    def _reply(self, status: int, body: Json) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body))
+
+
+class _ApiHandler(_SandboxHandler):
+    async def post(self, token: str, method: str) -> None:
+        if not hmac.compare_digest(token, self.sandbox.token):
+            self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+            return
+        params, files = self._params()
+        try:
+            result = await self.sandbox.call(method, params, files)
+        except ApiError as exc:
+            body: Json = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+            self._reply(exc.code, body)
+            return
+        self._reply(200, {"ok": True, "result": result})
+
+    get = post
+
+
+class _FileHandler(_SandboxHandler):
+    async def get(self, token: str, path: str) -> None:
+        if not hmac.compare_digest(token, self.sandbox.token):
+            self.send_error(401)
+            return
+        unique_id = path.rsplit("/", 1)[-1]
+        for stored in self.sandbox.files.values():
+            if stored.file_unique_id == unique_id:
+                self.set_header("Content-Type", "application/octet-stream")
+                self.finish(stored.data)
+                return
+        self.send_error(404)
+
+
+class _ControlHandler(_SandboxHandler):
+    """Act as a user over HTTP: POST /_sandbox/<action> with a JSON body."""
+
+    async def post(self, action: str) -> None:
+        params, _ = self._params()
+        sandbox = self.sandbox
+        try:
+            if action == "send_text":
+                result: Any = sandbox.send_text(int(params["user_id"]), params["text"])
+            elif action == "press":
+                result = sandbox.press(
+                    int(params["user_id"]),
+                    int(params["chat_id"]),
+                    int(params["message_id"]),
+                    params["data"],
+                )
+            elif action == "inject":
+                sandbox.inject(
+                    params["method"],
+                    int(params.get("code", 429)),
+                    retry_after=params.get("retry_after"),
+                    times=int(params.get("times", 1)),
+                )
+                result = True
+            elif action == "messages":
+                result = sandbox.chat_messages(int(params["chat_id"]))
+            else:
+                self._reply(404, {"ok": False, "description": f"unknown action {action}"})
+                return
+        except (KeyError, ValueError) as exc:
+            self._reply(400, {"ok": False, "description": f"bad request: {exc}"})
+            return
+        self._reply(200, {"ok": True, "result": result})
+
+
+def _tornado_quiet() -> None:
+    """Tornado logs every 4xx the fake API answers; those are expected, not news."""
+    import logging
+
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
+
+
+_tornado_quiet()

@@ -1,0 +1,76 @@
+"""What services need from a messenger, without knowing it is Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    data: str
+
+
+Keyboard = list[list[Button]]
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMedia:
+    """A media item to send: by file id, or as fresh bytes (a cleaned image)."""
+
+    kind: str
+    file_id: str | None = None
+    data: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SentMedia:
+    message_id: int
+    file_id: str
+
+
+class Sender(Protocol):
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        reply_to: int | None = None,
+        keyboard: Keyboard | None = None,
+    ) -> int:
+        """Send a text message; return its message id."""
+        ...
+
+    async def send_media(
+        self, chat_id: int, media: OutgoingMedia, *, reply_to: int | None = None
+    ) -> SentMedia:
+        """Send one media item without caption; return its message id and file id."""
+        ...
+
+    async def send_album(self, chat_id: int, media: list[OutgoingMedia]) -> list[SentMedia]:
+        """Send 2-10 items as one album, in order."""
+        ...
+
+    async def edit_text(
+        self, chat_id: int, message_id: int, text: str, *, keyboard: Keyboard | None = None
+    ) -> None:
+        """Replace a text message's text and buttons (no error when nothing changed)."""
+        ...
+
+    async def delete(self, chat_id: int, message_id: int) -> None:
+        """Delete a message; a message already gone is not an error."""
+        ...
+
+    async def download(self, file_id: str) -> bytes:
+        """The bytes of a file the bot may download (at most 20 MB)."""
+        ...
+
+
+class SendError(Exception):
+    """A send that failed. `permanent` means retrying the same call will not help
+    (bad request, bot removed from the chat); otherwise it may succeed later."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent

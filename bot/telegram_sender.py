@@ -1,0 +1,132 @@
+"""The Sender services use, implemented with python-telegram-bot."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    InputMediaPhoto,
+    InputMediaVideo,
+    Message,
+    ReplyParameters,
+)
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+
+from bot.sender import Keyboard, OutgoingMedia, SendError, SentMedia
+
+T = TypeVar("T")
+
+
+def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in keyboard]
+    )
+
+
+def _reply(message_id: int | None) -> ReplyParameters | None:
+    if message_id is None:
+        return None
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+
+
+def _file_id(message: Message) -> str:
+    if message.photo:
+        return message.photo[-1].file_id
+    attachment = message.effective_attachment
+    file_id = getattr(attachment, "file_id", None)
+    return str(file_id) if file_id else ""
+
+
+async def _call(awaitable: Awaitable[T]) -> T:
+    """Run one Bot API call and translate its failure for services."""
+    try:
+        return await awaitable
+    except (BadRequest, Forbidden, InvalidToken) as exc:
+        raise SendError(f"{type(exc).__name__}: {exc.message}", permanent=True) from exc
+    except TelegramError as exc:
+        raise SendError(f"{type(exc).__name__}: {exc.message}", permanent=False) from exc
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        reply_to: int | None = None,
+        keyboard: Keyboard | None = None,
+    ) -> int:
+        message = await _call(
+            self.bot.send_message(
+                chat_id,
+                text,
+                reply_parameters=_reply(reply_to),
+                reply_markup=markup(keyboard),
+                link_preview_options=None,
+            )
+        )
+        return message.message_id
+
+    def _input(self, media: OutgoingMedia) -> str | InputFile:
+        if media.data is not None:
+            return InputFile(media.data, filename=f"{media.kind}.jpg")
+        if media.file_id is None:
+            raise ValueError("media has neither data nor file id")
+        return media.file_id
+
+    async def send_media(
+        self, chat_id: int, media: OutgoingMedia, *, reply_to: int | None = None
+    ) -> SentMedia:
+        reply = _reply(reply_to)
+        file = self._input(media)
+        sends = {
+            "photo": lambda: self.bot.send_photo(chat_id, file, reply_parameters=reply),
+            "video": lambda: self.bot.send_video(chat_id, file, reply_parameters=reply),
+            "voice": lambda: self.bot.send_voice(chat_id, file, reply_parameters=reply),
+            "audio": lambda: self.bot.send_audio(chat_id, file, reply_parameters=reply),
+            "document": lambda: self.bot.send_document(chat_id, file, reply_parameters=reply),
+        }
+        message = await _call(sends[media.kind]())
+        return SentMedia(message.message_id, _file_id(message))
+
+    async def send_album(self, chat_id: int, media: list[OutgoingMedia]) -> list[SentMedia]:
+        items = [
+            InputMediaPhoto(self._input(m)) if m.kind == "photo" else InputMediaVideo(self._input(m))
+            for m in media
+        ]
+        messages = await _call(self.bot.send_media_group(chat_id, items))
+        return [SentMedia(m.message_id, _file_id(m)) for m in messages]
+
+    async def edit_text(
+        self, chat_id: int, message_id: int, text: str, *, keyboard: Keyboard | None = None
+    ) -> None:
+        try:
+            await _call(
+                self.bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=message_id, reply_markup=markup(keyboard)
+                )
+            )
+        except SendError as exc:
+            if "message is not modified" not in str(exc):
+                raise
+
+    async def delete(self, chat_id: int, message_id: int) -> None:
+        try:
+            await _call(self.bot.delete_message(chat_id, message_id))
+        except SendError as exc:
+            if "not found" not in str(exc):
+                raise
+
+    async def download(self, file_id: str) -> bytes:
+        file = await _call(self.bot.get_file(file_id))
+        return bytes(await _call(file.download_as_bytearray()))

@@ -1,0 +1,109 @@
+"""Every text the bot says to people, in one place, so tone (and later language) can change
+without touching logic."""
+
+# --- anyone ---------------------------------------------------------------------------
+NOT_INVITED = "This bot only takes reports from invited contacts."
+INVITE_UNKNOWN = "This invite link is not valid. Ask the person who invited you for a new one."
+INVITE_USED = "This invite link has already been used. Ask for a new one if you need it."
+INVITE_EXPIRED = "This invite link has expired. Ask the person who invited you for a new one."
+INVITE_ALREADY_MEMBER = "You are already registered here as {pseudonym}."
+INVITE_PSEUDONYM_TAKEN = "This invite can't be used right now. Ask for a new one."
+WELCOME_CONTACT = (
+    "Welcome. You are registered as {pseudonym}; editors will only ever see that name.\n\n"
+    "Send what you see — text, photos, albums, voice or video. Each message becomes a report "
+    "that editors review before anything is published. Never share your location."
+)
+WELCOME_EDITOR = (
+    "Welcome, {pseudonym}. You are an editor: review cards appear in the editors chat."
+)
+WELCOME_BACK_CONTACT = "You are registered as {pseudonym}. Send a report whenever you can."
+WELCOME_BACK_EDITOR = "You are an editor ({pseudonym}). Review cards appear in the editors chat."
+WELCOME_ADMIN = (
+    "You are an admin of Field Relay.\n"
+    "/invite contact <pseudonym> — invite link for a contact\n"
+    "/invite editor <pseudonym> — invite link for an editor\n"
+    "/people — who is registered\n"
+    "/revoke <pseudonym> — remove someone at once"
+)
+
+# --- contacts ---------------------------------------------------------------------------
+RECEIVED = "Received — report {code}. Editors will review it."
+UPDATED = "Updated — report {code} now has your corrected text."
+EDIT_TOO_LATE = (
+    "Report {code} has already been reviewed, so this edit was not applied. "
+    "Send a new message if something changed."
+)
+REFUSED_STICKER = "Stickers can't be used as reports. Please describe what you see in words."
+REFUSED_POLL = "Polls can't be used as reports. Please send text or photos."
+REFUSED_CONTACT = (
+    "Contact cards are not accepted: they would expose someone. Describe what you know in words."
+)
+REFUSED_LOCATION = (
+    "Locations are not accepted, and sharing one can put you in danger if this chat is seen. "
+    "Please describe the place in words (a street or landmark), and only if it is safe."
+)
+REFUSED_DICE = "That can't be used as a report. Please send text or photos."
+REFUSED_GAME = "That can't be used as a report. Please send text, photos, voice or video."
+REFUSED_TOO_BIG = (
+    "This file is too big ({size_mb:.0f} MB). The limit is {limit_mb:.0f} MB. "
+    "Please send a shorter video or a photo instead."
+)
+REFUSED_EMPTY = "This message is empty. Please send text, photos, voice or video."
+REFUSED_EMPTY_FILE = "This file is empty (0 bytes). Please send it again."
+REFUSED_UNSUPPORTED = "This kind of message can't be used as a report. Please send text or photos."
+NOT_A_CONTACT_EDITOR = "You are an editor: review cards appear in the editors chat."
+NOT_A_CONTACT_ADMIN = "You are an admin. Use /invite, /people or /revoke."
+
+# --- admins -----------------------------------------------------------------------------
+INVITE_USAGE = "Usage: /invite contact <pseudonym>  or  /invite editor <pseudonym>"
+INVITE_BAD_PSEUDONYM = (
+    "A pseudonym is 1–32 letters, digits, '-' or '_' (e.g. Kirkuk-1). Never a real name."
+)
+INVITE_TAKEN = "{pseudonym} is already in use (by a person or an open invite). Pick another."
+INVITE_MADE = (
+    "Invite for {role} {pseudonym}, single use, valid until {expires}:\n{link}\n\n"
+    "Send it over a safe channel. It stops working once used."
+)
+REVOKE_USAGE = "Usage: /revoke <pseudonym>"
+REVOKE_UNKNOWN = "No active person is called {pseudonym}."
+REVOKED = "{pseudonym} is revoked: the bot no longer accepts anything from them."
+REVOKED_DROPPED = " An album they were still sending was discarded."
+PEOPLE_EMPTY = "Nobody is registered yet. Use /invite to invite someone."
+ONLY_ADMINS = "Only admins can do that."
+
+# --- editors ----------------------------------------------------------------------------
+ONLY_EDITORS = "Only editors can decide."
+BUTTONS_NOT_YET = "Decisions from this card are not available yet; nothing was changed."
+BUTTON_NOT_UNDERSTOOD = "This button is not understood (old or damaged); nothing was changed."
+BUTTON_UNKNOWN_REPORT = "This report no longer exists; nothing was changed."
+
+# --- review cards -------------------------------------------------------------------------
+CARD_HEADER = "{icon} Report {code} · {status}"
+CARD_FROM = "From: {pseudonym}"
+CARD_FORWARDED = " · forwarded by the contact"
+CARD_RECEIVED = "Received: {when}"
+CARD_LABEL = "Label: {label}"
+CARD_MEDIA = "Media: {media}"
+CARD_MEDIA_WARNING = "⚠️ {kinds} may contain location data — publish only after checking."
+CARD_NO_TEXT = "(no text)"
+CARD_CONTINUED = "Report {code} — continued ({part}/{total})"
+CARD_WAITING = "⏳ {count} more report(s) waiting for a card."
+BUTTON_APPROVE = "✅ Approve"
+BUTTON_PUBLISH_NOW = "⚡ Publish now"
+BUTTON_MARK_CONFIRMED = "Mark confirmed"
+BUTTON_MARK_UNCONFIRMED = "Mark unconfirmed"
+BUTTON_EDIT = "✏️ Edit"
+BUTTON_REJECT = "🗑 Reject"
+LABELS = {"unconfirmed": "Unconfirmed", "confirmed": "Confirmed"}
+STATUSES = {
+    "pending": "pending review",
+    "approved": "approved",
+    "published": "published",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn by contact",
+    "collecting": "receiving",
+}
+CARD_WITHHELD = (
+    "⚠️ {count} image(s) could not be read safely and are withheld (corrupt or too large)."
+)
+UNKNOWN_COMMAND = "Unknown command. Send /help to see what you can do here."

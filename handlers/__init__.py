@@ -1,0 +1,4 @@
+"""Thin python-telegram-bot handlers: parse the update, check the role, call a service, reply.
+
+One module per audience; the order in which they run is set in `bot/app.py`.
+"""

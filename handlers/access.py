@@ -1,0 +1,67 @@
+"""The guard that runs before every other handler (group -1): who is this, may they be here?"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from bot import texts
+from bot.context import Caller, RelayContext
+
+log = logging.getLogger(__name__)
+
+
+async def identify_caller(update: Update, context: RelayContext) -> None:
+    """Resolve the sender's role; stop updates the bot must not act on.
+
+    Strangers in a private chat get one polite line and nothing about them is stored (an
+    invite redemption `/start <code>` is let through). In the editors chat only editors
+    count. Any other group or channel the bot finds itself in, it leaves.
+    """
+    services = context.services
+    chat = update.effective_chat
+    user = update.effective_user
+    if update.channel_post or update.edited_channel_post or chat is None or user is None:
+        raise ApplicationHandlerStop
+    editors_chat = chat.id == services.settings.editors_chat_id
+    if chat.type != ChatType.PRIVATE and not editors_chat:
+        await _leave(context, chat.id)
+        raise ApplicationHandlerStop
+    person = await services.people.active_by_telegram_id(user.id)
+    caller = Caller(user.id, person, user.id in services.settings.admin_ids)
+    context.caller = caller
+    if editors_chat:
+        if caller.is_editor:
+            return
+        if update.callback_query:
+            await update.callback_query.answer(texts.ONLY_EDITORS, show_alert=True)
+            await services.audit.record(
+                at=services.clock.now(),
+                actor="non-editor",
+                actor_telegram_id=user.id,
+                action="refused.not_editor",
+                detail=(update.callback_query.data or "")[:64],
+            )
+        raise ApplicationHandlerStop
+    if caller.is_known:
+        return
+    message = update.effective_message
+    if message is not None and (message.text or "").startswith("/start "):
+        return
+    if update.callback_query:
+        await update.callback_query.answer(texts.NOT_INVITED, show_alert=True)
+    elif message is not None and update.message is not None:
+        await message.reply_text(texts.NOT_INVITED)
+    raise ApplicationHandlerStop
+
+
+async def _leave(context: RelayContext, chat_id: int) -> None:
+    try:
+        await context.bot.leave_chat(chat_id)
+        log.info("left a chat the bot was added to without being asked")
+    except TelegramError as exc:
+        log.warning("could not leave an unexpected chat: %s", exc.message)

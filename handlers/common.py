@@ -1,0 +1,50 @@
+"""Commands anyone may use in a private chat: /start (with or without an invite code), /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.context import RelayContext
+from storage import RedeemOutcome
+
+_REFUSALS = {
+    RedeemOutcome.UNKNOWN: texts.INVITE_UNKNOWN,
+    RedeemOutcome.USED: texts.INVITE_USED,
+    RedeemOutcome.EXPIRED: texts.INVITE_EXPIRED,
+    RedeemOutcome.PSEUDONYM_TAKEN: texts.INVITE_PSEUDONYM_TAKEN,
+}
+
+
+async def start(update: Update, context: RelayContext) -> None:
+    """Redeem an invite code, or greet someone already known."""
+    message = update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    if context.args:
+        outcome, person = await context.services.invites.redeem(
+            context.args[0], update.effective_user.id
+        )
+        if outcome is RedeemOutcome.JOINED and person is not None:
+            welcome = texts.WELCOME_CONTACT if person.role == "contact" else texts.WELCOME_EDITOR
+            await message.reply_text(welcome.format(pseudonym=person.pseudonym))
+        elif outcome is RedeemOutcome.ALREADY_MEMBER and person is not None:
+            await message.reply_text(texts.INVITE_ALREADY_MEMBER.format(pseudonym=person.pseudonym))
+        else:
+            await message.reply_text(_REFUSALS[outcome])
+        return
+    await help_command(update, context)
+
+
+async def help_command(update: Update, context: RelayContext) -> None:
+    """Say what this person can do here."""
+    message = update.effective_message
+    if message is None:
+        return
+    caller = context.caller
+    if caller.is_admin:
+        await message.reply_text(texts.WELCOME_ADMIN)
+    elif caller.person is not None and caller.person.role == "contact":
+        await message.reply_text(texts.WELCOME_BACK_CONTACT.format(pseudonym=caller.name))
+    elif caller.person is not None:
+        await message.reply_text(texts.WELCOME_BACK_EDITOR.format(pseudonym=caller.name))

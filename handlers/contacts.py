@@ -1,0 +1,134 @@
+"""Contacts, in their private chat with the bot: every message becomes a report."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot import texts
+from bot.context import RelayContext
+from bot.intake import IncomingMessage
+from bot.media import IMAGE_MIME_TYPES
+from storage import NewMedia
+
+# Content that is never a report, with the reason given to the contact.
+_REFUSED = (
+    ("sticker", texts.REFUSED_STICKER),
+    ("poll", texts.REFUSED_POLL),
+    ("contact", texts.REFUSED_CONTACT),
+    ("venue", texts.REFUSED_LOCATION),
+    ("location", texts.REFUSED_LOCATION),
+    ("dice", texts.REFUSED_DICE),
+    ("game", texts.REFUSED_GAME),
+    ("animation", texts.REFUSED_UNSUPPORTED),
+    ("video_note", texts.REFUSED_UNSUPPORTED),
+    ("story", texts.REFUSED_UNSUPPORTED),
+)
+
+
+def parse_report(message: Message) -> IncomingMessage | str:
+    """A message as a report, or the reason it cannot be one (checked before any download)."""
+    for attribute, refusal in _REFUSED:
+        if getattr(message, attribute, None):
+            return refusal
+    text = message.text or message.caption or ""
+    media = _media(message)
+    if isinstance(media, str):
+        return media
+    if media is None and not text.strip():
+        return texts.REFUSED_EMPTY if message.text is not None else texts.REFUSED_UNSUPPORTED
+    return IncomingMessage(
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        text=text,
+        media=media,
+        media_group_id=message.media_group_id,
+        forwarded=message.forward_origin is not None,
+    )
+
+
+def _media(message: Message) -> NewMedia | str | None:
+    """The message's media as stored, or a refusal; None when there is none."""
+    if message.photo:
+        kind, item, mime = "photo", message.photo[-1], "image/jpeg"
+    elif message.document:
+        mime = message.document.mime_type or ""
+        kind = "photo" if mime in IMAGE_MIME_TYPES else "document"
+        item = message.document
+    elif message.video:
+        kind, item, mime = "video", message.video, message.video.mime_type or ""
+    elif message.voice:
+        kind, item, mime = "voice", message.voice, message.voice.mime_type or ""
+    elif message.audio:
+        kind, item, mime = "audio", message.audio, message.audio.mime_type or ""
+    else:
+        return None
+    size = item.file_size
+    if size == 0:
+        return texts.REFUSED_EMPTY_FILE
+    return NewMedia(
+        message_id=message.message_id,
+        kind=kind,
+        file_id=item.file_id,
+        file_unique_id=item.file_unique_id,
+        file_size=size,
+        mime_type=mime or None,
+        caption=message.caption or "",
+    )
+
+
+def too_big(message: Message, max_bytes: int) -> float | None:
+    """The size in MB of an attachment over the limit, else None. Checked from file_size,
+    before any download is attempted."""
+    attachment = message.effective_attachment
+    size = getattr(attachment, "file_size", None)
+    if message.photo:
+        size = message.photo[-1].file_size
+    if isinstance(size, int) and size > max_bytes:
+        return size / (1024 * 1024)
+    return None
+
+
+async def report(update: Update, context: RelayContext) -> None:
+    """A contact's message: store it as a report (or refuse it, storing nothing)."""
+    message = update.message
+    if message is None:
+        return
+    services = context.services
+    settings = services.settings
+    size_mb = too_big(message, settings.max_file_bytes)
+    if size_mb is not None:
+        await message.reply_text(
+            texts.REFUSED_TOO_BIG.format(size_mb=size_mb, limit_mb=settings.max_file_mb)
+        )
+        return
+    parsed = parse_report(message)
+    if isinstance(parsed, str):
+        await message.reply_text(parsed)
+        return
+    person = context.caller.person
+    assert person is not None  # the contacts filter guarantees it
+    await services.intake.receive(person, parsed)
+
+
+async def edited(update: Update, context: RelayContext) -> None:
+    """A contact edited a message: the pending report and its card follow."""
+    message = update.edited_message
+    person = context.caller.person
+    if message is None or person is None:
+        return
+    text = message.text or message.caption or ""
+    if not text.strip():
+        return
+    outcome = await context.services.intake.edit(person, message.chat_id, message.message_id, text)
+    if outcome.report is None:
+        return
+    reply = texts.UPDATED if outcome.applied else texts.EDIT_TOO_LATE
+    await message.reply_text(reply.format(code=outcome.report.code))
+
+
+async def not_a_contact(update: Update, context: RelayContext) -> None:
+    """Editors and admins do not send reports through their private chat."""
+    if update.effective_message is None:
+        return
+    hint = texts.NOT_A_CONTACT_ADMIN if context.caller.is_admin else texts.NOT_A_CONTACT_EDITOR
+    await update.effective_message.reply_text(hint)

@@ -1,0 +1,152 @@
+"""Fixtures: a fake Bot API server over real HTTP, a real SQLite file, the real bot."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import FieldRelay
+from bot.sandbox import Sandbox
+from bot.settings import Settings
+
+TOKEN = "123456:TEST-token-that-must-never-be-logged"
+ADMIN = 1000
+EDITOR = 2000
+STRANGER = 9000
+EDITORS_CHAT = -100500
+CHANNEL = -100900
+
+
+class World:
+    """The sandbox and the bot, with the steps a test story is made of."""
+
+    def __init__(self, sandbox: Sandbox, relay: FieldRelay) -> None:
+        self.sandbox = sandbox
+        self.relay = relay
+        self._next_user = 3000
+
+    @property
+    def services(self) -> Any:
+        return self.relay.services
+
+    async def bot_says(
+        self, chat_id: int, contains: str = "", *, after: int = 0, timeout: float = 10
+    ) -> dict[str, Any]:
+        """Wait for a bot message in the chat, newer than message id `after`."""
+
+        def found() -> dict[str, Any] | None:
+            for message in reversed(self.sandbox.bot_messages(chat_id)):
+                body = message.get("text") or message.get("caption") or ""
+                if message["message_id"] > after and contains in body:
+                    return message
+            return None
+
+        result: dict[str, Any] = await self.sandbox.wait_for(
+            found, timeout, what=f"bot message containing {contains!r} in chat {chat_id}"
+        )
+        return result
+
+    def last_id(self, chat_id: int) -> int:
+        messages = self.sandbox.chat_messages(chat_id)
+        return messages[-1]["message_id"] if messages else 0
+
+    async def ask(self, user_id: int, text: str, contains: str = "") -> str:
+        """A user sends a text in their private chat and gets the bot's reply."""
+        sent = self.sandbox.send_text(user_id, text)
+        reply = await self.bot_says(user_id, contains, after=sent["message_id"])
+        return str(reply["text"])
+
+    async def invite_link(self, role: str, pseudonym: str) -> str:
+        reply = await self.ask(ADMIN, f"/invite {role} {pseudonym}", "https://t.me/")
+        match = re.search(r"https://t\.me/\S+\?start=(\S+)", reply)
+        assert match, reply
+        return match.group(0)
+
+    async def join(self, role: str, pseudonym: str, user_id: int | None = None) -> int:
+        """An admin invites someone, who redeems the link; returns their user id."""
+        if user_id is None:
+            self._next_user += 1
+            user_id = self._next_user
+        self.sandbox.add_user(user_id, f"Real Name {user_id}", f"realuser{user_id}")
+        code = (await self.invite_link(role, pseudonym)).split("start=")[1]
+        reply = await self.ask(user_id, f"/start {code}", "")
+        assert pseudonym in reply, reply
+        return user_id
+
+    async def card_of(self, code: str, timeout: float = 10) -> dict[str, Any]:
+        """The review card (message with buttons) of report `code` in the editors chat."""
+
+        def found() -> dict[str, Any] | None:
+            for message in self.sandbox.bot_messages(EDITORS_CHAT):
+                if message.get("text", "").startswith(("🆕 Report " + code + " ",)):
+                    return message
+            return None
+
+        result: dict[str, Any] = await self.sandbox.wait_for(found, timeout, what=f"card {code}")
+        return result
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    fake = Sandbox(TOKEN)
+    await fake.start()
+    fake.add_user(ADMIN, "Admin Person", "the_admin")
+    fake.add_user(STRANGER, "Curious Stranger", "stranger")
+    fake.add_group(EDITORS_CHAT, "Editors", {ADMIN: "administrator"})
+    fake.add_channel(CHANNEL, "Kirkuk Live")
+    yield fake
+    await fake.stop()
+
+
+def make_settings(sandbox: Sandbox, database: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_api_base_url": sandbox.api_url,
+        "telegram_file_base_url": sandbox.file_url,
+        "admin_ids": [ADMIN],
+        "editors_chat_id": EDITORS_CHAT,
+        "channel_ids": [CHANNEL],
+        "database_path": database,
+        "local_tz": "Asia/Baghdad",
+        "local_tz_label": "Iraq",
+        "audience_tz": "America/New_York",
+        "album_quiet_seconds": 0.3,
+        "poll_timeout_seconds": 1,
+        "group_messages_per_minute": 6000,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(sandbox: Sandbox, tmp_path: Path) -> Settings:
+    return make_settings(sandbox, tmp_path / "relay.db")
+
+
+@pytest.fixture
+async def start_relay() -> AsyncIterator[Callable[..., Any]]:
+    """Start the real bot (more than once in a test, to restart it)."""
+    running: list[FieldRelay] = []
+
+    async def start(settings: Settings, **kwargs: Any) -> FieldRelay:
+        relay = FieldRelay(settings, **kwargs)
+        await relay.start()
+        running.append(relay)
+        return relay
+
+    yield start
+    for relay in running:
+        if relay.db._conn is not None:
+            await relay.stop()
+
+
+@pytest.fixture
+async def world(
+    sandbox: Sandbox, settings: Settings, start_relay: Callable[..., Any]
+) -> World:
+    relay = await start_relay(settings)
+    return World(sandbox, relay)
