@@ -29,6 +29,7 @@ from bot.invites import InviteService
 from bot.logs import quiet_http_loggers
 from bot.polling import DurablePolling
 from bot.settings import Settings
+from bot.tasks import cancel_and_wait
 from bot.telegram_sender import TelegramSender
 from handlers import access, admin, common, contacts, editors, errors
 from storage import AuditLog, Database, Inbox, Invites, People, Reports
@@ -69,9 +70,7 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, route_report)
     )
-    application.add_handler(
-        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, route_edit)
-    )
+    application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, route_edit))
 
     # Editors chat: the buttons of review cards (the guard already checked the presser).
     application.add_handler(CallbackQueryHandler(editors.card_button))
@@ -152,7 +151,9 @@ class FieldRelay:
             people=People(self.db),
             reports=reports,
             audit=audit,
-            invites=InviteService(Invites(self.db), audit, self.clock, self.settings.invite_ttl_hours),
+            invites=InviteService(
+                Invites(self.db), audit, self.clock, self.settings.invite_ttl_hours
+            ),
             intake=intake,
             desk=desk,
         )
@@ -173,13 +174,8 @@ class FieldRelay:
         log.info("Field Relay is running as @%s", self.application.bot.username)
 
     async def stop(self) -> None:
-        if self._polling is not None:
-            self._polling.cancel()
-            try:
-                await self._polling
-            except asyncio.CancelledError:
-                pass
-            self._polling = None
+        await cancel_and_wait(self._polling)
+        self._polling = None
         if self.services is not None:
             self.services.intake.stop()
             await self.services.desk.stop()

@@ -19,6 +19,7 @@ from bot.formatting import TEXT_LIMIT, both_clocks, split_text
 from bot.media import UnsafeImageError, clean_image
 from bot.sender import Button, Keyboard, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
+from bot.tasks import cancel_and_wait
 from storage import MediaItem, Report, Reports
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,15 @@ def card_keyboard(report: Report) -> Keyboard:
         else button(texts.BUTTON_MARK_UNCONFIRMED, Action.LABEL)
     )
     return [
-        [button(texts.BUTTON_APPROVE, Action.APPROVE), button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW)],
-        [label_button, button(texts.BUTTON_EDIT, Action.EDIT), button(texts.BUTTON_REJECT, Action.REJECT)],
+        [
+            button(texts.BUTTON_APPROVE, Action.APPROVE),
+            button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
+        ],
+        [
+            label_button,
+            button(texts.BUTTON_EDIT, Action.EDIT),
+            button(texts.BUTTON_REJECT, Action.REJECT),
+        ],
     ]
 
 
@@ -64,7 +72,11 @@ def describe_media(media: Sequence[MediaItem]) -> str:
 
 
 def render_card(
-    report: Report, media: Sequence[MediaItem], settings: Settings, *, waiting: int = 0,
+    report: Report,
+    media: Sequence[MediaItem],
+    settings: Settings,
+    *,
+    waiting: int = 0,
     withheld: int = 0,
 ) -> CardView:
     """The card's text, split so no message passes Telegram's 4096 characters."""
@@ -114,9 +126,7 @@ def _first_chunk(body: str, room: int) -> tuple[str, str]:
 class ReviewDesk:
     """Acknowledges reports to contacts and keeps their cards in the editors chat."""
 
-    def __init__(
-        self, reports: Reports, sender: Sender, settings: Settings, clock: Clock
-    ) -> None:
+    def __init__(self, reports: Reports, sender: Sender, settings: Settings, clock: Clock) -> None:
         self.reports = reports
         self.sender = sender
         self.settings = settings
@@ -139,13 +149,8 @@ class ReviewDesk:
         self._wake.set()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def run(self) -> None:
         backoff = 0.5
@@ -209,7 +214,9 @@ class ReviewDesk:
             )
             messages = [*sent, (card_id, "card")]
             for part in view.parts[1:]:
-                messages.append((await self.sender.send_text(self.chat_id, part, reply_to=card_id), "text"))
+                messages.append(
+                    (await self.sender.send_text(self.chat_id, part, reply_to=card_id), "text")
+                )
         except SendError as exc:
             if not exc.permanent:
                 raise
@@ -265,7 +272,7 @@ class ReviewDesk:
             for (item, outgoing), result in zip(chunk, results, strict=True):
                 await self._remember_clean_copy(item, outgoing, result.file_id)
                 sent.append((result.message_id, "media"))
-        for item, outgoing in others:
+        for _, outgoing in others:
             result = await self.sender.send_media(self.chat_id, outgoing)
             sent.append((result.message_id, "media"))
         return sent, withheld

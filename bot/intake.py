@@ -146,7 +146,9 @@ class IntakeService:
 
     async def _received(self, report: Report) -> None:
         await self.audit.record(
-            at=self.clock.now(), actor=report.pseudonym, action="report.received",
+            at=self.clock.now(),
+            actor=report.pseudonym,
+            action="report.received",
             report_id=report.id,
         )
         self.on_ready()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
@@ -25,8 +26,13 @@ log = logging.getLogger(__name__)
 
 class DurablePolling:
     def __init__(
-        self, application: Application, inbox: Inbox, clock: Clock, *, timeout: int
-    ) -> None:  # type: ignore[type-arg]
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        inbox: Inbox,
+        clock: Clock,
+        *,
+        timeout: int,
+    ) -> None:
         self.application = application
         self.inbox = inbox
         self.clock = clock

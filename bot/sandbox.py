@@ -11,6 +11,7 @@ It implements the methods Field Relay uses, with Telegram's limits where they ma
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import io
 import itertools
@@ -104,7 +105,7 @@ def _dimensions(data: bytes) -> tuple[int, int]:
     try:
         with Image.open(io.BytesIO(data)) as image:
             return image.size
-    except Exception:  # noqa: BLE001 - any undecodable upload simply has no dimensions
+    except Exception:
         return (0, 0)
 
 
@@ -340,7 +341,8 @@ class Sandbox:
             media["duration"] = 3
         if kind in {"video", "video_note"}:
             media.update(width=32, height=32, length=32)
-        return self.user_sends(user_id, caption=caption, **{kind: media}, **extra)
+        content: dict[str, Any] = {kind: media, "caption": caption, **extra}
+        return self.user_sends(user_id, None, **content)
 
     def edit_text(self, user_id: int, message_id: int, text: str) -> Json:
         """The user edits a message they sent (text, or caption of a media message)."""
@@ -384,6 +386,30 @@ class Sandbox:
             if message.get("from", {}).get("id") == self.bot_id or "sender_chat" in message
         ]
 
+    def transcript(self, chat_id: int, names: dict[int, str] | None = None) -> str:
+        """The chat as a reader would see it, one block per message."""
+        names = names or {}
+        lines = []
+        for message in self.chat_messages(chat_id):
+            sender = message.get("from", {})
+            if sender.get("id") == self.bot_id or "sender_chat" in message:
+                who = "bot"
+            else:
+                who = names.get(sender.get("id", 0), sender.get("first_name", "?"))
+            media = [kind for kind in _MEDIA_KINDS if kind in message]
+            head = f"#{message['message_id']} {who}"
+            if "reply_to_message" in message:
+                head += f" (reply to #{message['reply_to_message']['message_id']})"
+            if message.get("media_group_id"):
+                head += " [album]"
+            body = message.get("text") or message.get("caption") or ""
+            if media:
+                body = f"[{media[0]}] {body}".rstrip()
+            lines.append(f"{head}: {body}".replace("\n", "\n    "))
+            for row in message.get("reply_markup", {}).get("inline_keyboard", []):
+                lines.append("    " + " ".join(f"[ {button['text']} ]" for button in row))
+        return "\n".join(lines) if lines else "(empty)"
+
     def calls_of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
@@ -403,10 +429,8 @@ class Sandbox:
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
                 raise TimeoutError(f"sandbox: timed out waiting for {what}")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.05))
-            except TimeoutError:
-                pass
 
     def pending_updates(self) -> int:
         return len(self.updates)
@@ -450,10 +474,8 @@ class Sandbox:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
         if not self.updates and timeout > 0:
             self._new_update.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), timeout)
-            except TimeoutError:
-                pass
         return self.updates[:limit]
 
     async def api_deletewebhook(self, params: Json, files: dict[str, bytes]) -> bool:
@@ -724,6 +746,8 @@ class Sandbox:
         chat.members[self.bot_id] = "left"
         return True
 
+
+_MEDIA_KINDS = ("photo", "video", "voice", "audio", "document", "sticker", "location", "poll")
 
 _NO_GIFTS = {
     "unlimited_gifts": False,

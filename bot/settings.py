@@ -28,7 +28,9 @@ def _zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name like Asia/Baghdad)") from exc
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name like Asia/Baghdad)"
+        ) from exc
     return name
 
 

@@ -9,7 +9,6 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    InputFile,
     InputMediaPhoto,
     InputMediaVideo,
     Message,
@@ -77,9 +76,11 @@ class TelegramSender:
         )
         return message.message_id
 
-    def _input(self, media: OutgoingMedia) -> str | InputFile:
+    def _input(self, media: OutgoingMedia) -> str | bytes:
+        # Raw bytes, not InputFile: python-telegram-bot then attaches them correctly both to
+        # single sends and to media groups (which need attach:// URIs).
         if media.data is not None:
-            return InputFile(media.data, filename=f"{media.kind}.jpg")
+            return media.data
         if media.file_id is None:
             raise ValueError("media has neither data nor file id")
         return media.file_id
@@ -101,7 +102,9 @@ class TelegramSender:
 
     async def send_album(self, chat_id: int, media: list[OutgoingMedia]) -> list[SentMedia]:
         items = [
-            InputMediaPhoto(self._input(m)) if m.kind == "photo" else InputMediaVideo(self._input(m))
+            InputMediaPhoto(self._input(m))
+            if m.kind == "photo"
+            else InputMediaVideo(self._input(m))
             for m in media
         ]
         messages = await _call(self.bot.send_media_group(chat_id, items))

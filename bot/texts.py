@@ -13,9 +13,7 @@ WELCOME_CONTACT = (
     "Send what you see — text, photos, albums, voice or video. Each message becomes a report "
     "that editors review before anything is published. Never share your location."
 )
-WELCOME_EDITOR = (
-    "Welcome, {pseudonym}. You are an editor: review cards appear in the editors chat."
-)
+WELCOME_EDITOR = "Welcome, {pseudonym}. You are an editor: review cards appear in the editors chat."
 WELCOME_BACK_CONTACT = "You are registered as {pseudonym}. Send a report whenever you can."
 WELCOME_BACK_EDITOR = "You are an editor ({pseudonym}). Review cards appear in the editors chat."
 WELCOME_ADMIN = (

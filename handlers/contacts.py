@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Audio, Document, Message, PhotoSize, Update, Video, Voice
 
 from bot import texts
 from bot.context import RelayContext
@@ -48,6 +48,7 @@ def parse_report(message: Message) -> IncomingMessage | str:
 
 def _media(message: Message) -> NewMedia | str | None:
     """The message's media as stored, or a refusal; None when there is none."""
+    item: PhotoSize | Document | Video | Voice | Audio
     if message.photo:
         kind, item, mime = "photo", message.photo[-1], "image/jpeg"
     elif message.document:

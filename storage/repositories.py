@@ -342,9 +342,12 @@ class Reports:
 
     async def drop_collecting_of(self, contact_id: int) -> int:
         """Discard albums still arriving from a contact (used when they are revoked)."""
-        async with self.db.transaction() as conn, conn.execute(
-            "DELETE FROM reports WHERE contact_id = ? AND status = 'collecting'", (contact_id,)
-        ) as cursor:
+        async with (
+            self.db.transaction() as conn,
+            conn.execute(
+                "DELETE FROM reports WHERE contact_id = ? AND status = 'collecting'", (contact_id,)
+            ) as cursor,
+        ):
             return cursor.rowcount
 
     async def contact_edit(
@@ -391,15 +394,11 @@ class Reports:
         return [_report(row) for row in rows]
 
     async def count_cards_queued(self) -> int:
-        row = await self.db.fetch_one(
-            "SELECT COUNT(*) FROM reports WHERE card_state = 'queued'"
-        )
+        row = await self.db.fetch_one("SELECT COUNT(*) FROM reports WHERE card_state = 'queued'")
         return int(row[0]) if row else 0
 
     async def set_card_state(self, report_id: int, state: str) -> None:
-        await self.db.execute(
-            "UPDATE reports SET card_state = ? WHERE id = ?", (state, report_id)
-        )
+        await self.db.execute("UPDATE reports SET card_state = ? WHERE id = ?", (state, report_id))
 
     async def media(self, report_id: int) -> list[MediaItem]:
         rows = await self.db.fetch_all(
@@ -505,9 +504,7 @@ class AuditLog:
         return [_audit(row) for row in rows]
 
     async def recent(self, limit: int = 50) -> list[AuditEntry]:
-        rows = await self.db.fetch_all(
-            "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,)
-        )
+        rows = await self.db.fetch_all("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
         return [_audit(row) for row in rows]
 
 

@@ -145,8 +145,6 @@ async def start_relay() -> AsyncIterator[Callable[..., Any]]:
 
 
 @pytest.fixture
-async def world(
-    sandbox: Sandbox, settings: Settings, start_relay: Callable[..., Any]
-) -> World:
+async def world(sandbox: Sandbox, settings: Settings, start_relay: Callable[..., Any]) -> World:
     relay = await start_relay(settings)
     return World(sandbox, relay)

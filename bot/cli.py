@@ -1,0 +1,196 @@
+"""The `fieldrelay` command: run, check, invite, people, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+
+from bot.settings import Settings, SettingsError, load_settings
+from storage import Database, StorageError
+
+EXIT_OK, EXIT_PROBLEM, EXIT_CONFIG = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="fieldrelay", description="Relay reports from trusted contacts to supporters."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="run the bot (long polling)")
+    commands.add_parser("check", help="check settings and the bot's rights in every chat")
+    invite = commands.add_parser("invite", help="make a single-use invite link")
+    invite.add_argument("--role", choices=["contact", "editor"], required=True)
+    invite.add_argument("--name", required=True, help="pseudonym, e.g. Kirkuk-1; never a real name")
+    commands.add_parser("people", help="list contacts and editors")
+    commands.add_parser("demo", help="play a short story against the local sandbox")
+    args = parser.parse_args(argv)
+
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return int(asyncio.run(run_demo()))
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        for line in str(exc).splitlines():
+            print(f"fieldrelay: {line}", file=sys.stderr)
+        return EXIT_CONFIG
+    actions: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
+        "run": lambda: run(settings),
+        "check": lambda: check(settings),
+        "invite": lambda: make_invite(settings, args.role, args.name),
+        "people": lambda: list_people(settings),
+    }
+    try:
+        return asyncio.run(actions[args.command]())
+    except StorageError as exc:
+        print(f"fieldrelay: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _bot(settings: Settings) -> Bot:
+    return Bot(
+        settings.token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_file_base_url,
+    )
+
+
+async def run(settings: Settings) -> int:
+    from bot.app import FieldRelay
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.token)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await FieldRelay(settings).run_until_stopped(stop)
+    return EXIT_OK
+
+
+async def check(settings: Settings) -> int:
+    """Say plainly whether the bot can do its job with these settings."""
+    problems = 0
+
+    def report(ok: bool, line: str) -> None:
+        nonlocal problems
+        problems += not ok
+        print(f"{'ok ' if ok else 'FAIL'} {line}")
+
+    report(True, "settings are valid")
+    bot = _bot(settings)
+    try:
+        async with bot:
+            report(True, f"token accepted: the bot is @{bot.username}")
+            problems += await _check_editors_chat(bot, settings.editors_chat_id, report)
+            for channel in settings.channel_ids:
+                await _check_channel(bot, channel, report)
+    except TelegramError as exc:
+        report(False, f"Telegram refused: {exc.message} (is TELEGRAM_BOT_TOKEN right?)")
+    try:
+        async with Database(settings.database_path) as db:
+            report(True, f"database {settings.database_path} at schema {await db.schema_version()}")
+    except StorageError as exc:
+        report(False, str(exc))
+    print("All good." if not problems else f"{problems} problem(s) to fix before `fieldrelay run`.")
+    return EXIT_OK if not problems else EXIT_PROBLEM
+
+
+async def _check_editors_chat(bot: Bot, chat_id: int, report: Callable[[bool, str], None]) -> int:
+    try:
+        chat = await bot.get_chat(chat_id)
+        member = await bot.get_chat_member(chat_id, bot.id)
+    except TelegramError as exc:
+        report(False, f"editors chat {chat_id}: {exc.message} (add the bot to the group)")
+        return 0
+    can_post = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER) or (
+        member.status == ChatMemberStatus.RESTRICTED
+        and bool(getattr(member, "can_send_messages", False))
+    )
+    report(
+        can_post,
+        f"editors chat {chat.title or chat_id}: bot is {member.status}"
+        + ("" if can_post else " and cannot post there"),
+    )
+    return 0
+
+
+async def _check_channel(bot: Bot, channel: int | str, report: Callable[[bool, str], None]) -> None:
+    try:
+        chat = await bot.get_chat(channel)
+        member = await bot.get_chat_member(chat.id, bot.id)
+    except TelegramError as exc:
+        report(False, f"channel {channel}: {exc.message} (add the bot as an admin)")
+        return
+    allowed = member.status == ChatMemberStatus.ADMINISTRATOR and bool(
+        getattr(member, "can_post_messages", False)
+    )
+    edit = bool(getattr(member, "can_edit_messages", False))
+    detail = "admin, may post" + (" and edit" if edit else " (cannot edit others' posts)")
+    report(
+        allowed,
+        f"channel {chat.title or channel}: "
+        + (detail if allowed else f"bot is {member.status}, not an admin allowed to post"),
+    )
+
+
+async def make_invite(settings: Settings, role: str, name: str) -> int:
+    from bot.clock import SystemClock
+    from bot.invites import PSEUDONYM, InviteService, invite_link
+    from storage import AuditLog, Invites, PseudonymTakenError
+
+    if not PSEUDONYM.match(name):
+        print("fieldrelay: a pseudonym is 1-32 letters, digits, '-' or '_'", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        async with _bot(settings) as bot:
+            username = bot.username
+    except TelegramError as exc:
+        print(
+            f"fieldrelay: cannot reach Telegram to learn the bot's name: {exc.message}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+    async with Database(settings.database_path) as db:
+        service = InviteService(Invites(db), AuditLog(db), SystemClock(), settings.invite_ttl_hours)
+        try:
+            made = await service.create(role, name, created_by=settings.admin_ids[0])
+        except PseudonymTakenError:
+            print(f"fieldrelay: {name} is already in use", file=sys.stderr)
+            return EXIT_PROBLEM
+    print(
+        f"Invite for {role} {name}, single use, valid until "
+        f"{made.invite.expires_at:%Y-%m-%d %H:%M} UTC:"
+    )
+    print(invite_link(username, made.code))
+    return EXIT_OK
+
+
+async def list_people(settings: Settings) -> int:
+    from storage import People
+
+    async with Database(settings.database_path) as db:
+        everyone = await People(db).all()
+    if not everyone:
+        print("Nobody is registered yet. Make an invite: fieldrelay invite --role contact --name X")
+    for person in everyone:
+        print(
+            f"{person.pseudonym:<20} {person.role:<8} {person.status:<8} "
+            f"since {person.created_at:%Y-%m-%d}"
+        )
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
