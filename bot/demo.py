@@ -76,7 +76,7 @@ async def run_demo() -> int:
     print(f"Sandbox Bot API listening on {sandbox.api_url}")
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             telegram_bot_token=TOKEN,
             telegram_api_base_url=sandbox.api_url,
             telegram_file_base_url=sandbox.file_url,

@@ -58,6 +58,7 @@ class StoredFile:
     data: bytes
     kind: str
     declared_size: int | None = None
+    meta: Json = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -136,6 +137,7 @@ class Sandbox:
         self.deleted: dict[int, set[int]] = {}
         self.files: dict[str, StoredFile] = {}
         self.updates: list[Json] = []
+        self.delivered: list[Json] = []
         self.calls: list[Call] = []
         self.callback_answers: dict[str, Json] = {}
         self.faults: list[Fault] = []
@@ -229,6 +231,7 @@ class Sandbox:
     def _push_update(self, kind: str, payload: Json) -> Json:
         update = {"update_id": next(self._update_ids), kind: payload}
         self.updates.append(update)
+        self.delivered.append(update)
         self._new_update.set()
         return update
 
@@ -337,10 +340,8 @@ class Sandbox:
             media["mime_type"] = mime_type
         if file_name:
             media["file_name"] = file_name
-        if kind in {"video", "voice", "audio", "video_note"}:
-            media["duration"] = 3
-        if kind in {"video", "video_note"}:
-            media.update(width=32, height=32, length=32)
+        media.update(_KIND_META.get(kind, {}))
+        stored.meta = {k: v for k, v in media.items() if k not in ("file_id", "file_unique_id")}
         content: dict[str, Any] = {kind: media, "caption": caption, **extra}
         return self.user_sends(user_id, None, **content)
 
@@ -352,6 +353,16 @@ class Sandbox:
         message["edit_date"] = self._now()
         self._push_update("edited_message", dict(message))
         return message
+
+    def redeliver(self, message_id: int, chat_id: int) -> Json:
+        """Deliver an update about this message again, under a new update id, as Telegram
+        may after a lost confirmation."""
+        for update in reversed(self.delivered):
+            payload = update.get("message") or update.get("edited_message") or {}
+            if payload.get("message_id") == message_id and payload["chat"]["id"] == chat_id:
+                kind = "message" if "message" in update else "edited_message"
+                return self._push_update(kind, dict(payload))
+        raise KeyError(f"no update about message {message_id} in chat {chat_id}")
 
     def press(self, user_id: int, chat_id: int, message_id: int, data: str) -> str:
         """The user presses an inline button; returns the callback query id."""
@@ -552,6 +563,8 @@ class Sandbox:
         if kind == "photo":
             return self._photo_sizes(stored.data)
         return {
+            **_KIND_META.get(kind, {}),
+            **stored.meta,
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
             "file_size": stored.size,
@@ -746,6 +759,14 @@ class Sandbox:
         chat.members[self.bot_id] = "left"
         return True
 
+
+# Fields Telegram always sends with a file of each kind.
+_KIND_META: dict[str, Json] = {
+    "video": {"duration": 3, "width": 32, "height": 32},
+    "video_note": {"duration": 3, "length": 32},
+    "voice": {"duration": 3},
+    "audio": {"duration": 3},
+}
 
 _MEDIA_KINDS = ("photo", "video", "voice", "audio", "document", "sticker", "location", "poll")
 

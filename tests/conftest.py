@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,29 @@ class World:
             found, timeout, what=f"bot message containing {contains!r} in chat {chat_id}"
         )
         return result
+
+    async def eventually(
+        self, check: Callable[[], Awaitable[Any]], timeout: float = 10, what: str = "state"
+    ) -> Any:
+        """Wait until an async check (usually of the database) returns something truthy."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            value = await check()
+            if value:
+                return value
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"timed out waiting for {what}")
+            await asyncio.sleep(0.02)
+
+    async def report(self, report_id: int, **expected: Any) -> Any:
+        """The report once it has the expected fields (e.g. card_state="posted")."""
+
+        async def matches() -> Any:
+            report = await self.services.reports.get(report_id)
+            ok = report is not None and all(getattr(report, k) == v for k, v in expected.items())
+            return report if ok else None
+
+        return await self.eventually(matches, what=f"R-{report_id} with {expected}")
 
     def last_id(self, chat_id: int) -> int:
         messages = self.sandbox.chat_messages(chat_id)
