@@ -15,6 +15,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     MessageHandler,
     TypeHandler,
     filters,
@@ -111,6 +112,8 @@ def build_application(settings: Settings) -> RelayApplication:
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=RelayContext))
         .rate_limiter(rate_limiter)
+        # Every reply quotes the message it answers, so a contact knows which one it was.
+        .defaults(Defaults(do_quote=True))
         .updater(None)
         .build()
     )

@@ -23,6 +23,11 @@ from storage import Inbox
 
 log = logging.getLogger(__name__)
 
+# Raw updates are fetched on purpose, to store them before parsing. Bot API method names are
+# case-insensitive; the lower-case spelling keeps python-telegram-bot from suggesting
+# Bot.get_updates, which parses (and can fail on) a whole batch at once.
+RAW_GET_UPDATES = "getupdates"
+
 
 class DurablePolling:
     def __init__(
@@ -43,7 +48,7 @@ class DurablePolling:
         """Handle updates that were stored but not handled before the last stop."""
         pending = await self.inbox.unhandled()
         for update_id, payload in pending:
-            await self._handle(update_id, Update.de_json(json.loads(payload), self.application.bot))
+            await self._handle(update_id, json.loads(payload))
         if pending:
             log.info("replayed %d update(s) left from the last run", len(pending))
         return len(pending)
@@ -57,11 +62,14 @@ class DurablePolling:
         bot = self.application.bot
         while True:
             try:
-                updates = await bot.get_updates(
-                    offset=offset,
-                    timeout=self.timeout,
+                updates = await bot.do_api_request(
+                    RAW_GET_UPDATES,
+                    api_kwargs={
+                        "offset": offset,
+                        "timeout": self.timeout,
+                        "allowed_updates": Update.ALL_TYPES,
+                    },
                     read_timeout=self.timeout + 10,
-                    allowed_updates=Update.ALL_TYPES,
                 )
             except (InvalidToken, Forbidden):
                 log.critical("Telegram refused the bot token; stopping")
@@ -75,18 +83,24 @@ class DurablePolling:
                 backoff = min(backoff * 2, self.max_backoff)
                 continue
             backoff = 1.0
-            if not updates:
+            if not isinstance(updates, list) or not updates:
                 continue
             await self.inbox.store(
-                [(u.update_id, json.dumps(u.to_dict())) for u in updates], self.clock.now()
+                [(raw["update_id"], json.dumps(raw)) for raw in updates], self.clock.now()
             )
-            offset = updates[-1].update_id + 1
-            for update in updates:
-                await self._handle(update.update_id, update)
+            offset = updates[-1]["update_id"] + 1
+            for raw in updates:
+                await self._handle(raw["update_id"], raw)
 
-    async def _handle(self, update_id: int, update: Update) -> None:
-        # process_update hands handler errors to the error handler; it does not raise them.
-        await self.application.process_update(update)
+    async def _handle(self, update_id: int, raw: dict[str, Any]) -> None:
+        try:
+            update = Update.de_json(raw, self.application.bot)
+        except Exception:
+            # A shape this version of python-telegram-bot cannot read must not stop polling.
+            log.exception("update %s could not be read and is skipped", update_id)
+        else:
+            # process_update hands handler errors to the error handler; it does not raise.
+            await self.application.process_update(update)
         await self.inbox.handled(update_id)
 
 
