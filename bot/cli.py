@@ -13,6 +13,7 @@ from telegram import Bot
 from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 
+from bot.logs import redact
 from bot.settings import Settings, SettingsError, load_settings
 from storage import Database, StorageError
 
@@ -86,7 +87,8 @@ async def check(settings: Settings) -> int:
     def report(ok: bool, line: str) -> None:
         nonlocal problems
         problems += not ok
-        print(f"{'ok ' if ok else 'FAIL'} {line}")
+        # Telegram's error messages can quote the token; never print it.
+        print(f"{'ok ' if ok else 'FAIL'} {redact(line, settings.token)}")
 
     report(True, "settings are valid")
     bot = _bot(settings)

@@ -5,6 +5,15 @@ from __future__ import annotations
 import logging
 
 
+def redact(text: str, token: str) -> str:
+    """The text with the token (and its secret half alone) replaced by <token>."""
+    if not token:
+        return text
+    text = text.replace(token, "<token>")
+    secret = token.partition(":")[2]
+    return text.replace(secret, "<token>") if len(secret) >= 4 else text
+
+
 class RedactToken(logging.Filter):
     """Replace the token wherever it appears in a record (message, arguments, traceback)."""
 
@@ -16,16 +25,16 @@ class RedactToken(logging.Filter):
         if not self.token:
             return True
         message = record.getMessage()
-        if self.token in message:
-            record.msg = message.replace(self.token, "<token>")
-            record.args = None
+        clean = redact(message, self.token)
+        if clean != message:
+            record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[1] is not None:
-            text = logging.Formatter().formatException(record.exc_info)
-            if self.token in text:
-                record.exc_text = text.replace(self.token, "<token>")
-                record.exc_info = None
-                record.msg = f"{record.msg}\n{record.exc_text}"
-                record.exc_text = None
+            trace = logging.Formatter().formatException(record.exc_info)
+            clean_trace = redact(trace, self.token)
+            if clean_trace != trace:
+                # The traceback itself names the token: log it as redacted text instead.
+                record.msg, record.args = f"{record.getMessage()}\n{clean_trace}", None
+                record.exc_info, record.exc_text = None, None
         return True
 
 

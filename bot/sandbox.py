@@ -775,6 +775,7 @@ _NO_GIFTS = {
     "limited_gifts": False,
     "unique_gifts": False,
     "premium_subscription": False,
+    "gifts_from_channels": False,
 }
 
 _ADMIN_RIGHTS = {

@@ -58,10 +58,14 @@ class Database:
         conn.row_factory = aiosqlite.Row
         self._conn = conn
         try:
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            # Refuse a newer schema before anything (even the journal mode) is written.
+            await self._refuse_newer_schema()
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = FULL")
             await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA busy_timeout = 5000")
+            # Deleted rows (a stranger's handled update) are overwritten, not left in free pages.
+            await conn.execute("PRAGMA secure_delete = ON")
             await self._migrate()
         except sqlite3.DatabaseError as exc:
             await self.close()
@@ -92,13 +96,8 @@ class Database:
         async with self.read() as conn:
             return await _current_version(conn)
 
-    async def _migrate(self) -> None:
-        conn = self.conn
-        await conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        current = await _current_version(conn)
+    async def _refuse_newer_schema(self) -> None:
+        current = await _current_version(self.conn)
         bundled = migrations()
         newest = bundled[-1][0] if bundled else 0
         if current > newest:
@@ -106,7 +105,15 @@ class Database:
                 f"database {self.path} has schema version {current}, newer than this "
                 f"Field Relay knows ({newest}); upgrade Field Relay. Nothing was changed."
             )
-        for version, name, sql in bundled:
+
+    async def _migrate(self) -> None:
+        conn = self.conn
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        current = await _current_version(conn)
+        for version, name, sql in migrations():
             if version <= current:
                 continue
             applied_at = datetime.now(UTC).isoformat()
@@ -158,6 +165,11 @@ class Database:
 
 
 async def _current_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ) as cursor:
+        if await cursor.fetchone() is None:
+            return 0
     async with conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row else 0

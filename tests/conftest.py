@@ -84,6 +84,10 @@ class World:
         reply = await self.bot_says(user_id, contains, after=sent["message_id"])
         return str(reply["text"])
 
+    async def sync(self) -> None:
+        """Return once the bot has handled every update sent so far (they run in order)."""
+        await self.ask(ADMIN, "/help", "admin")
+
     async def invite_link(self, role: str, pseudonym: str) -> str:
         reply = await self.ask(ADMIN, f"/invite {role} {pseudonym}", "https://t.me/")
         match = re.search(r"https://t\.me/\S+\?start=(\S+)", reply)

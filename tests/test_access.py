@@ -1,0 +1,114 @@
+"""Who may do what: strangers, the editors chat, other groups, buttons."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import texts
+from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, STRANGER, World
+
+
+async def _tables(world: World) -> dict[str, int]:
+    counts = {}
+    for table in ("people", "invites", "reports", "report_media", "audit_log", "inbox"):
+        row = await world.services.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
+        counts[table] = row[0]
+    return counts
+
+
+async def test_unknown_sender_gets_one_polite_line_and_nothing_is_stored(world: World) -> None:
+    before = await _tables(world)
+    for send in (
+        lambda: world.sandbox.send_text(STRANGER, "hello, who are you?"),
+        lambda: world.sandbox.send_text(STRANGER, "/start"),
+        lambda: world.sandbox.send_file(STRANGER, "voice", b"OggS" * 10),
+    ):
+        sent = send()
+        reply = await world.bot_says(STRANGER, after=sent["message_id"])
+        assert reply["text"] == texts.NOT_INVITED
+    await world.eventually(lambda: _inbox_empty(world), what="inbox emptied after handling")
+    assert await _tables(world) == before
+    assert world.sandbox.bot_messages(EDITORS_CHAT) == []
+    dump = "\n".join([line async for line in _iterdump(world)])
+    assert "Curious Stranger" not in dump and "hello, who are you" not in dump
+
+
+async def _inbox_empty(world: World) -> bool:
+    row = await world.services.db.fetch_one("SELECT COUNT(*) FROM inbox")
+    return row[0] == 0
+
+
+async def _iterdump(world: World):  # type: ignore[no-untyped-def]
+    async with world.services.db.read() as conn:
+        async for line in conn.iterdump():
+            yield line
+
+
+async def test_stranger_with_a_bad_invite_code_is_refused_and_not_stored(world: World) -> None:
+    reply = await world.ask(STRANGER, "/start not-a-real-code", "")
+    assert reply == texts.INVITE_UNKNOWN
+    assert (await _tables(world))["people"] == 0
+
+
+async def test_non_editor_pressing_a_card_button_is_refused_and_audited(world: World) -> None:
+    contact = await world.join("contact", "Kirkuk-1")
+    world.sandbox.send_text(contact, "Report")
+    card = await world.card_of("R-1")
+    world.sandbox.chats[EDITORS_CHAT].members[STRANGER] = "member"
+    query = world.sandbox.press(STRANGER, EDITORS_CHAT, card["message_id"], "v1:approve:1")
+    answer = await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
+    assert answer == {"text": texts.ONLY_EDITORS, "show_alert": True}
+    assert (await world.report(1)).status == "pending"
+    entries = await world.services.audit.recent()
+    assert entries[0].action == "refused.not_editor" and entries[0].detail == "v1:approve:1"
+
+
+async def test_messages_from_non_editors_in_the_editors_chat_are_ignored(world: World) -> None:
+    world.sandbox.chats[EDITORS_CHAT].members[STRANGER] = "member"
+    world.sandbox.send_text(STRANGER, "/invite contact X", chat_id=EDITORS_CHAT)
+    world.sandbox.send_text(STRANGER, "anyone here?", chat_id=EDITORS_CHAT)
+    await world.sync()
+    assert world.sandbox.bot_messages(EDITORS_CHAT) == []
+    assert (await _tables(world))["invites"] == 0
+
+
+async def test_bot_leaves_any_other_group_it_is_added_to(world: World) -> None:
+    world.sandbox.add_group(-100777, "Random group", {STRANGER: "member"})
+    world.sandbox.send_text(STRANGER, "hi bot", chat_id=-100777)
+    await world.sandbox.wait_for(
+        lambda: world.sandbox.chats[-100777].members[world.sandbox.bot_id] == "left",
+        what="the bot leaving",
+    )
+    assert world.sandbox.bot_messages(-100777) == []
+
+
+async def test_channel_posts_are_ignored(world: World) -> None:
+    world.sandbox._new_message(CHANNEL, None, text="UPDATE #1 ...")
+    world.sandbox._push_update("channel_post", world.sandbox.chat_messages(CHANNEL)[-1])
+    await world.sync()
+    assert world.sandbox.calls_of("leaveChat") == []
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("v2:approve:1", texts.BUTTON_NOT_UNDERSTOOD),
+        ("v1:explode:1", texts.BUTTON_NOT_UNDERSTOOD),
+        ("v1:approve:abc", texts.BUTTON_NOT_UNDERSTOOD),
+        ("v1:approve:" + "9" * 60, texts.BUTTON_NOT_UNDERSTOOD),
+        ("garbage", texts.BUTTON_NOT_UNDERSTOOD),
+        ("v1:approve:999", texts.BUTTON_UNKNOWN_REPORT),
+        ("v1:approve:1", texts.BUTTONS_NOT_YET),
+    ],
+)
+async def test_every_button_press_is_answered_and_forged_data_changes_nothing(
+    world: World, data: str, expected: str
+) -> None:
+    contact = await world.join("contact", "Kirkuk-2")
+    world.sandbox.send_text(contact, "Report")
+    card = await world.card_of("R-1")
+    query = world.sandbox.press(ADMIN, EDITORS_CHAT, card["message_id"], data)
+    answer = await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
+    assert answer["text"] == expected
+    report = await world.report(1)
+    assert report.status == "pending" and report.label == "unconfirmed"

@@ -1,0 +1,168 @@
+"""Settings errors, `fieldrelay check`, `invite` and `people`, run as a user runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox import Sandbox
+from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, TOKEN
+
+GOOD = {
+    "TELEGRAM_BOT_TOKEN": TOKEN,
+    "ADMIN_IDS": str(ADMIN),
+    "EDITORS_CHAT_ID": str(EDITORS_CHAT),
+    "CHANNEL_IDS": str(CHANNEL),
+}
+
+
+def _env(**values: str) -> dict[str, str]:
+    """A clean environment: nothing of the developer's shell leaks into the test."""
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
+    return {**keep, **values}
+
+
+def fieldrelay(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        env=_env(PYTHONPATH=str(Path(__file__).parents[1]), **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+async def afieldrelay(cwd: Path, *args: str, **env: str) -> tuple[int, str, str]:
+    """The CLI as a subprocess while the sandbox keeps serving in this event loop."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        *args,
+        cwd=cwd,
+        env=_env(PYTHONPATH=str(Path(__file__).parents[1]), **env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode or 0, out.decode(), err.decode()
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "fieldrelay: setting TELEGRAM_BOT_TOKEN is missing (see .env.example)"),
+        ({**GOOD, "ADMIN_IDS": "alice"}, "fieldrelay: setting ADMIN_IDS is malformed"),
+        ({**GOOD, "ADMIN_IDS": ""}, "fieldrelay: setting ADMIN_IDS is malformed"),
+        (
+            {**GOOD, "EDITORS_CHAT_ID": "editors"},
+            "fieldrelay: setting EDITORS_CHAT_ID is malformed",
+        ),
+        ({**GOOD, "CHANNEL_IDS": "kirkuk_live"}, "fieldrelay: setting CHANNEL_IDS is malformed"),
+        ({**GOOD, "TELEGRAM_BOT_TOKEN": "nonsense"}, "setting TELEGRAM_BOT_TOKEN is malformed"),
+        ({**GOOD, "LOCAL_TZ": "Mars/Olympus"}, "setting LOCAL_TZ is malformed: unknown time zone"),
+        ({**GOOD, "ALBUM_QUIET_SECONDS": "-1"}, "setting ALBUM_QUIET_SECONDS is malformed"),
+        ({**GOOD, "MAX_FILE_MB": "50"}, "setting MAX_FILE_MB is malformed"),
+    ],
+)
+def test_bad_settings_give_one_clear_line_and_exit_code_2(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    result = fieldrelay(tmp_path, "check", **env)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert TOKEN not in result.stderr + result.stdout
+
+
+def test_a_broken_env_file_is_reported_the_same_way(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        f"TELEGRAM_BOT_TOKEN={TOKEN}\nthis line is not a setting\nADMIN_IDS=1,two,3\n"
+        f"EDITORS_CHAT_ID={EDITORS_CHAT}\nCHANNEL_IDS={CHANNEL}\n"
+    )
+    result = fieldrelay(tmp_path, "people")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("fieldrelay: setting ADMIN_IDS is malformed")
+    )
+    assert "Traceback" not in result.stderr
+
+
+async def test_check_says_plainly_what_is_right_and_wrong(sandbox: Sandbox, tmp_path: Path) -> None:
+    sandbox.add_channel(-100901, "Second channel", bot_status="member")
+    env = {
+        **GOOD,
+        "CHANNEL_IDS": f"{CHANNEL},-100901,-100902",
+        "TELEGRAM_API_BASE_URL": sandbox.api_url,
+        "TELEGRAM_FILE_BASE_URL": sandbox.file_url,
+        "DATABASE_PATH": str(tmp_path / "check.db"),
+    }
+    code, out, err = await afieldrelay(tmp_path, "check", **env)
+    assert code == 1, out + err
+    assert "ok  token accepted: the bot is @fieldrelay_sandbox_bot" in out
+    assert "ok  editors chat Editors: bot is member" in out
+    assert "ok  channel Kirkuk Live: admin, may post and edit" in out
+    assert "FAIL channel Second channel: bot is member, not an admin allowed to post" in out
+    assert "FAIL channel -100902: Chat not found" in out
+    assert "2 problem(s) to fix" in out
+    assert TOKEN not in out + err
+
+    code, out, _ = await afieldrelay(tmp_path, "check", **{**env, "CHANNEL_IDS": str(CHANNEL)})
+    assert code == 0 and out.strip().endswith("All good.")
+
+
+async def test_check_reports_a_refused_token(sandbox: Sandbox, tmp_path: Path) -> None:
+    env = {
+        **GOOD,
+        "TELEGRAM_BOT_TOKEN": "123456:wrong",
+        "TELEGRAM_API_BASE_URL": sandbox.api_url,
+        "DATABASE_PATH": str(tmp_path / "check.db"),
+    }
+    code, out, err = await afieldrelay(tmp_path, "check", **env)
+    assert code == 1
+    assert "FAIL Telegram refused" in out
+    assert "wrong" not in out + err
+
+
+async def test_cli_invite_prints_the_link_last_and_people_lists(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    env = {
+        **GOOD,
+        "TELEGRAM_API_BASE_URL": sandbox.api_url,
+        "DATABASE_PATH": str(tmp_path / "cli.db"),
+    }
+    code, out, err = await afieldrelay(
+        tmp_path, "invite", "--role", "contact", "--name", "Kirkuk-1", **env
+    )
+    assert code == 0, err
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("https://t.me/fieldrelay_sandbox_bot?start=")
+    code, out, err = await afieldrelay(
+        tmp_path, "invite", "--role", "contact", "--name", "Kirkuk-1", **env
+    )
+    assert code == 1 and "already in use" in err
+    code, out, _ = await afieldrelay(tmp_path, "people", **env)
+    assert code == 0 and "Nobody is registered yet" in out
+
+
+def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "future.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name, applied_at)")
+        conn.execute("INSERT INTO schema_version VALUES (999, 'future', 'x')")
+    before = path.read_bytes()
+    result = fieldrelay(tmp_path, "people", **GOOD, DATABASE_PATH=str(path))
+    assert result.returncode == 2
+    assert "schema version 999, newer than this Field Relay knows" in result.stderr
+    assert path.read_bytes() == before
