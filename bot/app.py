@@ -27,7 +27,7 @@ from bot.clock import Clock, SystemClock
 from bot.context import RelayContext, Services
 from bot.intake import IntakeService
 from bot.invites import InviteService
-from bot.logs import quiet_http_loggers
+from bot.logs import quiet_noisy_loggers
 from bot.polling import DurablePolling
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
@@ -125,6 +125,7 @@ class FieldRelay:
     """The running bot: database, services, application and durable polling."""
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        quiet_noisy_loggers()
         self.settings = settings
         self.clock = clock or SystemClock()
         self.db = Database(settings.database_path)
@@ -133,7 +134,6 @@ class FieldRelay:
         self.services: Services | None = None
 
     async def start(self, *, poll: bool = True) -> None:
-        quiet_http_loggers()
         await self.db.open()
         reports = Reports(self.db)
         audit = AuditLog(self.db)

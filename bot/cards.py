@@ -162,12 +162,12 @@ class ReviewDesk:
                     pass
                 backoff = 0.5
             except SendError as exc:
-                log.warning("review desk: %s; retrying in %.0f s", exc, backoff)
+                log.warning("review desk: %s; retrying in %.1f s", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 self._wake.set()
             except Exception:
-                log.exception("review desk failed; retrying in %.0f s", backoff)
+                log.exception("review desk failed; retrying in %.1f s", backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 self._wake.set()

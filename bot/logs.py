@@ -39,19 +39,21 @@ class RedactToken(logging.Filter):
 
 
 def configure_logging(level: str, token: str) -> None:
-    """Plain logs to stderr; httpx/httpcore only from WARNING, since their INFO lines
-    carry request URLs, which contain the token."""
+    """Plain logs to stderr, the token redacted, noisy libraries only from WARNING."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     install_redaction(handler, token)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    quiet_http_loggers()
+    quiet_noisy_loggers()
 
 
-def quiet_http_loggers() -> None:
-    for name in ("httpx", "httpcore"):
+def quiet_noisy_loggers() -> None:
+    """httpx/httpcore log request URLs (with the token) at INFO; aiosqlite logs every
+    statement with its parameters, and python-telegram-bot every API result, at DEBUG: both
+    carry raw updates, which name people. None of that may reach a log, even at DEBUG."""
+    for name in ("httpx", "httpcore", "aiosqlite", "telegram.Bot", "telegram.ext.ExtBot"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 

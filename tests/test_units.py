@@ -1,0 +1,165 @@
+"""Telegram-free pieces: clocks, text splitting, callback data, image cleaning, storage."""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.callbacks import Action, BadCallbackData, CallbackData
+from bot.formatting import both_clocks, split_text
+from bot.logs import RedactToken, redact
+from bot.media import UnsafeImageError, clean_image
+from bot.sandbox import image_bytes
+from bot.settings import Settings
+from storage import Database, NewMedia, People, Reports
+from tests.test_intake_stories import gps_jpeg
+
+
+def _settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "telegram_bot_token": "1:x",
+        "admin_ids": [1],
+        "editors_chat_id": -1,
+        "channel_ids": [-2],
+        "local_tz": "Asia/Baghdad",
+        "local_tz_label": "Iraq",
+        "audience_tz": "America/New_York",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+def test_both_clocks_in_summer_time() -> None:
+    at = datetime(2025, 10, 21, 12, 30, tzinfo=UTC)  # 3:30 pm in Baghdad
+    assert both_clocks(at, _settings()) == "10/21, 3:30 pm Iraq / 8:30 am EDT"
+
+
+def test_both_clocks_in_winter_time_and_a_fixed_label() -> None:
+    at = datetime(2026, 1, 5, 0, 5, tzinfo=UTC)
+    assert both_clocks(at, _settings()) == "01/05, 3:05 am Iraq / 7:05 pm EST"
+    fixed = _settings(audience_tz_label="New York")
+    assert both_clocks(at, fixed) == "01/05, 3:05 am Iraq / 7:05 pm New York"
+
+
+def test_local_label_defaults_to_the_city_when_the_zone_has_no_abbreviation() -> None:
+    assert _settings(local_tz_label=None).local_tz_label == "Baghdad"
+
+
+@pytest.mark.parametrize("limit", [50, 100, 4096])
+def test_split_text_keeps_every_word_within_the_limit(limit: int) -> None:
+    text = "\n\n".join(f"Paragraph {i}. " + "word " * (i * 7) for i in range(40))
+    parts = split_text(text, limit)
+    assert all(0 < len(part) <= limit for part in parts)
+    assert " ".join(parts).split() == text.split()
+
+
+def test_split_text_cuts_a_single_huge_word() -> None:
+    assert split_text("x" * 250, 100) == ["x" * 100, "x" * 100, "x" * 50]
+
+
+def test_callback_data_round_trip_and_refusals() -> None:
+    data = CallbackData(Action.APPROVE, 42)
+    assert data.encode() == "v1:approve:42"
+    assert CallbackData.decode("v1:approve:42") == data
+    for bad in (None, "", "v0:approve:1", "v1:approve", "v1:nuke:1", "v1:approve:-1", "a" * 65):
+        with pytest.raises(BadCallbackData):
+            CallbackData.decode(bad)
+    for action in Action:
+        assert len(CallbackData(action, 10**17).encode().encode()) <= 64
+
+
+def test_clean_image_drops_gps_and_applies_orientation() -> None:
+    cleaned = clean_image(gps_jpeg((64, 48), orientation=6))
+    with Image.open(io.BytesIO(cleaned)) as image:
+        assert image.size == (48, 64)
+        assert not image.getexif()
+        assert "exif" not in image.info and "xmp" not in image.info
+
+
+def test_clean_image_handles_png_with_transparency_and_text_chunks() -> None:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "GPS 35.46N 44.39E")
+    out = io.BytesIO()
+    Image.new("RGBA", (20, 10), (255, 0, 0, 128)).save(out, "PNG", pnginfo=info)
+    cleaned = clean_image(out.getvalue())
+    assert b"35.46N" not in cleaned
+    with Image.open(io.BytesIO(cleaned)) as image:
+        assert image.format == "JPEG" and image.size == (20, 10)
+
+
+def test_clean_image_refuses_corrupt_files_and_pixel_bombs() -> None:
+    with pytest.raises(UnsafeImageError):
+        clean_image(b"\xff\xd8\xff\xe0 definitely not a jpeg")
+    bomb = image_bytes((5000, 5000), fmt="PNG")
+    with pytest.raises(UnsafeImageError):
+        clean_image(bomb, max_pixels=1_000_000)
+
+
+def test_redaction_covers_messages_arguments_and_tracebacks() -> None:
+    token = "123:SECRET-abcdef"
+    assert redact(f"url https://x/bot{token}/getMe", token) == "url https://x/bot<token>/getMe"
+    record = logging.LogRecord("t", logging.ERROR, __file__, 1, "call %s", (token,), None)
+    try:
+        raise RuntimeError(f"bad token {token}")
+    except RuntimeError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    RedactToken(token).filter(record)
+    formatted = logging.Formatter().format(record)
+    assert "SECRET" not in formatted and "<token>" in formatted
+
+
+async def test_database_applies_migrations_once_with_safe_pragmas(tmp_path: Path) -> None:
+    path = tmp_path / "relay.db"
+    async with Database(path) as db:
+        assert await db.schema_version() == 1
+        for pragma, expected in (("journal_mode", "wal"), ("foreign_keys", 1), ("synchronous", 2)):
+            row = await db.fetch_one(f"PRAGMA {pragma}")
+            assert row[0] == expected
+    async with Database(path) as db:
+        rows = await db.fetch_all("SELECT version, name FROM schema_version")
+        assert [tuple(r) for r in rows] == [(1, "initial")]
+
+
+async def test_intake_is_idempotent_per_chat_and_message(tmp_path: Path) -> None:
+    async with Database(tmp_path / "relay.db") as db:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO people (telegram_user_id, role, pseudonym, created_at)"
+                " VALUES (5, 'contact', 'K-1', '2026-01-01T00:00:00+00:00')"
+            )
+        contact = await People(db).active_by_telegram_id(5)
+        assert contact is not None
+        reports = Reports(db)
+        at = datetime(2026, 1, 1, tzinfo=UTC)
+        kwargs = dict(
+            contact_id=contact.id, chat_id=5, text="hi", forwarded=False, label="unconfirmed", at=at
+        )
+        first, created = await reports.add_message(
+            message_id=1, media=None, media_group_id=None, **kwargs
+        )
+        again, created_again = await reports.add_message(
+            message_id=1, media=None, media_group_id=None, **kwargs
+        )
+        assert created and not created_again and first.id == again.id
+        photo = NewMedia(message_id=2, kind="photo", file_id="f", file_unique_id="u", caption="a")
+        album, _ = await reports.add_message(
+            message_id=2, media=photo, media_group_id="g", **kwargs
+        )
+        photo2 = NewMedia(
+            message_id=3, kind="photo", file_id="f2", file_unique_id="u2", caption="b"
+        )
+        album2, _ = await reports.add_message(
+            message_id=3, media=photo2, media_group_id="g", **kwargs
+        )
+        assert album.id == album2.id and album2.text == "a\n\nb" and album2.status == "collecting"
+        assert await reports.count() == 2
+        assert await reports.by_message(5, 3) == album2
