@@ -199,6 +199,7 @@ class ReviewDesk:
         except SendError as exc:
             if not exc.permanent:
                 raise
+            # The contact blocked the bot or deleted the chat: nothing more to do.
             log.warning("could not acknowledge %s to its contact: %s", report.code, exc)
         await self.reports.mark_acknowledged(report.id)
 
@@ -206,20 +207,29 @@ class ReviewDesk:
         media = await self.reports.media(report.id)
         try:
             sent, withheld = await self._post_media(media)
-            waiting = max(0, await self.reports.count_cards_queued() - 1)
-            view = render_card(report, media, self.settings, waiting=waiting, withheld=withheld)
-            reply_to = sent[0][0] if sent else None
+        except SendError as exc:
+            if not exc.permanent or exc.forbidden:
+                raise
+            # The card matters more than its media: post it saying the media is missing.
+            log.error("media of %s cannot be shown to editors: %s", report.code, exc)
+            sent, withheld = [], len(media)
+        waiting = max(0, await self.reports.count_cards_queued() - 1)
+        view = render_card(report, media, self.settings, waiting=waiting, withheld=withheld)
+        try:
             card_id = await self.sender.send_text(
-                self.chat_id, view.parts[0], reply_to=reply_to, keyboard=view.keyboard
+                self.chat_id,
+                view.parts[0],
+                reply_to=sent[0][0] if sent else None,
+                keyboard=view.keyboard,
             )
             messages = [*sent, (card_id, "card")]
             for part in view.parts[1:]:
-                messages.append(
-                    (await self.sender.send_text(self.chat_id, part, reply_to=card_id), "text")
-                )
+                part_id = await self.sender.send_text(self.chat_id, part, reply_to=card_id)
+                messages.append((part_id, "text"))
         except SendError as exc:
-            if not exc.permanent:
-                raise
+            # Not in the editors chat (yet): keep the card queued and retry with backoff.
+            if not exc.permanent or exc.forbidden:
+                raise SendError(str(exc), permanent=False) from exc
             log.error("card of %s cannot be posted: %s", report.code, exc)
             await self.reports.set_card_state(report.id, "failed")
             return

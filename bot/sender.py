@@ -68,9 +68,12 @@ class Sender(Protocol):
 
 
 class SendError(Exception):
-    """A send that failed. `permanent` means retrying the same call will not help
-    (bad request, bot removed from the chat); otherwise it may succeed later."""
+    """A send that failed. `permanent` means retrying the same call will not help as it is
+    (bad request); otherwise it may succeed later (network, flood limits). `forbidden` means
+    the bot may not write to that chat (removed from it, or blocked by the user) — permanent
+    for a contact who blocked the bot, but mended by re-adding the bot to a group."""
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
+    def __init__(self, message: str, *, permanent: bool, forbidden: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.forbidden = forbidden

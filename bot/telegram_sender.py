@@ -47,8 +47,13 @@ async def _call(awaitable: Awaitable[T]) -> T:
     """Run one Bot API call and translate its failure for services."""
     try:
         return await awaitable
-    except (BadRequest, Forbidden, InvalidToken) as exc:
-        raise SendError(f"{type(exc).__name__}: {exc.message}", permanent=True) from exc
+    except Forbidden as exc:
+        raise SendError(f"Forbidden: {exc.message}", permanent=True, forbidden=True) from exc
+    except (BadRequest, InvalidToken) as exc:
+        forbidden = "chat not found" in exc.message.lower()
+        raise SendError(
+            f"{type(exc).__name__}: {exc.message}", permanent=True, forbidden=forbidden
+        ) from exc
     except TelegramError as exc:
         raise SendError(f"{type(exc).__name__}: {exc.message}", permanent=False) from exc
 

@@ -102,6 +102,7 @@ STATUSES = {
     "collecting": "receiving",
 }
 CARD_WITHHELD = (
-    "⚠️ {count} image(s) could not be read safely and are withheld (corrupt or too large)."
+    "⚠️ {count} media item(s) could not be shown safely and are withheld "
+    "(corrupt, too large, or refused by Telegram)."
 )
 UNKNOWN_COMMAND = "Unknown command. Send /help to see what you can do here."

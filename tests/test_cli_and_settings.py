@@ -166,3 +166,46 @@ def test_a_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) ->
     assert result.returncode == 2
     assert "schema version 999, newer than this Field Relay knows" in result.stderr
     assert path.read_bytes() == before
+
+
+async def test_run_serves_users_and_stops_cleanly_on_sigterm(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    import signal
+
+    env = _env(
+        PYTHONPATH=str(Path(__file__).parents[1]),
+        **GOOD,
+        TELEGRAM_API_BASE_URL=sandbox.api_url,
+        TELEGRAM_FILE_BASE_URL=sandbox.file_url,
+        DATABASE_PATH=str(tmp_path / "run.db"),
+        POLL_TIMEOUT_SECONDS="5",
+        LOG_LEVEL="DEBUG",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        sent = sandbox.send_text(ADMIN, "/help")
+        await sandbox.wait_for(
+            lambda: any(m["message_id"] > sent["message_id"] for m in sandbox.bot_messages(ADMIN)),
+            timeout=30,
+            what="the running bot's reply",
+        )
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 10)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert process.returncode == 0
+    log = err.decode()
+    assert "Field Relay is running as @fieldrelay_sandbox_bot" in log
+    assert TOKEN not in log and TOKEN.partition(":")[2] not in log
+    assert "Traceback" not in log

@@ -218,5 +218,33 @@ async def test_a_corrupt_image_file_is_withheld_and_flagged(world: World) -> Non
         contact, "document", b"\xff\xd8\xff\xe0 not really a jpeg", mime_type="image/jpeg"
     )
     card = await world.card_of("R-1")
-    assert "could not be read safely and are withheld" in card["text"]
+    assert "1 media item(s) could not be shown safely and are withheld" in card["text"]
     assert not world.sandbox.calls_of("sendPhoto")
+
+
+async def test_cards_wait_while_the_bot_is_out_of_the_editors_chat(world: World) -> None:
+    world.relay.services.desk.max_backoff = 0.2
+    contact = await world.join("contact", "Kirkuk-10")
+    editors = world.sandbox.chats[EDITORS_CHAT]
+    editors.members[world.sandbox.bot_id] = "left"
+    world.sandbox.send_text(contact, "Report while the bot was removed")
+    await world.sandbox.wait_for(
+        lambda: any(
+            c.method == "sendMessage" and c.params.get("chat_id") == str(EDITORS_CHAT)
+            for c in world.sandbox.calls
+        ),
+        what="a refused attempt",
+    )
+    assert (await world.report(1)).card_state == "queued"
+    editors.members[world.sandbox.bot_id] = "member"
+    await world.card_of("R-1")
+    await world.report(1, card_state="posted")
+
+
+async def test_media_telegram_refuses_still_leaves_a_card(world: World) -> None:
+    contact = await world.join("contact", "Kirkuk-11")
+    world.sandbox.inject("sendVideo", 400)
+    world.sandbox.send_file(contact, "video", b"\x00fake-mp4" * 50, caption="Convoy at dawn")
+    card = await world.card_of("R-1")
+    assert "Convoy at dawn" in card["text"]
+    assert "1 media item(s) could not be shown safely" in card["text"]
