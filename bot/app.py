@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.callbacks import Action
 from bot.cards import ReviewDesk
 from bot.clock import Clock, SystemClock
 from bot.context import RelayContext, Services
@@ -29,11 +30,22 @@ from bot.intake import IntakeService
 from bot.invites import InviteService
 from bot.logs import quiet_noisy_loggers
 from bot.polling import DurablePolling
+from bot.review import ReviewService
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from bot.telegram_sender import TelegramSender
 from handlers import access, admin, common, contacts, editors, errors
-from storage import AuditLog, Database, Inbox, Invites, People, Reports
+from storage import (
+    AuditLog,
+    ContactMessages,
+    Database,
+    Inbox,
+    Invites,
+    People,
+    Prompts,
+    Reports,
+    StateStore,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +55,16 @@ ADMIN_COMMANDS = [
     BotCommand("revoke", "Remove someone at once: /revoke Kirkuk-1"),
     BotCommand("help", "What you can do here"),
 ]
-CONTACT_COMMANDS = [BotCommand("help", "What you can do here")]
+CONTACT_COMMANDS = [
+    BotCommand("withdraw", "Withdraw a report not yet published: /withdraw R-42"),
+    BotCommand("help", "What you can do here"),
+]
+EDITOR_COMMANDS = [
+    BotCommand("queue", "Reports waiting for a decision or to be published"),
+    BotCommand("history", "Everything that happened to a report: /history R-42"),
+    BotCommand("pause", "Admins: stop all publishing at once"),
+    BotCommand("resume", "Admins: publish again"),
+]
 
 RelayApplication = Application[Any, RelayContext, Any, Any, Any, Any]
 
@@ -52,6 +73,7 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     """Every handler, in the order it runs. Note: order matters!"""
     private = filters.ChatType.PRIVATE
     admins = filters.User(user_id=settings.admin_ids)
+    editors_chat = filters.Chat(chat_id=settings.editors_chat_id)
 
     # Group -1: who is this? Strangers, other groups and channels stop here.
     application.add_handler(TypeHandler(Update, access.identify_caller), group=-1)
@@ -65,7 +87,17 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     application.add_handler(
         CommandHandler(["invite", "revoke", "people"], admin.admins_only, filters=private)
     )
+    application.add_handler(CommandHandler("withdraw", route_withdraw, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+
+    # Editors chat: commands, and replies answering the bot's questions (edit, reason).
+    application.add_handler(CommandHandler("queue", editors.queue, filters=editors_chat))
+    application.add_handler(CommandHandler("history", editors.history, filters=editors_chat))
+    application.add_handler(CommandHandler("pause", editors.pause, filters=editors_chat))
+    application.add_handler(CommandHandler("resume", editors.resume, filters=editors_chat))
+    application.add_handler(
+        MessageHandler(editors_chat & filters.REPLY & ~filters.COMMAND, editors.prompt_reply)
+    )
 
     # Reports: any other message in a private chat, and edits of them.
     application.add_handler(
@@ -73,7 +105,11 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     )
     application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, route_edit))
 
-    # Editors chat: the buttons of review cards (the guard already checked the presser).
+    # Buttons: Withdraw under a contact's acknowledgement; decisions on review cards
+    # (the guard already checked that a presser in the editors chat is an editor).
+    application.add_handler(
+        CallbackQueryHandler(route_withdraw_button, pattern=f"^v1:{Action.WITHDRAW.value}:")
+    )
     application.add_handler(CallbackQueryHandler(editors.card_button))
 
     application.add_error_handler(errors.log_error)
@@ -85,6 +121,20 @@ async def route_report(update: Update, context: RelayContext) -> None:
         await contacts.report(update, context)
     else:
         await contacts.not_a_contact(update, context)
+
+
+async def route_withdraw(update: Update, context: RelayContext) -> None:
+    if context.caller.is_contact:
+        await contacts.withdraw_command(update, context)
+    else:
+        await contacts.not_a_contact(update, context)
+
+
+async def route_withdraw_button(update: Update, context: RelayContext) -> None:
+    if context.caller.is_contact and update.effective_chat is not None:
+        await contacts.withdraw_button(update, context)
+    elif update.callback_query is not None:
+        await update.callback_query.answer(texts.BUTTON_NOT_UNDERSTOOD, show_alert=True)
 
 
 async def route_edit(update: Update, context: RelayContext) -> None:
@@ -135,30 +185,46 @@ class FieldRelay:
 
     async def start(self, *, poll: bool = True) -> None:
         await self.db.open()
-        reports = Reports(self.db)
-        audit = AuditLog(self.db)
-        desk = ReviewDesk(reports, TelegramSender(self.application.bot), self.settings, self.clock)
+        db, settings, clock = self.db, self.settings, self.clock
+        reports, audit, people = Reports(db), AuditLog(db), People(db)
+        contact_messages, prompts = ContactMessages(db), Prompts(db)
+        sender = TelegramSender(self.application.bot)
+        desk = ReviewDesk(reports, contact_messages, sender, settings, clock)
         intake = IntakeService(
             reports,
             audit,
-            self.clock,
-            quiet_seconds=self.settings.album_quiet_seconds,
-            default_label="unconfirmed",
+            clock,
+            quiet_seconds=settings.album_quiet_seconds,
+            default_label=settings.default_label,
             on_ready=desk.wake,
-            on_edited=desk.card_outdated,
+        )
+        review = ReviewService(
+            db,
+            people,
+            reports,
+            audit,
+            prompts,
+            contact_messages,
+            StateStore(db),
+            clock,
+            settings,
+            wake_desk=desk.wake,
+            # Publishing (the next piece of work) listens here; until then due reports wait.
+            wake_publisher=lambda: None,
         )
         self.services = Services(
-            settings=self.settings,
-            clock=self.clock,
-            db=self.db,
-            people=People(self.db),
+            settings=settings,
+            clock=clock,
+            db=db,
+            people=people,
             reports=reports,
             audit=audit,
-            invites=InviteService(
-                Invites(self.db), audit, self.clock, self.settings.invite_ttl_hours
-            ),
+            invites=InviteService(Invites(db), audit, clock, settings.invite_ttl_hours),
             intake=intake,
             desk=desk,
+            review=review,
+            prompts=prompts,
+            sender=sender,
         )
         self.application.bot_data["services"] = self.services
         await self.application.initialize()
@@ -209,6 +275,9 @@ class FieldRelay:
             await bot.set_my_commands(CONTACT_COMMANDS, scope=BotCommandScopeAllPrivateChats())
             for admin_id in self.settings.admin_ids:
                 await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+            await bot.set_my_commands(
+                EDITOR_COMMANDS, scope=BotCommandScopeChat(self.settings.editors_chat_id)
+            )
         except TelegramError as exc:
             # An admin who never opened a chat with the bot cannot get a menu yet.
             log.warning("could not set the command menus: %s", exc.message)

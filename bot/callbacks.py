@@ -12,9 +12,13 @@ MAX_BYTES = 64  # Telegram's limit; python-telegram-bot does not check it
 class Action(StrEnum):
     APPROVE = "approve"
     PUBLISH_NOW = "now"
-    LABEL = "label"
+    CONFIRM = "confirm"
+    UNCONFIRM = "unconfirm"
     EDIT = "edit"
     REJECT = "reject"
+    UNDO = "undo"
+    # On a contact's acknowledgement, in their private chat.
+    WITHDRAW = "withdraw"
 
 
 class BadCallbackData(ValueError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import texts
 from bot.callbacks import Action, CallbackData
@@ -20,7 +20,7 @@ from bot.media import UnsafeImageError, clean_image
 from bot.sender import Button, Keyboard, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
-from storage import MediaItem, Report, Reports
+from storage import ContactMessage, ContactMessages, MediaItem, Report, Reports
 
 log = logging.getLogger(__name__)
 
@@ -40,28 +40,63 @@ class CardView:
 
 
 def card_keyboard(report: Report) -> Keyboard:
-    if report.status != "pending":
-        return []
+    """Only the buttons that still make sense for the report's state."""
 
     def button(label: str, action: Action) -> Button:
         return Button(label, CallbackData(action, report.id).encode())
 
     label_button = (
-        button(texts.BUTTON_MARK_CONFIRMED, Action.LABEL)
+        button(texts.BUTTON_MARK_CONFIRMED, Action.CONFIRM)
         if report.label == "unconfirmed"
-        else button(texts.BUTTON_MARK_UNCONFIRMED, Action.LABEL)
+        else button(texts.BUTTON_MARK_UNCONFIRMED, Action.UNCONFIRM)
     )
-    return [
-        [
-            button(texts.BUTTON_APPROVE, Action.APPROVE),
-            button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
-        ],
-        [
-            label_button,
-            button(texts.BUTTON_EDIT, Action.EDIT),
-            button(texts.BUTTON_REJECT, Action.REJECT),
-        ],
-    ]
+    if report.status == "pending":
+        return [
+            [
+                button(texts.BUTTON_APPROVE, Action.APPROVE),
+                button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
+            ],
+            [
+                label_button,
+                button(texts.BUTTON_EDIT, Action.EDIT),
+                button(texts.BUTTON_REJECT, Action.REJECT),
+            ],
+        ]
+    if report.status == "approved" and not report.urgent:
+        return [
+            [
+                button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
+                button(texts.BUTTON_UNDO, Action.UNDO),
+            ],
+            [label_button],
+        ]
+    return []
+
+
+def decision_lines(report: Report, settings: Settings) -> list[str]:
+    """Who decided what, and when, as the card shows it."""
+    if report.decided_at is None:
+        return []
+    who, when = report.decided_by or "?", both_clocks(report.decided_at, settings)
+    if report.status == "approved" and report.urgent:
+        return [texts.CARD_DECISION_URGENT.format(who=who, when=when)]
+    if report.status == "approved" and report.due_at is not None:
+        due = both_clocks(report.due_at, settings)
+        return [texts.CARD_DECISION_APPROVED.format(who=who, when=when, due=due)]
+    if report.status == "rejected":
+        lines = [texts.CARD_DECISION_REJECTED.format(who=who, when=when)]
+        if report.reject_reason:
+            lines.append(texts.CARD_REASON.format(reason=report.reject_reason))
+        return lines
+    if report.status == "withdrawn":
+        return [texts.CARD_DECISION_WITHDRAWN.format(when=when)]
+    return []
+
+
+def card_status(report: Report) -> str:
+    if report.status == "approved" and report.urgent:
+        return texts.STATUS_URGENT
+    return texts.STATUSES.get(report.status, report.status)
 
 
 def describe_media(media: Sequence[MediaItem]) -> str:
@@ -77,14 +112,13 @@ def render_card(
     settings: Settings,
     *,
     waiting: int = 0,
-    withheld: int = 0,
 ) -> CardView:
     """The card's text, split so no message passes Telegram's 4096 characters."""
     header = [
         texts.CARD_HEADER.format(
             icon=ICONS.get(report.status, "•"),
             code=report.code,
-            status=texts.STATUSES.get(report.status, report.status),
+            status=card_status(report),
         ),
         texts.CARD_FROM.format(pseudonym=report.pseudonym)
         + (texts.CARD_FORWARDED if report.forwarded else ""),
@@ -96,8 +130,9 @@ def render_card(
     risky = sorted({UNCLEANABLE[item.kind] for item in media if item.kind in UNCLEANABLE})
     if risky:
         header.append(texts.CARD_MEDIA_WARNING.format(kinds=" and ".join(risky)))
-    if withheld:
-        header.append(texts.CARD_WITHHELD.format(count=withheld))
+    if report.media_withheld:
+        header.append(texts.CARD_WITHHELD.format(count=report.media_withheld))
+    header += decision_lines(report, settings)
     if waiting:
         header.append(texts.CARD_WAITING.format(count=waiting))
     head = "\n".join(header)
@@ -124,24 +159,29 @@ def _first_chunk(body: str, room: int) -> tuple[str, str]:
 
 
 class ReviewDesk:
-    """Acknowledges reports to contacts and keeps their cards in the editors chat."""
+    """Acknowledges reports to contacts, tells them of decisions, and keeps the cards in the
+    editors chat. Everything it does is read from the database, so nothing is lost to a
+    crash or an outage: it is only delayed."""
 
-    def __init__(self, reports: Reports, sender: Sender, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        reports: Reports,
+        contact_messages: ContactMessages,
+        sender: Sender,
+        settings: Settings,
+        clock: Clock,
+    ) -> None:
         self.reports = reports
+        self.contact_messages = contact_messages
         self.sender = sender
         self.settings = settings
         self.clock = clock
         self.chat_id = settings.editors_chat_id
         self._wake = asyncio.Event()
-        self._edited: set[int] = set()
         self._task: asyncio.Task[None] | None = None
         self.max_backoff = 60.0
 
     def wake(self) -> None:
-        self._wake.set()
-
-    def card_outdated(self, report_id: int) -> None:
-        self._edited.add(report_id)
         self._wake.set()
 
     def start(self) -> None:
@@ -175,33 +215,52 @@ class ReviewDesk:
     async def work_once(self) -> bool:
         """Do the most important pending piece of work; False when there is none.
 
-        Acknowledgements first (a frightened contact wants to know it arrived), then cards
-        whose report changed, then new cards, newest first so a burst never hides fresh news.
+        Acknowledgements first (a frightened contact wants to know it arrived), then other
+        messages to contacts, then cards whose report changed (a decision must show at once),
+        then new cards, newest first so a burst never hides fresh news.
         """
         unacknowledged = await self.reports.unacknowledged()
         if unacknowledged:
             await self.acknowledge(unacknowledged[0])
             return True
-        if self._edited:
-            await self.refresh_card(self._edited.pop())
+        for message in await self.contact_messages.unsent(limit=1):
+            await self.tell_contact(message)
             return True
-        queued = await self.reports.cards_to_post(limit=1)
-        if queued:
-            await self.post_card(queued[0])
+        for report in await self.reports.dirty_cards(limit=1):
+            await self.refresh_card(report)
+            return True
+        for report in await self.reports.cards_to_post(limit=1):
+            await self.post_card(report)
             return True
         return False
 
     async def acknowledge(self, report: Report) -> None:
+        withdraw = [
+            [Button(texts.BUTTON_WITHDRAW, CallbackData(Action.WITHDRAW, report.id).encode())]
+        ]
+        ack_id = None
         try:
-            await self.sender.send_text(
-                report.chat_id, texts.RECEIVED.format(code=report.code), reply_to=report.message_id
+            ack_id = await self.sender.send_text(
+                report.chat_id,
+                texts.RECEIVED.format(code=report.code),
+                reply_to=report.message_id,
+                keyboard=withdraw,
             )
         except SendError as exc:
             if not exc.permanent:
                 raise
             # The contact blocked the bot or deleted the chat: nothing more to do.
             log.warning("could not acknowledge %s to its contact: %s", report.code, exc)
-        await self.reports.mark_acknowledged(report.id)
+        await self.reports.mark_acknowledged(report.id, ack_id)
+
+    async def tell_contact(self, message: ContactMessage) -> None:
+        try:
+            await self.sender.send_text(message.chat_id, message.text, reply_to=message.reply_to)
+        except SendError as exc:
+            if not exc.permanent:
+                raise
+            log.warning("could not tell the contact of R-%s: %s", message.report_id, exc)
+        await self.contact_messages.mark_sent(message.id, self.clock.now())
 
     async def post_card(self, report: Report) -> None:
         media = await self.reports.media(report.id)
@@ -214,7 +273,8 @@ class ReviewDesk:
             log.error("media of %s cannot be shown to editors: %s", report.code, exc)
             sent, withheld = [], len(media)
         waiting = max(0, await self.reports.count_cards_queued() - 1)
-        view = render_card(report, media, self.settings, waiting=waiting, withheld=withheld)
+        shown = replace(report, media_withheld=withheld)
+        view = render_card(shown, media, self.settings, waiting=waiting)
         try:
             card_id = await self.sender.send_text(
                 self.chat_id,
@@ -233,16 +293,13 @@ class ReviewDesk:
             log.error("card of %s cannot be posted: %s", report.code, exc)
             await self.reports.set_card_state(report.id, "failed")
             return
-        await self.reports.record_card(report.id, self.chat_id, messages)
+        await self.reports.record_card(report.id, self.chat_id, messages, withheld)
 
-    async def refresh_card(self, report_id: int) -> None:
-        """Show a report's current text on its card, editing messages in place."""
-        report = await self.reports.get(report_id)
-        if report is None or report.card_state != "posted":
-            return
-        media = await self.reports.media(report_id)
+    async def refresh_card(self, report: Report) -> None:
+        """Show a report's current state on its card, editing its messages in place."""
+        media = await self.reports.media(report.id)
         view = render_card(report, media, self.settings)
-        existing = await self.reports.card_messages(report_id)
+        existing = await self.reports.card_messages(report.id)
         media_messages = [(m.message_id, m.part) for m in existing if m.part == "media"]
         text_ids = [m.message_id for m in existing if m.part in ("card", "text")]
         card_id = text_ids[0]
@@ -257,7 +314,8 @@ class ReviewDesk:
                 messages.append((new_id, "text"))
         for surplus in text_ids[len(view.parts) :]:
             await self.sender.delete(self.chat_id, surplus)
-        await self.reports.record_card(report_id, self.chat_id, messages)
+        await self.reports.record_card(report.id, self.chat_id, messages)
+        await self.reports.card_refreshed(report)
 
     async def _post_media(self, media: Sequence[MediaItem]) -> tuple[list[tuple[int, str]], int]:
         """Send the report's media (images cleaned first); return (message id, part) and the

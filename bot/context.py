@@ -11,8 +11,10 @@ from bot.cards import ReviewDesk
 from bot.clock import Clock
 from bot.intake import IntakeService
 from bot.invites import InviteService
+from bot.review import ReviewService
+from bot.sender import Sender
 from bot.settings import Settings
-from storage import AuditLog, Database, People, Person, Reports
+from storage import AuditLog, Database, People, Person, Prompts, Reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,9 @@ class Services:
     invites: InviteService
     intake: IntakeService
     desk: ReviewDesk
+    review: ReviewService
+    prompts: Prompts
+    sender: Sender
 
 
 class RelayContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -34,8 +34,9 @@ class EditOutcome:
 class IntakeService:
     """Stores reports. Albums are collected until `quiet_seconds` pass without a new item.
 
-    Acknowledging the contact and posting the card are the review desk's job: it is woken
-    through `on_ready` and works from the database, so nothing here waits on Telegram.
+    Acknowledging the contact and posting or updating the card are the review desk's job: it
+    is woken through `on_ready` and works from the database, so nothing here waits on
+    Telegram.
     """
 
     def __init__(
@@ -47,7 +48,6 @@ class IntakeService:
         quiet_seconds: float,
         default_label: str,
         on_ready: Callable[[], None],
-        on_edited: Callable[[int], None],
     ) -> None:
         self.reports = reports
         self.audit = audit
@@ -55,7 +55,6 @@ class IntakeService:
         self.quiet_seconds = quiet_seconds
         self.default_label = default_label
         self.on_ready = on_ready
-        self.on_edited = on_edited
         self._album_timers: dict[int, asyncio.TimerHandle] = {}
         self._finishing: set[asyncio.Task[None]] = set()
 
@@ -98,8 +97,7 @@ class IntakeService:
             before=report.text,
             after=updated.text,
         )
-        if updated.status == "pending":
-            self.on_edited(updated.id)
+        self.on_ready()  # the card shows the new text
         return EditOutcome(updated, applied=True)
 
     async def resume_albums(self) -> None:

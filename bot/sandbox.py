@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import html
 import io
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -539,6 +541,8 @@ class Sandbox:
         text = str(params.get("text") or "")
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
+        if params.get("parse_mode") == "HTML":
+            text = _strip_html(text)
         if len(text) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
         return self._bot_message(chat, params, text=text)
@@ -802,6 +806,11 @@ def _check_keyboard(markup: Json) -> None:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(data.encode()) <= 64:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+def _strip_html(text: str) -> str:
+    """What a reader sees of an HTML-formatted message: the text without its tags."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def _parse_value(raw: str) -> Any:

@@ -58,6 +58,25 @@ class Sender(Protocol):
         """Replace a text message's text and buttons (no error when nothing changed)."""
         ...
 
+    async def send_prompt(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        reply_to: int,
+        mention: tuple[int, str],
+        placeholder: str,
+    ) -> int:
+        """Ask one person a question they answer by replying (a selective ForceReply).
+
+        `{mention}` in the text becomes a mention of `mention` = (user id, name), so that
+        only that person's app opens the reply field."""
+        ...
+
+    async def edit_keyboard(self, chat_id: int, message_id: int, keyboard: Keyboard | None) -> None:
+        """Replace (or, with None, remove) a message's buttons."""
+        ...
+
     async def delete(self, chat_id: int, message_id: int) -> None:
         """Delete a message; a message already gone is not an error."""
         ...

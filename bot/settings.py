@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -65,6 +65,17 @@ class Settings(BaseSettings):
     # None: the zone's own abbreviation at the moment shown (EST in winter, EDT in summer).
     audience_tz_label: str | None = None
 
+    # Approved reports go out at the next of these times (in SLOT_TZ, default AUDIENCE_TZ).
+    # Empty: approved reports go out at once.
+    publish_slots: Annotated[list[time], NoDecode] = Field(
+        default_factory=lambda: [time(8), time(12), time(16), time(20)]
+    )
+    slot_tz: str | None = None
+    # The label a new report starts with: one contact's word is unconfirmed until checked.
+    default_label: Literal["unconfirmed", "confirmed"] = "unconfirmed"
+    # Tell contacts when their report is published or will not be.
+    notify_contacts: bool = True
+
     album_quiet_seconds: float = Field(default=1.5, gt=0, le=60)
     invite_ttl_hours: float = Field(default=72, gt=0, le=24 * 30)
     # Telegram's Bot API lets bots download files up to 20 MB.
@@ -81,6 +92,20 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: Any) -> Any:
         return _split_list(value)
 
+    @field_validator("publish_slots", mode="before")
+    @classmethod
+    def _slots(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            slots = []
+            for part in parts:
+                try:
+                    slots.append(time.fromisoformat(part))
+                except ValueError:
+                    raise ValueError(f"{part!r} is not a time like 08:00") from None
+            return sorted(set(slots))
+        return value
+
     @field_validator("channel_ids")
     @classmethod
     def _channel_ids(cls, value: list[int | str]) -> list[int | str]:
@@ -89,10 +114,10 @@ class Settings(BaseSettings):
                 raise ValueError(f"{item!r} is neither a numeric chat id nor an @channelname")
         return value
 
-    @field_validator("local_tz", "audience_tz")
+    @field_validator("local_tz", "audience_tz", "slot_tz")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        return _zone(value)
+    def _known_zone(cls, value: str | None) -> str | None:
+        return _zone(value) if value else None
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -114,6 +139,8 @@ class Settings(BaseSettings):
     def _labels(self) -> Settings:
         if not self.local_tz_label:
             self.local_tz_label = _default_label(self.local_tz)
+        if not self.slot_tz:
+            self.slot_tz = self.audience_tz
         return self
 
     @property

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Awaitable
 from typing import TypeVar
 
 from telegram import (
     Bot,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
@@ -14,7 +16,9 @@ from telegram import (
     Message,
     ReplyParameters,
 )
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.helpers import mention_html
 
 from bot.sender import Keyboard, OutgoingMedia, SendError, SentMedia
 
@@ -122,6 +126,38 @@ class TelegramSender:
             await _call(
                 self.bot.edit_message_text(
                     text, chat_id=chat_id, message_id=message_id, reply_markup=markup(keyboard)
+                )
+            )
+        except SendError as exc:
+            if "message is not modified" not in str(exc):
+                raise
+
+    async def send_prompt(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        reply_to: int,
+        mention: tuple[int, str],
+        placeholder: str,
+    ) -> int:
+        body = html.escape(text).replace("{mention}", mention_html(mention[0], mention[1]))
+        message = await _call(
+            self.bot.send_message(
+                chat_id,
+                body,
+                parse_mode=ParseMode.HTML,
+                reply_parameters=_reply(reply_to),
+                reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder[:64]),
+            )
+        )
+        return message.message_id
+
+    async def edit_keyboard(self, chat_id: int, message_id: int, keyboard: Keyboard | None) -> None:
+        try:
+            await _call(
+                self.bot.edit_message_reply_markup(
+                    chat_id=chat_id, message_id=message_id, reply_markup=markup(keyboard)
                 )
             )
         except SendError as exc:

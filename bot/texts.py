@@ -71,7 +71,6 @@ ONLY_ADMINS = "Only admins can do that."
 
 # --- editors ----------------------------------------------------------------------------
 ONLY_EDITORS = "Only editors can decide."
-BUTTONS_NOT_YET = "Decisions from this card are not available yet; nothing was changed."
 BUTTON_NOT_UNDERSTOOD = "This button is not understood (old or damaged); nothing was changed."
 BUTTON_UNKNOWN_REPORT = "This report no longer exists; nothing was changed."
 
@@ -88,11 +87,14 @@ CARD_CONTINUED = "Report {code} — continued ({part}/{total})"
 CARD_WAITING = "⏳ {count} more report(s) waiting for a card."
 BUTTON_APPROVE = "✅ Approve"
 BUTTON_PUBLISH_NOW = "⚡ Publish now"
-BUTTON_MARK_CONFIRMED = "Mark confirmed"
-BUTTON_MARK_UNCONFIRMED = "Mark unconfirmed"
+BUTTON_MARK_CONFIRMED = "☑️ Mark confirmed"
+BUTTON_MARK_UNCONFIRMED = "❔ Mark unconfirmed"
+BUTTON_UNDO = "↩️ Undo"
+BUTTON_WITHDRAW = "↩️ Withdraw this report"
 BUTTON_EDIT = "✏️ Edit"
 BUTTON_REJECT = "🗑 Reject"
 LABELS = {"unconfirmed": "Unconfirmed", "confirmed": "Confirmed"}
+STATUS_URGENT = "publishing now"
 STATUSES = {
     "pending": "pending review",
     "approved": "approved",
@@ -106,3 +108,65 @@ CARD_WITHHELD = (
     "(corrupt, too large, or refused by Telegram)."
 )
 UNKNOWN_COMMAND = "Unknown command. Send /help to see what you can do here."
+
+# --- decisions (answers to button presses, shown to the editor who pressed) ----------------
+ANSWER_APPROVED = "Approved {code}: it goes out at {when}."
+ANSWER_APPROVED_NOW = "Approved {code}: publishing is not scheduled, so it goes out now."
+ANSWER_PUBLISH_NOW = "{code} goes out now."
+ANSWER_PUBLISH_NOW_PAUSED = "{code} is marked urgent, but publishing is paused (/resume)."
+ANSWER_LABEL = "{code} is now marked {label}."
+ANSWER_REJECTED = "Rejected {code}. Reply to my message with a reason, or 'skip'."
+ANSWER_UNDONE = "{code} is back to pending review."
+ANSWER_EDIT = "Reply to my message with the corrected text of {code}."
+ANSWER_EDIT_OPEN = "You already have an edit open for {code}: reply to my message above."
+ALREADY_DECIDED = "Already {status} by {who} at {when}. Nothing was changed."
+ALREADY_STATUS = "{code} is already {status}. Nothing was changed."
+ALREADY_LABEL = "{code} is already marked {label}. Nothing was changed."
+NOT_PENDING_FOR_EDIT = "{code} is {status}; only a pending report can be edited."
+UNDO_TOO_LATE = "{code} can no longer be undone: it is {status}."
+
+# --- prompts to one editor (ForceReply) ----------------------------------------------------
+PROMPT_EDIT = "✏️ {mention}, reply to this message with the corrected text of {code}."
+PROMPT_EDIT_PLACEHOLDER = "Corrected text of {code}"
+PROMPT_REASON = (
+    "🗑 {mention}, reply with a one-line reason for rejecting {code}, or 'skip'. "
+    "Start it with 'share:' to also tell the contact."
+)
+PROMPT_REASON_PLACEHOLDER = "Reason, or skip"
+PROMPT_NOT_YOURS = "This question was for {name}. To change {code}, use its card."
+EDIT_APPLIED = "✏️ {code} updated by {name}. The original is kept in /history {id}."
+EDIT_TOO_LATE = "{code} was {status} meanwhile; your edit was not applied."
+EDIT_EMPTY = "The corrected text is empty; {code} was not changed."
+REASON_SAVED = "Reason for rejecting {code} saved{shared}."
+REASON_SHARED = " and shared with the contact"
+REASON_SKIPPED = "No reason recorded for {code}."
+SKIP_WORDS = ("skip", "-", "none", "no")
+SHARE_PREFIX = "share:"
+
+# --- how a decided card looks --------------------------------------------------------------
+CARD_DECISION_APPROVED = "✅ Approved by {who} at {when}.\nGoes out: {due}."
+CARD_DECISION_URGENT = "⚡ Publish now — by {who} at {when}."
+CARD_DECISION_REJECTED = "🗑 Rejected by {who} at {when}."
+CARD_DECISION_WITHDRAWN = "↩️ Withdrawn by the contact at {when}."
+CARD_REASON = "Reason: {reason}"
+
+# --- editors' commands ---------------------------------------------------------------------
+QUEUE_EMPTY = "Nothing waiting: no pending or approved reports."
+QUEUE_HEADER = "{count} report(s) waiting, oldest first:"
+QUEUE_PAUSED = "⏸ Publishing is PAUSED (an admin can /resume)."
+QUEUE_CARDS_WAITING = "⏳ {count} card(s) still waiting to be posted here."
+HISTORY_USAGE = "Usage: /history R-42"
+HISTORY_UNKNOWN = "There is no report {code}."
+HISTORY_HEADER = "History of {code} ({status}):"
+PAUSED = "⏸ Publishing paused by {who} at {when}. Nothing goes out until /resume."
+RESUMED = "▶️ Publishing resumed by {who} at {when}."
+ALREADY_PAUSED = "Publishing is already paused."
+ALREADY_RESUMED = "Publishing is not paused."
+
+# --- contacts about their reports ---------------------------------------------------------
+CONTACT_NOT_USED = "{code} won't be published for now. Thank you — keep safe."
+CONTACT_REASON = "A note from the editors on {code}: {reason}"
+WITHDRAWN = "{code} is withdrawn. It will not be published."
+WITHDRAW_TOO_LATE = "{code} has already been {status} and can't be withdrawn here."
+WITHDRAW_USAGE = "Usage: /withdraw R-42"
+WITHDRAW_NOT_YOURS = "There is no report {code} of yours."

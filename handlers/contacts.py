@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Audio, Document, Message, PhotoSize, Update, Video, Voice
 
 from bot import texts
+from bot.callbacks import BadCallbackData, CallbackData
 from bot.context import RelayContext
 from bot.intake import IncomingMessage
 from bot.media import IMAGE_MIME_TYPES
@@ -133,3 +134,40 @@ async def not_a_contact(update: Update, context: RelayContext) -> None:
         return
     hint = texts.NOT_A_CONTACT_ADMIN if context.caller.is_admin else texts.NOT_A_CONTACT_EDITOR
     await update.effective_message.reply_text(hint)
+
+
+async def withdraw_button(update: Update, context: RelayContext) -> None:
+    """The Withdraw button under an acknowledgement."""
+    query = update.callback_query
+    person = context.caller.person
+    if query is None or person is None:
+        return
+    try:
+        data = CallbackData.decode(query.data)
+    except BadCallbackData:
+        await query.answer(texts.BUTTON_NOT_UNDERSTOOD, show_alert=True)
+        return
+    outcome = await context.services.review.withdraw(data.report_id, person)
+    await query.answer(outcome.answer, show_alert=True)
+    if outcome.changed and isinstance(query.message, Message):
+        await context.services.sender.edit_keyboard(
+            query.message.chat_id, query.message.message_id, None
+        )
+
+
+async def withdraw_command(update: Update, context: RelayContext) -> None:
+    """/withdraw R-42"""
+    message = update.effective_message
+    person = context.caller.person
+    if message is None or person is None:
+        return
+    args = context.args or []
+    raw = args[0].upper().removeprefix("R-") if len(args) == 1 else ""
+    if not raw.isdigit():
+        await message.reply_text(texts.WITHDRAW_USAGE)
+        return
+    outcome = await context.services.review.withdraw(int(raw), person)
+    await message.reply_text(outcome.answer)
+    report = outcome.report
+    if outcome.changed and report is not None and report.ack_message_id is not None:
+        await context.services.sender.edit_keyboard(report.chat_id, report.ack_message_id, None)

@@ -1,4 +1,6 @@
-"""Editors, in the editors chat: the buttons of review cards."""
+"""Editors, in the editors chat: card buttons, answers to the bot's questions, commands.
+
+The access guard has already checked that the sender is an editor or an admin."""
 
 from __future__ import annotations
 
@@ -7,10 +9,22 @@ from telegram import Update
 from bot import texts
 from bot.callbacks import BadCallbackData, CallbackData
 from bot.context import RelayContext
+from bot.formatting import split_text
+from bot.review import Editor, Outcome
+
+PROMPTS = {
+    "edit": (texts.PROMPT_EDIT, texts.PROMPT_EDIT_PLACEHOLDER),
+    "reject_reason": (texts.PROMPT_REASON, texts.PROMPT_REASON_PLACEHOLDER),
+}
+
+
+def _editor(context: RelayContext) -> Editor:
+    return Editor(context.caller.telegram_user_id, context.caller.name)
 
 
 async def card_button(update: Update, context: RelayContext) -> None:
-    """Answer every press at once; a press the bot did not make changes nothing."""
+    """Decide on a report. The press is answered as soon as the decision is stored; the
+    card is then updated by the review desk, and a question asked if one is needed."""
     query = update.callback_query
     if query is None:
         return
@@ -19,9 +33,140 @@ async def card_button(update: Update, context: RelayContext) -> None:
     except BadCallbackData:
         await query.answer(texts.BUTTON_NOT_UNDERSTOOD, show_alert=True)
         return
-    report = await context.services.reports.get(data.report_id)
-    if report is None:
-        await query.answer(texts.BUTTON_UNKNOWN_REPORT, show_alert=True)
+    editor = _editor(context)
+    outcome = await context.services.review.press(data.action, data.report_id, editor)
+    await query.answer(outcome.answer, show_alert=not outcome.changed and outcome.prompt is None)
+    if outcome.prompt is not None and outcome.report is not None:
+        await ask(context, outcome, editor)
+
+
+async def ask(context: RelayContext, outcome: Outcome, editor: Editor) -> None:
+    """Ask the editor who pressed for the text or reason, replying to the card."""
+    assert outcome.report is not None and outcome.prompt is not None
+    services = context.services
+    report = outcome.report
+    cards = await services.reports.card_messages(report.id)
+    card_id = next((m.message_id for m in cards if m.part == "card"), None)
+    template, placeholder = PROMPTS[outcome.prompt]
+    message_id = await services.sender.send_prompt(
+        services.settings.editors_chat_id,
+        template.format(mention="{mention}", code=report.code),
+        reply_to=card_id or 0,
+        mention=(editor.telegram_user_id, editor.name),
+        placeholder=placeholder.format(code=report.code),
+    )
+    await services.review.prompt_sent(
+        outcome.prompt, report, editor, services.settings.editors_chat_id, message_id
+    )
+
+
+async def prompt_reply(update: Update, context: RelayContext) -> None:
+    """A reply in the editors chat: if it answers one of the bot's questions, apply it."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None:
         return
-    # Decisions (approve, publish now, label, edit, reject) are the editorial issue's work.
-    await query.answer(texts.BUTTONS_NOT_YET, show_alert=True)
+    services = context.services
+    prompt = await services.prompts.get(message.chat_id, message.reply_to_message.message_id)
+    if prompt is None:
+        return
+    outcome = await services.review.reply_to_prompt(
+        prompt, _editor(context), message.text or message.caption or ""
+    )
+    if outcome is not None:
+        await message.reply_text(outcome.answer)
+
+
+async def queue(update: Update, context: RelayContext) -> None:
+    """/queue: reports still to decide or to publish, oldest first, with links to cards."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    waiting = await services.reports.in_queue()
+    lines = []
+    if await services.review.paused():
+        lines.append(texts.QUEUE_PAUSED)
+    cards_waiting = await services.reports.count_cards_queued()
+    if cards_waiting:
+        lines.append(texts.QUEUE_CARDS_WAITING.format(count=cards_waiting))
+    if not waiting:
+        lines.append(texts.QUEUE_EMPTY)
+    else:
+        lines.append(texts.QUEUE_HEADER.format(count=len(waiting)))
+        for report in waiting:
+            cards = await services.reports.card_messages(report.id)
+            card = next((m for m in cards if m.part == "card"), None)
+            link = f" {card_link(card.chat_id, card.message_id)}" if card else ""
+            state = texts.STATUS_URGENT if report.urgent else report.status
+            preview = " ".join(report.text.split())[:60] or texts.CARD_NO_TEXT
+            lines.append(f"• {report.code} · {state} · {report.pseudonym} — {preview}{link}")
+    for chunk in split_text("\n".join(lines)):
+        await message.reply_text(chunk, disable_web_page_preview=True)
+
+
+def card_link(chat_id: int, message_id: int) -> str:
+    """A t.me link to a message in a supergroup (-100xxxx → t.me/c/xxxx/<id>)."""
+    internal = str(chat_id).removeprefix("-100")
+    return f"https://t.me/c/{internal}/{message_id}"
+
+
+async def history(update: Update, context: RelayContext) -> None:
+    """/history R-42: every decision, label, edit and refusal, oldest first."""
+    message = update.effective_message
+    if message is None:
+        return
+    args = context.args or []
+    raw = args[0].upper().removeprefix("R-") if len(args) == 1 else ""
+    if not raw.isdigit():
+        await message.reply_text(texts.HISTORY_USAGE)
+        return
+    services = context.services
+    report = await services.reports.get(int(raw))
+    if report is None:
+        await message.reply_text(texts.HISTORY_UNKNOWN.format(code=f"R-{raw}"))
+        return
+    lines = [texts.HISTORY_HEADER.format(code=report.code, status=report.status)]
+    for entry in await services.audit.for_report(report.id):
+        line = f"• {services.review.when(entry.at)} — {entry.actor}: {entry.action}"
+        if entry.before is not None or entry.after is not None:
+            line += f"\n    before: {_short(entry.before)}\n    after: {_short(entry.after)}"
+        if entry.detail:
+            line += f"\n    ({entry.detail})"
+        lines.append(line)
+    for chunk in split_text("\n".join(lines)):
+        await message.reply_text(chunk)
+
+
+async def pause(update: Update, context: RelayContext) -> None:
+    """/pause (admins): stop all publishing at once; survives restarts."""
+    await _set_paused(update, context, paused=True)
+
+
+async def resume(update: Update, context: RelayContext) -> None:
+    """/resume (admins): publishing goes on, due reports first."""
+    await _set_paused(update, context, paused=False)
+
+
+async def _set_paused(update: Update, context: RelayContext, *, paused: bool) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not context.caller.is_admin:
+        await message.reply_text(texts.ONLY_ADMINS)
+        return
+    services = context.services
+    changed = await services.review.set_paused(paused, _editor(context))
+    if not changed:
+        await message.reply_text(texts.ALREADY_PAUSED if paused else texts.ALREADY_RESUMED)
+        return
+    template = texts.PAUSED if paused else texts.RESUMED
+    await message.reply_text(
+        template.format(who=context.caller.name, when=services.review.when(services.clock.now()))
+    )
+
+
+def _short(value: str | None, limit: int = 300) -> str:
+    if value is None:
+        return "—"
+    flat = " ".join(value.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

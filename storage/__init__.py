@@ -4,27 +4,36 @@ from storage.database import Database, SchemaTooNewError, StorageError
 from storage.models import (
     AuditEntry,
     CardMessage,
+    ContactMessage,
     Invite,
     MediaItem,
     NewMedia,
     Person,
+    Prompt,
     RedeemOutcome,
     Report,
 )
 from storage.repositories import (
+    UNPUBLISHED,
     AuditLog,
+    ContactMessages,
     Inbox,
     Invites,
     People,
+    Prompts,
     PseudonymTakenError,
     Reports,
     StateStore,
+    Transaction,
 )
 
 __all__ = [
+    "UNPUBLISHED",
     "AuditEntry",
     "AuditLog",
     "CardMessage",
+    "ContactMessage",
+    "ContactMessages",
     "Database",
     "Inbox",
     "Invite",
@@ -33,6 +42,8 @@ __all__ = [
     "NewMedia",
     "People",
     "Person",
+    "Prompt",
+    "Prompts",
     "PseudonymTakenError",
     "RedeemOutcome",
     "Report",
@@ -40,4 +51,5 @@ __all__ = [
     "SchemaTooNewError",
     "StateStore",
     "StorageError",
+    "Transaction",
 ]

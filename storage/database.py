@@ -150,6 +150,20 @@ class Database:
             else:
                 await conn.commit()
 
+    @asynccontextmanager
+    async def unit(
+        self, conn: aiosqlite.Connection | None = None
+    ) -> AsyncIterator[aiosqlite.Connection]:
+        """Join the caller's open transaction `conn`, or run in a transaction of its own.
+
+        Lets a service make several repository writes atomic (a decision, its audit entry
+        and the message to the contact) while each repository stays usable on its own."""
+        if conn is not None:
+            yield conn
+        else:
+            async with self.transaction() as own:
+                yield own
+
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         async with self.read() as conn, conn.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()

@@ -81,6 +81,15 @@ class Report:
     updated_at: datetime
     acknowledged: bool
     card_state: str
+    due_at: datetime | None = None
+    urgent: bool = False
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    reject_reason: str | None = None
+    ack_message_id: int | None = None
+    media_withheld: int = 0
+    # Changes not yet shown on the card (a counter, so a change during an edit is not lost).
+    card_dirty: int = 0
 
     @property
     def code(self) -> str:
@@ -107,3 +116,25 @@ class AuditEntry:
     before: str | None
     after: str | None
     detail: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """A question the bot asked one editor in the editors chat (answered by replying)."""
+
+    chat_id: int
+    message_id: int
+    report_id: int
+    kind: str
+    editor_telegram_id: int
+    created_at: datetime
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactMessage:
+    id: int
+    report_id: int
+    chat_id: int
+    text: str
+    reply_to: int | None

@@ -12,13 +12,21 @@ from storage.database import Database
 from storage.models import (
     AuditEntry,
     CardMessage,
+    ContactMessage,
     Invite,
     MediaItem,
     NewMedia,
     Person,
+    Prompt,
     RedeemOutcome,
     Report,
 )
+
+# An open transaction, for repository calls that must commit together.
+Transaction = aiosqlite.Connection
+
+# Statuses in which a report has not gone out and may still be decided on.
+UNPUBLISHED = ("pending", "approved")
 
 
 class PseudonymTakenError(Exception):
@@ -206,6 +214,14 @@ def _report(row: aiosqlite.Row) -> Report:
         updated_at=_req_dt(row["updated_at"]),
         acknowledged=bool(row["acknowledged"]),
         card_state=row["card_state"],
+        due_at=_dt(row["due_at"]),
+        urgent=bool(row["urgent"]),
+        decided_by=row["decided_by"],
+        decided_at=_dt(row["decided_at"]),
+        reject_reason=row["reject_reason"],
+        ack_message_id=row["ack_message_id"],
+        media_withheld=row["media_withheld"],
+        card_dirty=row["card_dirty"],
     )
 
 
@@ -372,10 +388,125 @@ class Reports:
                     "UPDATE reports SET text = ?, updated_at = ? WHERE id = ?",
                     (text, _ts(at), report_id),
                 )
+            await conn.execute(
+                "UPDATE reports SET card_dirty = card_dirty + 1 WHERE id = ?", (report_id,)
+            )
             return await _report_in(conn, report_id)
 
-    async def mark_acknowledged(self, report_id: int) -> None:
-        await self.db.execute("UPDATE reports SET acknowledged = 1 WHERE id = ?", (report_id,))
+    async def mark_acknowledged(self, report_id: int, ack_message_id: int | None) -> None:
+        await self.db.execute(
+            "UPDATE reports SET acknowledged = 1, ack_message_id = ? WHERE id = ?",
+            (ack_message_id, report_id),
+        )
+
+    async def transition(
+        self,
+        report_id: int,
+        *,
+        expect: Sequence[str],
+        status: str,
+        by: str | None,
+        at: datetime,
+        due_at: datetime | None = None,
+        urgent: bool = False,
+        require_not_urgent: bool = False,
+        conn: aiosqlite.Connection | None = None,
+    ) -> Report | None:
+        """Move a report to `status` if, and only if, it is in one of `expect` (and, with
+        `require_not_urgent`, not already marked to go out now).
+
+        One conditional UPDATE: of two editors pressing at once, exactly one wins.
+        Returns the updated report, or None when it was not in an expected state."""
+        placeholders = ", ".join("?" for _ in expect)
+        async with self.db.unit(conn) as tx:
+            async with tx.execute(
+                "UPDATE reports SET status = ?, decided_by = ?, decided_at = ?, due_at = ?,"
+                " urgent = ?, card_dirty = card_dirty + 1, updated_at = ?"
+                f" WHERE id = ? AND status IN ({placeholders})"
+                + (" AND urgent = 0" if require_not_urgent else "")
+                + " RETURNING id",
+                (
+                    status,
+                    by,
+                    _ts(at) if by is not None else None,
+                    _ts(due_at) if due_at is not None else None,
+                    int(urgent),
+                    _ts(at),
+                    report_id,
+                    *expect,
+                ),
+            ) as cursor:
+                changed = await cursor.fetchone()
+            return await _report_in(tx, report_id) if changed else None
+
+    async def set_label(
+        self, report_id: int, label: str, at: datetime, conn: aiosqlite.Connection | None = None
+    ) -> Report | None:
+        """Label an unpublished report; None if it already has that label or went out."""
+        async with self.db.unit(conn) as tx:
+            async with tx.execute(
+                "UPDATE reports SET label = ?, card_dirty = card_dirty + 1, updated_at = ?"
+                " WHERE id = ? AND label != ? AND status IN (?, ?) RETURNING id",
+                (label, _ts(at), report_id, label, *UNPUBLISHED),
+            ) as cursor:
+                changed = await cursor.fetchone()
+            return await _report_in(tx, report_id) if changed else None
+
+    async def editor_edit(
+        self, report_id: int, text: str, at: datetime, conn: aiosqlite.Connection | None = None
+    ) -> Report | None:
+        """Replace a pending report's text; None when it is no longer pending."""
+        async with self.db.unit(conn) as tx:
+            async with tx.execute(
+                "UPDATE reports SET text = ?, card_dirty = card_dirty + 1, updated_at = ?"
+                " WHERE id = ? AND status = 'pending' RETURNING id",
+                (text, _ts(at), report_id),
+            ) as cursor:
+                changed = await cursor.fetchone()
+            return await _report_in(tx, report_id) if changed else None
+
+    async def set_reject_reason(
+        self, report_id: int, reason: str, conn: aiosqlite.Connection | None = None
+    ) -> Report | None:
+        async with self.db.unit(conn) as tx:
+            async with tx.execute(
+                "UPDATE reports SET reject_reason = ?, card_dirty = card_dirty + 1"
+                " WHERE id = ? AND status = 'rejected' RETURNING id",
+                (reason, report_id),
+            ) as cursor:
+                changed = await cursor.fetchone()
+            return await _report_in(tx, report_id) if changed else None
+
+    async def dirty_cards(self, limit: int = 1) -> list[Report]:
+        rows = await self.db.fetch_all(
+            f"{_REPORT_SELECT} WHERE reports.card_dirty > 0 AND reports.card_state = 'posted'"
+            " ORDER BY reports.id LIMIT ?",
+            (limit,),
+        )
+        return [_report(row) for row in rows]
+
+    async def card_refreshed(self, report: Report) -> None:
+        """Clear the dirty mark, unless the report changed again while its card was edited."""
+        await self.db.execute(
+            "UPDATE reports SET card_dirty = 0 WHERE id = ? AND card_dirty = ?",
+            (report.id, report.card_dirty),
+        )
+
+    async def in_queue(self) -> list[Report]:
+        """Reports still to be decided or published, oldest first."""
+        rows = await self.db.fetch_all(
+            f"{_REPORT_SELECT} WHERE reports.status IN (?, ?) ORDER BY reports.id",
+            UNPUBLISHED,
+        )
+        return [_report(row) for row in rows]
+
+    async def by_card_message(self, chat_id: int, message_id: int) -> Report | None:
+        row = await self.db.fetch_one(
+            f"{_REPORT_SELECT} WHERE reports.id ="
+            " (SELECT report_id FROM card_messages WHERE chat_id = ? AND message_id = ?)",
+            (chat_id, message_id),
+        )
+        return _report(row) if row else None
 
     async def unacknowledged(self) -> list[Report]:
         rows = await self.db.fetch_all(
@@ -412,7 +543,11 @@ class Reports:
         )
 
     async def record_card(
-        self, report_id: int, chat_id: int, messages: Sequence[tuple[int, str]]
+        self,
+        report_id: int,
+        chat_id: int,
+        messages: Sequence[tuple[int, str]],
+        media_withheld: int | None = None,
     ) -> None:
         """Replace the card's message ids and mark the card posted, in one transaction."""
         async with self.db.transaction() as conn:
@@ -426,7 +561,9 @@ class Reports:
                 ],
             )
             await conn.execute(
-                "UPDATE reports SET card_state = 'posted' WHERE id = ?", (report_id,)
+                "UPDATE reports SET card_state = 'posted',"
+                " media_withheld = COALESCE(?, media_withheld) WHERE id = ?",
+                (media_withheld, report_id),
             )
 
     async def card_messages(self, report_id: int) -> list[CardMessage]:
@@ -490,12 +627,14 @@ class AuditLog:
         before: str | None = None,
         after: str | None = None,
         detail: str | None = None,
+        conn: aiosqlite.Connection | None = None,
     ) -> None:
-        await self.db.execute(
-            "INSERT INTO audit_log (at, actor_telegram_id, actor, action, report_id, before,"
-            " after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (_ts(at), actor_telegram_id, actor, action, report_id, before, after, detail),
-        )
+        async with self.db.unit(conn) as tx:
+            await tx.execute(
+                "INSERT INTO audit_log (at, actor_telegram_id, actor, action, report_id,"
+                " before, after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (_ts(at), actor_telegram_id, actor, action, report_id, before, after, detail),
+            )
 
     async def for_report(self, report_id: int) -> list[AuditEntry]:
         rows = await self.db.fetch_all(
@@ -569,4 +708,111 @@ class StateStore:
             "INSERT INTO state (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, str(value)),
+        )
+
+
+def _prompt(row: aiosqlite.Row) -> Prompt:
+    return Prompt(
+        chat_id=row["chat_id"],
+        message_id=row["message_id"],
+        report_id=row["report_id"],
+        kind=row["kind"],
+        editor_telegram_id=row["editor_telegram_id"],
+        created_at=_req_dt(row["created_at"]),
+        answered_at=_dt(row["answered_at"]),
+    )
+
+
+class Prompts:
+    """Questions asked of one editor, answered by replying to them."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(
+        self,
+        *,
+        chat_id: int,
+        message_id: int,
+        report_id: int,
+        kind: str,
+        editor_telegram_id: int,
+        at: datetime,
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO prompts (chat_id, message_id, report_id, kind, editor_telegram_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (chat_id, message_id, report_id, kind, editor_telegram_id, _ts(at)),
+        )
+
+    async def get(self, chat_id: int, message_id: int) -> Prompt | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM prompts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+        )
+        return _prompt(row) if row else None
+
+    async def open_for(self, report_id: int, editor_telegram_id: int, kind: str) -> Prompt | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM prompts WHERE report_id = ? AND editor_telegram_id = ? AND kind = ?"
+            " AND answered_at IS NULL ORDER BY created_at DESC LIMIT 1",
+            (report_id, editor_telegram_id, kind),
+        )
+        return _prompt(row) if row else None
+
+    async def answer(
+        self, prompt: Prompt, at: datetime, conn: aiosqlite.Connection | None = None
+    ) -> bool:
+        """Mark answered; False if it already was (a duplicate delivery of the reply)."""
+        async with (
+            self.db.unit(conn) as tx,
+            tx.execute(
+                "UPDATE prompts SET answered_at = ? WHERE chat_id = ? AND message_id = ?"
+                " AND answered_at IS NULL",
+                (_ts(at), prompt.chat_id, prompt.message_id),
+            ) as cursor,
+        ):
+            return cursor.rowcount == 1
+
+
+class ContactMessages:
+    """Messages to contacts about their reports, kept until delivered."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(
+        self,
+        *,
+        report_id: int,
+        chat_id: int,
+        text: str,
+        reply_to: int | None,
+        at: datetime,
+        conn: aiosqlite.Connection | None = None,
+    ) -> None:
+        async with self.db.unit(conn) as tx:
+            await tx.execute(
+                "INSERT INTO contact_messages (report_id, chat_id, text, reply_to, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (report_id, chat_id, text, reply_to, _ts(at)),
+            )
+
+    async def unsent(self, limit: int = 1) -> list[ContactMessage]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM contact_messages WHERE sent_at IS NULL ORDER BY id LIMIT ?", (limit,)
+        )
+        return [
+            ContactMessage(
+                id=row["id"],
+                report_id=row["report_id"],
+                chat_id=row["chat_id"],
+                text=row["text"],
+                reply_to=row["reply_to"],
+            )
+            for row in rows
+        ]
+
+    async def mark_sent(self, message_id: int, at: datetime) -> None:
+        await self.db.execute(
+            "UPDATE contact_messages SET sent_at = ? WHERE id = ?", (_ts(at), message_id)
         )

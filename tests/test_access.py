@@ -98,7 +98,7 @@ async def test_channel_posts_are_ignored(world: World) -> None:
         ("v1:approve:" + "9" * 60, texts.BUTTON_NOT_UNDERSTOOD),
         ("garbage", texts.BUTTON_NOT_UNDERSTOOD),
         ("v1:approve:999", texts.BUTTON_UNKNOWN_REPORT),
-        ("v1:approve:1", texts.BUTTONS_NOT_YET),
+        ("v1:withdraw:1", texts.BUTTON_NOT_UNDERSTOOD),
     ],
 )
 async def test_every_button_press_is_answered_and_forged_data_changes_nothing(

@@ -40,7 +40,7 @@ async def test_contact_sends_text_and_editors_get_a_card(world: World) -> None:
     assert _keyboard(card) == [
         "v1:approve:1",
         "v1:now:1",
-        "v1:label:1",
+        "v1:confirm:1",
         "v1:edit:1",
         "v1:reject:1",
     ]

@@ -113,7 +113,13 @@ async def test_people_lists_roles_revocations_and_open_invites(world: World) -> 
 
 async def test_commands_menus_are_set_per_audience(world: World) -> None:
     menus = {key: [c["command"] for c in value] for key, value in world.sandbox.commands.items()}
-    assert menus['{"type": "all_private_chats"}'] == ["help"]
+    assert menus['{"type": "all_private_chats"}'] == ["withdraw", "help"]
+    assert menus[f'{{"chat_id": {EDITORS_CHAT}, "type": "chat"}}'] == [
+        "queue",
+        "history",
+        "pause",
+        "resume",
+    ]
     assert menus[f'{{"chat_id": {ADMIN}, "type": "chat"}}'] == [
         "invite",
         "people",
