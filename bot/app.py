@@ -134,7 +134,7 @@ async def route_withdraw_button(update: Update, context: RelayContext) -> None:
     if context.caller.is_contact and update.effective_chat is not None:
         await contacts.withdraw_button(update, context)
     elif update.callback_query is not None:
-        await update.callback_query.answer(texts.BUTTON_NOT_UNDERSTOOD, show_alert=True)
+        await common.answer_query(update.callback_query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
 
 
 async def route_edit(update: Update, context: RelayContext) -> None:

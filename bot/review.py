@@ -142,7 +142,7 @@ class ReviewService:
     async def publish_now(self, report_id: int, editor: Editor) -> Outcome:
         now = self.clock.now()
         async with self.db.transaction() as tx:
-            before = await self.reports.get(report_id)
+            before = await self.reports.get(report_id, conn=tx)
             report = await self.reports.transition(
                 report_id,
                 expect=UNPUBLISHED,

@@ -366,6 +366,11 @@ class Sandbox:
                 return self._push_update(kind, dict(payload))
         raise KeyError(f"no update about message {message_id} in chat {chat_id}")
 
+    def redeliver_update(self, update: Json) -> Json:
+        """Deliver the same update (same payload, same callback query id) once more."""
+        kind = next(key for key in update if key != "update_id")
+        return self._push_update(kind, update[kind])
+
     def press(self, user_id: int, chat_id: int, message_id: int, data: str) -> str:
         """The user presses an inline button; returns the callback query id."""
         message = self.messages[chat_id][message_id]

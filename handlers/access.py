@@ -11,6 +11,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
 from bot.context import Caller, RelayContext
+from handlers.common import answer_query
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
         if caller.is_editor:
             return
         if update.callback_query:
-            await update.callback_query.answer(texts.ONLY_EDITORS, show_alert=True)
+            await answer_query(update.callback_query, texts.ONLY_EDITORS, alert=True)
             await services.audit.record(
                 at=services.clock.now(),
                 actor="non-editor",
@@ -53,7 +54,7 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
     if message is not None and (message.text or "").startswith("/start "):
         return
     if update.callback_query:
-        await update.callback_query.answer(texts.NOT_INVITED, show_alert=True)
+        await answer_query(update.callback_query, texts.NOT_INVITED, alert=True)
     elif message is not None and update.message is not None:
         await message.reply_text(texts.NOT_INVITED)
     raise ApplicationHandlerStop

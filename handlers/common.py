@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from telegram import Update
+import logging
+
+from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
 
 from bot import texts
 from bot.context import RelayContext
 from storage import RedeemOutcome
+
+log = logging.getLogger(__name__)
 
 _REFUSALS = {
     RedeemOutcome.UNKNOWN: texts.INVITE_UNKNOWN,
@@ -48,3 +53,14 @@ async def help_command(update: Update, context: RelayContext) -> None:
         await message.reply_text(texts.WELCOME_BACK_CONTACT.format(pseudonym=caller.name))
     elif caller.person is not None:
         await message.reply_text(texts.WELCOME_BACK_EDITOR.format(pseudonym=caller.name))
+
+
+async def answer_query(query: CallbackQuery, text: str, *, alert: bool = False) -> None:
+    """Answer a button press. A press delivered twice was already answered the first time,
+    and Telegram refuses a second answer: that is not an error."""
+    try:
+        await query.answer(text[:200], show_alert=alert)
+    except BadRequest as exc:
+        if "query is too old" not in exc.message and "query id is invalid" not in exc.message:
+            raise
+        log.info("button press already answered or expired")

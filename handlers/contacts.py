@@ -9,6 +9,7 @@ from bot.callbacks import BadCallbackData, CallbackData
 from bot.context import RelayContext
 from bot.intake import IncomingMessage
 from bot.media import IMAGE_MIME_TYPES
+from handlers.common import answer_query
 from storage import NewMedia
 
 # Content that is never a report, with the reason given to the contact.
@@ -145,10 +146,10 @@ async def withdraw_button(update: Update, context: RelayContext) -> None:
     try:
         data = CallbackData.decode(query.data)
     except BadCallbackData:
-        await query.answer(texts.BUTTON_NOT_UNDERSTOOD, show_alert=True)
+        await answer_query(query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
         return
     outcome = await context.services.review.withdraw(data.report_id, person)
-    await query.answer(outcome.answer, show_alert=True)
+    await answer_query(query, outcome.answer, alert=True)
     if outcome.changed and isinstance(query.message, Message):
         await context.services.sender.edit_keyboard(
             query.message.chat_id, query.message.message_id, None

@@ -11,6 +11,7 @@ from bot.callbacks import BadCallbackData, CallbackData
 from bot.context import RelayContext
 from bot.formatting import split_text
 from bot.review import Editor, Outcome
+from handlers.common import answer_query
 
 PROMPTS = {
     "edit": (texts.PROMPT_EDIT, texts.PROMPT_EDIT_PLACEHOLDER),
@@ -31,11 +32,11 @@ async def card_button(update: Update, context: RelayContext) -> None:
     try:
         data = CallbackData.decode(query.data)
     except BadCallbackData:
-        await query.answer(texts.BUTTON_NOT_UNDERSTOOD, show_alert=True)
+        await answer_query(query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
         return
     editor = _editor(context)
     outcome = await context.services.review.press(data.action, data.report_id, editor)
-    await query.answer(outcome.answer, show_alert=not outcome.changed and outcome.prompt is None)
+    await answer_query(query, outcome.answer, alert=not outcome.changed and outcome.prompt is None)
     if outcome.prompt is not None and outcome.report is not None:
         await ask(context, outcome, editor)
 

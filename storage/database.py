@@ -46,6 +46,7 @@ class Database:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[object] | None = None
 
     async def open(self) -> None:
         """Open (creating if needed), set the pragmas and apply pending migrations."""
@@ -131,16 +132,29 @@ class Database:
                 raise
 
     @asynccontextmanager
+    async def _exclusive(self) -> AsyncIterator[aiosqlite.Connection]:
+        # The lock is not re-entrant: a task that already holds it would wait for itself
+        # forever. Say so at once instead (the fix is to pass the open transaction along).
+        task = asyncio.current_task()
+        if self._owner is not None and self._owner is task:
+            raise StorageError("database used again inside its own transaction; pass conn=")
+        async with self._lock:
+            self._owner = task
+            try:
+                yield self.conn
+            finally:
+                self._owner = None
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """The connection, for reads, while no transaction of another task is open."""
-        async with self._lock:
-            yield self.conn
+        async with self._exclusive() as conn:
+            yield conn
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
-        async with self._lock:
-            conn = self.conn
+        async with self._exclusive() as conn:
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn

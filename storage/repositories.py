@@ -244,7 +244,10 @@ class Reports:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def get(self, report_id: int) -> Report | None:
+    async def get(self, report_id: int, conn: aiosqlite.Connection | None = None) -> Report | None:
+        """The report, read inside the caller's transaction `conn` when one is given."""
+        if conn is not None:
+            return await _report_in_or_none(conn, report_id)
         row = await self.db.fetch_one(f"{_REPORT_SELECT} WHERE reports.id = ?", (report_id,))
         return _report(row) if row else None
 

@@ -74,6 +74,34 @@ class World:
 
         return await self.eventually(matches, what=f"R-{report_id} with {expected}")
 
+    async def press(self, user_id: int, report_id: int, action: str) -> str:
+        """An editor presses a button on the card of a report; returns the answer shown."""
+        card = await self.card_message(report_id)
+        query = self.sandbox.press(
+            user_id, EDITORS_CHAT, card["message_id"], f"v1:{action}:{report_id}"
+        )
+        answer = await self.sandbox.wait_for(
+            lambda: self.sandbox.callback_answers.get(query), what=f"answer to {action}"
+        )
+        return str(answer["text"])
+
+    async def card_message(self, report_id: int) -> dict[str, Any]:
+        """The card message of a report, as the editors chat shows it now."""
+        cards = await self.eventually(
+            lambda: self.services.reports.card_messages(report_id), what=f"card of R-{report_id}"
+        )
+        card_id = next(m.message_id for m in cards if m.part == "card")
+        message: dict[str, Any] = self.sandbox.messages[EDITORS_CHAT][card_id]
+        return message
+
+    async def card_shows(self, report_id: int, text: str) -> dict[str, Any]:
+        """Wait until the report's card shows `text` (cards are edited by the review desk)."""
+        card = await self.card_message(report_id)
+        await self.sandbox.wait_for(
+            lambda: text in card.get("text", ""), what=f"card of R-{report_id} showing {text!r}"
+        )
+        return card
+
     def last_id(self, chat_id: int) -> int:
         messages = self.sandbox.chat_messages(chat_id)
         return messages[-1]["message_id"] if messages else 0

@@ -163,3 +163,11 @@ async def test_intake_is_idempotent_per_chat_and_message(tmp_path: Path) -> None
         assert album.id == album2.id and album2.text == "a\n\nb" and album2.status == "collecting"
         assert await reports.count() == 2
         assert await reports.by_message(5, 3) == album2
+
+
+async def test_using_the_database_inside_its_own_transaction_fails_fast(tmp_path: Path) -> None:
+    from storage import StorageError
+
+    async with Database(tmp_path / "relay.db") as db, db.transaction():
+        with pytest.raises(StorageError, match="inside its own transaction"):
+            await db.fetch_one("SELECT 1")
