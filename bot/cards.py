@@ -116,7 +116,9 @@ def render_card(
     """The card's text, split so no message passes Telegram's 4096 characters."""
     header = [
         texts.CARD_HEADER.format(
-            icon=ICONS.get(report.status, "•"),
+            icon="⚡"
+            if report.urgent and report.status == "approved"
+            else ICONS.get(report.status, "•"),
             code=report.code,
             status=card_status(report),
         ),

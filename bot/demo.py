@@ -15,7 +15,7 @@ from bot.settings import Settings
 TOKEN = "4242:DEMO-sandbox-token"
 ADMIN, CONTACT, EDITOR = 100, 200, 300
 EDITORS_CHAT, CHANNEL = -1001, -1002
-NAMES = {ADMIN: "admin", CONTACT: "contact", EDITOR: "editor"}
+NAMES = {ADMIN: "admin", CONTACT: "contact", EDITOR: "Desk-1"}
 
 
 def _step(text: str) -> None:
@@ -58,9 +58,31 @@ async def play(sandbox: Sandbox, relay: FieldRelay) -> None:
     await _bot_reply(sandbox, CONTACT, sent["message_id"], "R-2")
 
     _step("Both review cards reach the editors chat")
-    await sandbox.wait_for(
-        lambda: len([m for m in sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m]) >= 2,
+    cards = await sandbox.wait_for(
+        lambda: (
+            [m for m in sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m][:2]
+            if len([m for m in sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m]) >= 2
+            else None
+        ),
         what="two review cards",
+    )
+
+    _step("The admin invites an editor, Desk-1, who joins")
+    sent = sandbox.send_text(ADMIN, "/invite editor Desk-1")
+    reply = await _bot_reply(sandbox, ADMIN, sent["message_id"], "https://t.me/")
+    code = reply.split("start=")[1].split()[0]
+    sent = sandbox.send_text(EDITOR, f"/start {code}")
+    await _bot_reply(sandbox, EDITOR, sent["message_id"], "Desk-1")
+
+    _step("Desk-1 approves the rumour for the next slot, and sends the photos out now")
+    for card, action in zip(cards, ("approve", "now"), strict=True):
+        data = card["reply_markup"]["inline_keyboard"][0][0 if action == "approve" else 1]
+        query = sandbox.press(EDITOR, EDITORS_CHAT, card["message_id"], data["callback_data"])
+        answer = await sandbox.wait_for(lambda q=query: sandbox.callback_answers.get(q))
+        print(f"    Desk-1 pressed {data['text']!r}; the bot answered: {answer['text']}")
+    await sandbox.wait_for(
+        lambda: all("by Desk-1" in card.get("text", "") for card in cards),
+        what="both cards showing the decisions",
     )
 
 
@@ -113,6 +135,10 @@ async def run_demo() -> int:
         print(f"\nLEAK: the editors chat shows {leaked}")
         return 1
     print("\nChecked: the contact's real name and username appear nowhere in the editors chat.")
+    print(
+        "Publishing to the supporter channel is the next piece of work: R-1 waits for its"
+        " slot and R-2 is due now, both stored in the database."
+    )
     if failed is not None:
         print(f"\nThe demo story did not finish: {failed}")
         return 1

@@ -171,3 +171,35 @@ async def test_using_the_database_inside_its_own_transaction_fails_fast(tmp_path
     async with Database(tmp_path / "relay.db") as db, db.transaction():
         with pytest.raises(StorageError, match="inside its own transaction"):
             await db.fetch_one("SELECT 1")
+
+
+def test_publish_slots_parse_and_the_next_slot_is_strictly_later() -> None:
+    from datetime import time
+
+    from bot.schedule import next_slot
+
+    settings = _settings(publish_slots="20:00, 08:00,12:00")
+    assert settings.publish_slots == [time(8), time(12), time(20)]
+    assert settings.slot_tz == "America/New_York"
+    noon = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)  # 12:00 in New York
+    assert next_slot(noon, settings.publish_slots, "America/New_York") == datetime(
+        2026, 3, 3, 1, 0, tzinfo=UTC
+    )
+    late = datetime(2026, 3, 3, 1, 30, tzinfo=UTC)  # 20:30: tomorrow 08:00
+    assert next_slot(late, settings.publish_slots, "America/New_York") == datetime(
+        2026, 3, 3, 13, 0, tzinfo=UTC
+    )
+    assert next_slot(noon, [], "UTC") == noon
+    with pytest.raises(Exception, match="PUBLISH_SLOTS"):
+        from bot.settings import load_settings
+
+        load_settings(_env_file=None, **{**_base(), "publish_slots": "8 am"})
+
+
+def _base() -> dict[str, object]:
+    return {
+        "telegram_bot_token": "1:x",
+        "admin_ids": [1],
+        "editors_chat_id": -1,
+        "channel_ids": [-2],
+    }
