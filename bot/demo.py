@@ -34,6 +34,13 @@ async def _bot_reply(sandbox: Sandbox, chat_id: int, after: int, contains: str =
     return reply
 
 
+async def _answer(sandbox: Sandbox, query: str) -> dict[str, object]:
+    answer: dict[str, object] = await sandbox.wait_for(
+        lambda: sandbox.callback_answers.get(query), what="the answer to a button press"
+    )
+    return answer
+
+
 async def play(sandbox: Sandbox, relay: FieldRelay) -> None:
     _step("An admin asks the bot for an invite link for a contact called Kirkuk-1")
     sent = sandbox.send_text(ADMIN, "/invite contact Kirkuk-1")
@@ -78,7 +85,7 @@ async def play(sandbox: Sandbox, relay: FieldRelay) -> None:
     for card, action in zip(cards, ("approve", "now"), strict=True):
         data = card["reply_markup"]["inline_keyboard"][0][0 if action == "approve" else 1]
         query = sandbox.press(EDITOR, EDITORS_CHAT, card["message_id"], data["callback_data"])
-        answer = await sandbox.wait_for(lambda q=query: sandbox.callback_answers.get(q))
+        answer = await _answer(sandbox, query)
         print(f"    Desk-1 pressed {data['text']!r}; the bot answered: {answer['text']}")
     await sandbox.wait_for(
         lambda: all("by Desk-1" in card.get("text", "") for card in cards),
