@@ -30,6 +30,7 @@ from bot.intake import IntakeService
 from bot.invites import InviteService
 from bot.logs import quiet_noisy_loggers
 from bot.polling import DurablePolling
+from bot.publishing import Publisher
 from bot.review import ReviewService
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
@@ -42,9 +43,11 @@ from storage import (
     Inbox,
     Invites,
     People,
+    Posts,
     Prompts,
     Reports,
     StateStore,
+    Stories,
 )
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,7 @@ CONTACT_COMMANDS = [
 ]
 EDITOR_COMMANDS = [
     BotCommand("queue", "Reports waiting for a decision or to be published"),
+    BotCommand("story", "The current story; /story new <title> | <intro>; /story close"),
     BotCommand("history", "Everything that happened to a report: /history R-42"),
     BotCommand("pause", "Admins: stop all publishing at once"),
     BotCommand("resume", "Admins: publish again"),
@@ -92,6 +96,7 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
 
     # Editors chat: commands, and replies answering the bot's questions (edit, reason).
     application.add_handler(CommandHandler("queue", editors.queue, filters=editors_chat))
+    application.add_handler(CommandHandler("story", editors.story, filters=editors_chat))
     application.add_handler(CommandHandler("history", editors.history, filters=editors_chat))
     application.add_handler(CommandHandler("pause", editors.pause, filters=editors_chat))
     application.add_handler(CommandHandler("resume", editors.resume, filters=editors_chat))
@@ -189,7 +194,8 @@ class FieldRelay:
         reports, audit, people = Reports(db), AuditLog(db), People(db)
         contact_messages, prompts = ContactMessages(db), Prompts(db)
         sender = TelegramSender(self.application.bot)
-        desk = ReviewDesk(reports, contact_messages, sender, settings, clock)
+        state, posts, stories = StateStore(db), Posts(db), Stories(db)
+        desk = ReviewDesk(reports, contact_messages, posts, sender, settings, clock)
         intake = IntakeService(
             reports,
             audit,
@@ -198,19 +204,32 @@ class FieldRelay:
             default_label=settings.default_label,
             on_ready=desk.wake,
         )
+        publisher = Publisher(
+            reports,
+            posts,
+            stories,
+            audit,
+            contact_messages,
+            state,
+            sender,
+            settings,
+            clock,
+            wake_desk=desk.wake,
+            schedule_wakeup=self._schedule_publishing,
+        )
         review = ReviewService(
             db,
             people,
             reports,
             audit,
             prompts,
+            posts,
             contact_messages,
-            StateStore(db),
+            state,
             clock,
             settings,
             wake_desk=desk.wake,
-            # Publishing (the next piece of work) listens here; until then due reports wait.
-            wake_publisher=lambda: None,
+            wake_publisher=publisher.wake,
         )
         self.services = Services(
             settings=settings,
@@ -225,6 +244,9 @@ class FieldRelay:
             review=review,
             prompts=prompts,
             sender=sender,
+            publisher=publisher,
+            stories=stories,
+            posts=posts,
         )
         self.application.bot_data["services"] = self.services
         await self.application.initialize()
@@ -232,6 +254,15 @@ class FieldRelay:
         await self._set_commands()
         desk.start()
         await intake.resume_albums()
+        await publisher.start()
+        # A safety sweep: whatever happens to a timer, due reports never wait long.
+        assert self.application.job_queue is not None
+        self.application.job_queue.run_repeating(
+            self._publishing_due,
+            interval=settings.publish_sweep_seconds,
+            first=settings.publish_sweep_seconds,
+            name="publishing-sweep",
+        )
         if poll:
             polling = DurablePolling(
                 self.application,
@@ -247,6 +278,7 @@ class FieldRelay:
         self._polling = None
         if self.services is not None:
             self.services.intake.stop()
+            await self.services.publisher.stop()
             await self.services.desk.stop()
         if self.application.running:
             await self.application.stop()
@@ -267,6 +299,25 @@ class FieldRelay:
                 self._polling.result()
         finally:
             await self.stop()
+
+    def _schedule_publishing(self, delay: float) -> None:
+        """Wake the publisher when the next report falls due (the database is the schedule;
+        this job only wakes it, and is rebuilt from the database on every start)."""
+        job_queue = self.application.job_queue
+        assert job_queue is not None
+        for job in job_queue.get_jobs_by_name("publishing-due"):
+            job.schedule_removal()
+        job_queue.run_once(
+            self._publishing_due,
+            when=delay,
+            name="publishing-due",
+            # Late is better than never: a missed wake-up must still run.
+            job_kwargs={"misfire_grace_time": None},
+        )
+
+    async def _publishing_due(self, context: object) -> None:
+        if self.services is not None:
+            self.services.publisher.wake()
 
     async def _set_commands(self) -> None:
         """Each audience sees only its own commands."""

@@ -1,4 +1,6 @@
-"""Callback data of inline buttons: `v1:<action>:<report id>`, at most 64 bytes."""
+"""Callback data of inline buttons: `v1:<action>:<id>`, at most 64 bytes.
+
+The id is a report's, except for the buttons on a delivery-in-doubt notice (a post's)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,14 @@ class Action(StrEnum):
     EDIT = "edit"
     REJECT = "reject"
     UNDO = "undo"
+    # On a published report's card.
+    CORRECT = "correct"
+    RETRACT = "retract"
     # On a contact's acknowledgement, in their private chat.
     WITHDRAW = "withdraw"
+    # On a "delivery in doubt" notice: the id is the post's.
+    RESEND = "resend"
+    MARK_SENT = "marksent"
 
 
 class BadCallbackData(ValueError):
@@ -28,10 +36,10 @@ class BadCallbackData(ValueError):
 @dataclass(frozen=True, slots=True)
 class CallbackData:
     action: Action
-    report_id: int
+    item_id: int
 
     def encode(self) -> str:
-        data = f"{VERSION}:{self.action.value}:{self.report_id}"
+        data = f"{VERSION}:{self.action.value}:{self.item_id}"
         if len(data.encode()) > MAX_BYTES:
             raise BadCallbackData(f"callback data over {MAX_BYTES} bytes: {data!r}")
         return data

@@ -17,10 +17,11 @@ from bot.callbacks import Action, CallbackData
 from bot.clock import Clock
 from bot.formatting import TEXT_LIMIT, both_clocks, split_text
 from bot.media import UnsafeImageError, clean_image
+from bot.publishing import Copy
 from bot.sender import Button, Keyboard, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
-from storage import ContactMessage, ContactMessages, MediaItem, Report, Reports
+from storage import ContactMessage, ContactMessages, MediaItem, Post, Posts, Report, Reports
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,12 @@ def card_keyboard(report: Report) -> Keyboard:
             ],
             [label_button],
         ]
+    if report.status == "published" and report.retracted_at is None:
+        row = [button(texts.BUTTON_CORRECT, Action.CORRECT)]
+        row.append(button(texts.BUTTON_RETRACT, Action.RETRACT))
+        if report.label == "unconfirmed":
+            row.insert(0, button(texts.BUTTON_CONFIRM_PUBLISHED, Action.CONFIRM))
+        return [row]
     return []
 
 
@@ -90,12 +97,68 @@ def decision_lines(report: Report, settings: Settings) -> list[str]:
         return lines
     if report.status == "withdrawn":
         return [texts.CARD_DECISION_WITHDRAWN.format(when=when)]
+    if report.status == "published":
+        return published_lines(report, settings, who, when)
     return []
+
+
+def published_lines(report: Report, settings: Settings, who: str, when: str) -> list[str]:
+    assert report.published_at is not None
+    lines = [
+        texts.CARD_DECISION_URGENT.format(who=who, when=when)
+        if report.urgent
+        else texts.CARD_DECISION_APPROVED_ONLY.format(who=who, when=when),
+        texts.CARD_PUBLISHED.format(
+            number=report.number, when=both_clocks(report.published_at, settings)
+        ),
+    ]
+    if report.confirmed_at is not None:
+        lines.append(texts.CARD_CONFIRMED.format(when=both_clocks(report.confirmed_at, settings)))
+    if report.corrected_at is not None:
+        lines.append(texts.CARD_CORRECTED.format(when=both_clocks(report.corrected_at, settings)))
+    if report.retracted_at is not None:
+        lines.append(
+            texts.CARD_RETRACTED.format(
+                when=both_clocks(report.retracted_at, settings),
+                reason=report.retract_reason or "—",
+            )
+        )
+    return lines
+
+
+def delivery_lines(deliveries: Sequence[Post]) -> list[str]:
+    """Per channel: where the first copy of the update stands, with a link once sent."""
+    lines = []
+    for post in deliveries:
+        if post.action != "send":
+            continue
+        state = texts.DELIVERY_STATES.get(post.state, post.state)
+        line = f"  {post.channel}: {state}"
+        copy = Copy.from_json(post.message_ids)
+        if post.state == "sent" and copy is not None and copy.first is not None:
+            line += f" {message_link(post.channel, copy.first)}"
+        if post.state in ("failed", "in_doubt") and post.error:
+            line += f" ({post.error[:80]})"
+        lines.append(line)
+    changes = [p for p in deliveries if p.action != "send" and p.state != "sent"]
+    if changes:
+        lines.append(texts.CARD_CHANGES_PENDING.format(count=len(changes)))
+    return lines
+
+
+def message_link(channel: str, message_id: int) -> str:
+    """A link to a message in a channel or supergroup: t.me/name/N or t.me/c/ID/N."""
+    if channel.startswith("@"):
+        return f"https://t.me/{channel[1:]}/{message_id}"
+    return f"https://t.me/c/{channel.removeprefix('-100')}/{message_id}"
 
 
 def card_status(report: Report) -> str:
     if report.status == "approved" and report.urgent:
         return texts.STATUS_URGENT
+    if report.status == "published":
+        template = texts.STATUS_RETRACTED if report.retracted_at else texts.STATUS_PUBLISHED
+        return template.format(number=report.number)
     return texts.STATUSES.get(report.status, report.status)
 
 
@@ -112,6 +175,7 @@ def render_card(
     settings: Settings,
     *,
     waiting: int = 0,
+    deliveries: Sequence[Post] = (),
 ) -> CardView:
     """The card's text, split so no message passes Telegram's 4096 characters."""
     header = [
@@ -135,6 +199,8 @@ def render_card(
     if report.media_withheld:
         header.append(texts.CARD_WITHHELD.format(count=report.media_withheld))
     header += decision_lines(report, settings)
+    if deliveries:
+        header += delivery_lines(deliveries)
     if waiting:
         header.append(texts.CARD_WAITING.format(count=waiting))
     head = "\n".join(header)
@@ -169,12 +235,14 @@ class ReviewDesk:
         self,
         reports: Reports,
         contact_messages: ContactMessages,
+        posts: Posts,
         sender: Sender,
         settings: Settings,
         clock: Clock,
     ) -> None:
         self.reports = reports
         self.contact_messages = contact_messages
+        self.posts = posts
         self.sender = sender
         self.settings = settings
         self.clock = clock
@@ -218,8 +286,9 @@ class ReviewDesk:
         """Do the most important pending piece of work; False when there is none.
 
         Acknowledgements first (a frightened contact wants to know it arrived), then other
-        messages to contacts, then cards whose report changed (a decision must show at once),
-        then new cards, newest first so a burst never hides fresh news.
+        messages to contacts, then notices of deliveries in doubt or failed, then cards whose
+        report changed (a decision must show at once), then new cards, newest first so a
+        burst never hides fresh news.
         """
         unacknowledged = await self.reports.unacknowledged()
         if unacknowledged:
@@ -227,6 +296,9 @@ class ReviewDesk:
             return True
         for message in await self.contact_messages.unsent(limit=1):
             await self.tell_contact(message)
+            return True
+        for post in await self.posts.needing_notice():
+            await self.post_notice(post)
             return True
         for report in await self.reports.dirty_cards(limit=1):
             await self.refresh_card(report)
@@ -297,10 +369,37 @@ class ReviewDesk:
             return
         await self.reports.record_card(report.id, self.chat_id, messages, withheld)
 
+    async def post_notice(self, post: Post) -> None:
+        """Tell editors that a delivery is in doubt (with Resend / Mark as sent) or failed."""
+        report = await self.reports.get(post.report_id) if post.report_id else None
+        what = (
+            texts.NOTICE_UPDATE.format(number=report.number, code=report.code)
+            if report is not None
+            else texts.NOTICE_OPENING
+        )
+        if post.state == "in_doubt":
+            text = texts.NOTICE_IN_DOUBT.format(what=what, channel=post.channel)
+            keyboard: Keyboard = [
+                [
+                    Button(texts.BUTTON_RESEND, CallbackData(Action.RESEND, post.id).encode()),
+                    Button(
+                        texts.BUTTON_MARK_SENT, CallbackData(Action.MARK_SENT, post.id).encode()
+                    ),
+                ]
+            ]
+        else:
+            text = texts.NOTICE_FAILED.format(
+                what=what, channel=post.channel, error=post.error or "?"
+            )
+            keyboard = []
+        message_id = await self.sender.send_text(self.chat_id, text, keyboard=keyboard)
+        await self.posts.set_notice(post.id, message_id)
+
     async def refresh_card(self, report: Report) -> None:
         """Show a report's current state on its card, editing its messages in place."""
         media = await self.reports.media(report.id)
-        view = render_card(report, media, self.settings)
+        deliveries = await self.posts.of_report(report.id)
+        view = render_card(report, media, self.settings, deliveries=deliveries)
         existing = await self.reports.card_messages(report.id)
         media_messages = [(m.message_id, m.part) for m in existing if m.part == "media"]
         text_ids = [m.message_id for m in existing if m.part in ("card", "text")]

@@ -11,10 +11,11 @@ from bot.cards import ReviewDesk
 from bot.clock import Clock
 from bot.intake import IntakeService
 from bot.invites import InviteService
+from bot.publishing import Publisher
 from bot.review import ReviewService
 from bot.sender import Sender
 from bot.settings import Settings
-from storage import AuditLog, Database, People, Person, Prompts, Reports
+from storage import AuditLog, Database, People, Person, Posts, Prompts, Reports, Stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,9 @@ class Services:
     review: ReviewService
     prompts: Prompts
     sender: Sender
+    publisher: Publisher
+    stories: Stories
+    posts: Posts
 
 
 class RelayContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -7,7 +7,7 @@ delivered twice, or a press on a stale card can never decide twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +24,7 @@ from storage import (
     Database,
     People,
     Person,
+    Posts,
     Prompt,
     Prompts,
     Report,
@@ -63,6 +64,7 @@ class ReviewService:
         reports: Reports,
         audit: AuditLog,
         prompts: Prompts,
+        posts: Posts,
         contact_messages: ContactMessages,
         state: StateStore,
         clock: Clock,
@@ -76,6 +78,7 @@ class ReviewService:
         self.reports = reports
         self.audit = audit
         self.prompts = prompts
+        self.posts = posts
         self.contact_messages = contact_messages
         self.state = state
         self.clock = clock
@@ -92,7 +95,7 @@ class ReviewService:
         """An editor pressed a card button."""
         if await self.reports.get(report_id) is None:
             return Outcome(texts.BUTTON_UNKNOWN_REPORT)
-        handlers = {
+        handlers: dict[Action, Callable[[int, Editor], Awaitable[Outcome]]] = {
             Action.APPROVE: self.approve,
             Action.PUBLISH_NOW: self.publish_now,
             Action.CONFIRM: lambda r, e: self.label(r, e, "confirmed"),
@@ -100,6 +103,8 @@ class ReviewService:
             Action.EDIT: self.ask_edit,
             Action.REJECT: self.reject,
             Action.UNDO: self.undo,
+            Action.CORRECT: lambda r, e: self.ask_about_published(r, e, "correct"),
+            Action.RETRACT: lambda r, e: self.ask_about_published(r, e, "retract"),
         }
         handler = handlers.get(action)
         if handler is None:
@@ -168,6 +173,9 @@ class ReviewService:
         return Outcome(template.format(code=report.code), True, report)
 
     async def label(self, report_id: int, editor: Editor, label: str) -> Outcome:
+        current = await self.reports.get(report_id)
+        if current is not None and current.status == "published" and label == "confirmed":
+            return await self.confirm_published(report_id, editor)
         now = self.clock.now()
         async with self.db.transaction() as tx:
             report = await self.reports.set_label(report_id, label, now, conn=tx)
@@ -243,6 +251,114 @@ class ReviewService:
         self.wake_desk()
         return Outcome(texts.ANSWER_UNDONE.format(code=report.code), True, report)
 
+    # ------------------------------------------------------------------ after publishing
+
+    async def confirm_published(self, report_id: int, editor: Editor) -> Outcome:
+        """The rumour is confirmed: every channel copy loses its "Unconfirmed" marker."""
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            report = await self.reports.change_published(report_id, now, confirm=True, conn=tx)
+            if report is not None:
+                copies = await self.posts.queue_change(report_id, "edit", now, conn=tx)
+                await self._audit(
+                    editor,
+                    "report.confirm",
+                    report,
+                    "unconfirmed",
+                    "confirmed",
+                    detail=f"{copies} channel copies to edit",
+                    conn=tx,
+                )
+        if report is None:
+            current = await self.reports.get(report_id)
+            assert current is not None
+            if current.label == "confirmed" and current.retracted_at is None:
+                return Outcome(texts.ALREADY_LABEL.format(code=current.code, label="Confirmed"))
+            return await self._refusal(report_id)
+        self.wake_publisher()
+        self.wake_desk()
+        return Outcome(
+            texts.ANSWER_CONFIRMED_PUBLISHED.format(number=report.number, count=copies),
+            True,
+            report,
+        )
+
+    async def ask_about_published(self, report_id: int, editor: Editor, kind: str) -> Outcome:
+        """Correct or Retract: ask the editor who pressed for the new text or the reason."""
+        report = await self.reports.get(report_id)
+        assert report is not None
+        if report.status != "published" or report.retracted_at is not None:
+            return await self._refusal(report_id)
+        if await self.prompts.open_for(report_id, editor.telegram_user_id, kind):
+            return Outcome(texts.ANSWER_EDIT_OPEN.format(code=report.code), report=report)
+        answer = texts.ANSWER_CORRECT if kind == "correct" else texts.ANSWER_RETRACT
+        return Outcome(answer.format(number=report.number), report=report, prompt=kind)
+
+    async def _apply_published_change(
+        self, prompt: Prompt, report: Report, editor: Editor, text: str
+    ) -> Outcome | None:
+        now = self.clock.now()
+        line = text.strip()
+        if prompt.kind == "correct" and not line:
+            return Outcome(texts.EDIT_EMPTY.format(code=report.code))
+        if prompt.kind == "retract" and line.lower() in texts.CANCEL_WORDS:
+            await self.prompts.answer(prompt, now)
+            return Outcome(texts.RETRACT_CANCELLED.format(number=report.number))
+        async with self.db.transaction() as tx:
+            if not await self.prompts.answer(prompt, now, conn=tx):
+                return None
+            if prompt.kind == "correct":
+                updated = await self.reports.change_published(report.id, now, text=text, conn=tx)
+                action, before, after = "edit", report.text, text
+            else:
+                reason = " ".join(line.split())[:REASON_MAX]
+                updated = await self.reports.change_published(
+                    report.id, now, retract_reason=reason, conn=tx
+                )
+                action = self.settings.retract_mode
+                before, after = f"UPDATE #{report.number}", f"retracted: {reason}"
+            if updated is not None:
+                copies = await self.posts.queue_change(report.id, action, now, conn=tx)
+                await self._audit(
+                    editor,
+                    f"report.{prompt.kind}",
+                    updated,
+                    before,
+                    after,
+                    detail=f"{copies} channel copies to {action}",
+                    conn=tx,
+                )
+        if updated is None:
+            current = await self.reports.get(report.id)
+            assert current is not None
+            return Outcome(
+                texts.EDIT_TOO_LATE.format(code=current.code, status=_status_word(current))
+            )
+        self.wake_publisher()
+        self.wake_desk()
+        template = texts.CORRECTED_ALL if prompt.kind == "correct" else texts.RETRACTED_ALL
+        return Outcome(
+            template.format(number=report.number, count=copies, mode=action), True, updated
+        )
+
+    async def resolve_delivery(self, post_id: int, editor: Editor, resend: bool) -> Outcome:
+        """An editor settles a delivery in doubt: send it again, or take it as sent."""
+        post = await self.posts.resolve(post_id, resend, self.clock.now())
+        if post is None:
+            return Outcome(texts.NOTICE_ALREADY_RESOLVED)
+        await self.audit.record(
+            at=self.clock.now(),
+            actor=editor.name,
+            actor_telegram_id=editor.telegram_user_id,
+            action="post.resend" if resend else "post.mark_sent",
+            report_id=post.report_id,
+            detail=f"post {post.id} to {post.channel}",
+        )
+        self.wake_publisher()
+        self.wake_desk()
+        template = texts.NOTICE_RESOLVED_RESEND if resend else texts.NOTICE_RESOLVED_SENT
+        return Outcome(template.format(who=editor.name, when=self.when(self.clock.now())), True)
+
     # ------------------------------------------------------------------ prompts
 
     async def prompt_sent(
@@ -268,7 +384,9 @@ class ReviewService:
             return None
         if prompt.kind == "edit":
             return await self._apply_edit(prompt, report, editor, text)
-        return await self._apply_reason(prompt, report, editor, text)
+        if prompt.kind == "reject_reason":
+            return await self._apply_reason(prompt, report, editor, text)
+        return await self._apply_published_change(prompt, report, editor, text)
 
     async def _apply_edit(
         self, prompt: Prompt, report: Report, editor: Editor, text: str

@@ -13,6 +13,8 @@ class Button:
 
 
 Keyboard = list[list[Button]]
+# A chat: a numeric id, or a public channel's @name.
+ChatId = int | str
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,7 @@ class SentMedia:
 class Sender(Protocol):
     async def send_text(
         self,
-        chat_id: int,
+        chat_id: ChatId,
         text: str,
         *,
         reply_to: int | None = None,
@@ -43,17 +45,33 @@ class Sender(Protocol):
         ...
 
     async def send_media(
-        self, chat_id: int, media: OutgoingMedia, *, reply_to: int | None = None
+        self,
+        chat_id: ChatId,
+        media: OutgoingMedia,
+        *,
+        reply_to: int | None = None,
+        caption: str | None = None,
     ) -> SentMedia:
-        """Send one media item without caption; return its message id and file id."""
+        """Send one media item; return its message id and file id."""
         ...
 
-    async def send_album(self, chat_id: int, media: list[OutgoingMedia]) -> list[SentMedia]:
-        """Send 2-10 items as one album, in order."""
+    async def send_album(
+        self,
+        chat_id: ChatId,
+        media: list[OutgoingMedia],
+        *,
+        reply_to: int | None = None,
+        caption: str | None = None,
+    ) -> list[SentMedia]:
+        """Send 2-10 items as one album, in order, the caption on the first."""
+        ...
+
+    async def edit_caption(self, chat_id: ChatId, message_id: int, caption: str) -> None:
+        """Replace a media message's caption (no error when nothing changed)."""
         ...
 
     async def edit_text(
-        self, chat_id: int, message_id: int, text: str, *, keyboard: Keyboard | None = None
+        self, chat_id: ChatId, message_id: int, text: str, *, keyboard: Keyboard | None = None
     ) -> None:
         """Replace a text message's text and buttons (no error when nothing changed)."""
         ...
@@ -77,7 +95,7 @@ class Sender(Protocol):
         """Replace (or, with None, remove) a message's buttons."""
         ...
 
-    async def delete(self, chat_id: int, message_id: int) -> None:
+    async def delete(self, chat_id: ChatId, message_id: int) -> None:
         """Delete a message; a message already gone is not an error."""
         ...
 
@@ -92,7 +110,19 @@ class SendError(Exception):
     the bot may not write to that chat (removed from it, or blocked by the user) — permanent
     for a contact who blocked the bot, but mended by re-adding the bot to a group."""
 
-    def __init__(self, message: str, *, permanent: bool, forbidden: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool,
+        forbidden: bool = False,
+        retry_after: float | None = None,
+        uncertain: bool = False,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.forbidden = forbidden
+        # Telegram's flood control: do not call again in this chat before this many seconds.
+        self.retry_after = retry_after
+        # The call timed out: it may or may not have taken effect (no idempotency key).
+        self.uncertain = uncertain

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     default_label: Literal["unconfirmed", "confirmed"] = "unconfirmed"
     # Tell contacts when their report is published or will not be.
     notify_contacts: bool = True
+    # Each update replies to its story's opening post, so a channel reads as a thread.
+    thread_updates: bool = True
+    # Retract: "edit" every copy to "Retracted: <reason>", or "delete" every copy.
+    retract_mode: Literal["edit", "delete"] = "edit"
+    # A safety sweep: the publisher looks for due reports at least this often.
+    publish_sweep_seconds: float = Field(default=30, gt=0)
 
     album_quiet_seconds: float = Field(default=1.5, gt=0, le=60)
     invite_ttl_hours: float = Field(default=72, gt=0, le=24 * 30)

@@ -17,10 +17,10 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.helpers import mention_html
 
-from bot.sender import Keyboard, OutgoingMedia, SendError, SentMedia
+from bot.sender import ChatId, Keyboard, OutgoingMedia, SendError, SentMedia
 
 T = TypeVar("T")
 
@@ -58,6 +58,12 @@ async def _call(awaitable: Awaitable[T]) -> T:
         raise SendError(
             f"{type(exc).__name__}: {exc.message}", permanent=True, forbidden=forbidden
         ) from exc
+    except RetryAfter as exc:
+        seconds = exc.retry_after
+        wait = seconds.total_seconds() if hasattr(seconds, "total_seconds") else float(seconds)
+        raise SendError(f"RetryAfter: {wait:.0f} s", permanent=False, retry_after=wait) from exc
+    except TimedOut as exc:
+        raise SendError(f"TimedOut: {exc.message}", permanent=False, uncertain=True) from exc
     except TelegramError as exc:
         raise SendError(f"{type(exc).__name__}: {exc.message}", permanent=False) from exc
 
@@ -68,7 +74,7 @@ class TelegramSender:
 
     async def send_text(
         self,
-        chat_id: int,
+        chat_id: ChatId,
         text: str,
         *,
         reply_to: int | None = None,
@@ -95,32 +101,67 @@ class TelegramSender:
         return media.file_id
 
     async def send_media(
-        self, chat_id: int, media: OutgoingMedia, *, reply_to: int | None = None
+        self,
+        chat_id: ChatId,
+        media: OutgoingMedia,
+        *,
+        reply_to: int | None = None,
+        caption: str | None = None,
     ) -> SentMedia:
         reply = _reply(reply_to)
         file = self._input(media)
         sends = {
-            "photo": lambda: self.bot.send_photo(chat_id, file, reply_parameters=reply),
-            "video": lambda: self.bot.send_video(chat_id, file, reply_parameters=reply),
-            "voice": lambda: self.bot.send_voice(chat_id, file, reply_parameters=reply),
-            "audio": lambda: self.bot.send_audio(chat_id, file, reply_parameters=reply),
-            "document": lambda: self.bot.send_document(chat_id, file, reply_parameters=reply),
+            "photo": lambda: self.bot.send_photo(
+                chat_id, file, caption=caption, reply_parameters=reply
+            ),
+            "video": lambda: self.bot.send_video(
+                chat_id, file, caption=caption, reply_parameters=reply
+            ),
+            "voice": lambda: self.bot.send_voice(
+                chat_id, file, caption=caption, reply_parameters=reply
+            ),
+            "audio": lambda: self.bot.send_audio(
+                chat_id, file, caption=caption, reply_parameters=reply
+            ),
+            "document": lambda: self.bot.send_document(
+                chat_id, file, caption=caption, reply_parameters=reply
+            ),
         }
         message = await _call(sends[media.kind]())
         return SentMedia(message.message_id, _file_id(message))
 
-    async def send_album(self, chat_id: int, media: list[OutgoingMedia]) -> list[SentMedia]:
+    async def send_album(
+        self,
+        chat_id: ChatId,
+        media: list[OutgoingMedia],
+        *,
+        reply_to: int | None = None,
+        caption: str | None = None,
+    ) -> list[SentMedia]:
         items = [
-            InputMediaPhoto(self._input(m))
-            if m.kind == "photo"
-            else InputMediaVideo(self._input(m))
-            for m in media
+            (InputMediaPhoto if m.kind == "photo" else InputMediaVideo)(
+                self._input(m), caption=caption if index == 0 else None
+            )
+            for index, m in enumerate(media)
         ]
-        messages = await _call(self.bot.send_media_group(chat_id, items))
+        messages = await _call(
+            self.bot.send_media_group(chat_id, items, reply_parameters=_reply(reply_to))
+        )
         return [SentMedia(m.message_id, _file_id(m)) for m in messages]
 
+    async def edit_caption(self, chat_id: ChatId, message_id: int, caption: str) -> None:
+        try:
+            await _call(
+                self.bot.edit_message_caption(
+                    chat_id=chat_id, message_id=message_id, caption=caption
+                )
+            )
+        except SendError as exc:
+            if "message is not modified" not in str(exc):
+                raise
+
     async def edit_text(
-        self, chat_id: int, message_id: int, text: str, *, keyboard: Keyboard | None = None
+        self, chat_id: ChatId, message_id: int, text: str, *, keyboard: Keyboard | None = None
     ) -> None:
         try:
             await _call(
@@ -164,7 +205,7 @@ class TelegramSender:
             if "message is not modified" not in str(exc):
                 raise
 
-    async def delete(self, chat_id: int, message_id: int) -> None:
+    async def delete(self, chat_id: ChatId, message_id: int) -> None:
         try:
             await _call(self.bot.delete_message(chat_id, message_id))
         except SendError as exc:

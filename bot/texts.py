@@ -90,11 +90,18 @@ BUTTON_PUBLISH_NOW = "⚡ Publish now"
 BUTTON_MARK_CONFIRMED = "☑️ Mark confirmed"
 BUTTON_MARK_UNCONFIRMED = "❔ Mark unconfirmed"
 BUTTON_UNDO = "↩️ Undo"
+BUTTON_CONFIRM_PUBLISHED = "☑️ Confirm"
+BUTTON_CORRECT = "✏️ Correct"
+BUTTON_RETRACT = "🚫 Retract"
+BUTTON_RESEND = "🔁 Resend"
+BUTTON_MARK_SENT = "✔️ Mark as sent"
 BUTTON_WITHDRAW = "↩️ Withdraw this report"
 BUTTON_EDIT = "✏️ Edit"
 BUTTON_REJECT = "🗑 Reject"
 LABELS = {"unconfirmed": "Unconfirmed", "confirmed": "Confirmed"}
 STATUS_URGENT = "publishing now"
+STATUS_PUBLISHED = "published as UPDATE #{number}"
+STATUS_RETRACTED = "retracted (was UPDATE #{number})"
 STATUSES = {
     "pending": "pending review",
     "approved": "approved",
@@ -170,3 +177,65 @@ WITHDRAWN = "{code} is withdrawn. It will not be published."
 WITHDRAW_TOO_LATE = "{code} has already been {status} and can't be withdrawn here."
 WITHDRAW_USAGE = "Usage: /withdraw R-42"
 WITHDRAW_NOT_YOURS = "There is no report {code} of yours."
+
+# --- channel posts (what supporters read) ----------------------------------------------------
+UPDATE_HEADER = "UPDATE #{number} ({when})"
+MARK_UNCONFIRMED = "Unconfirmed:"
+MARK_CONFIRMED = "Confirmed ({when}):"
+CORRECTED = "(corrected {when})"
+RETRACTED = "Retracted: {reason}"
+RETRACTED_NO_REASON = "this update was withdrawn by the editors."
+STORY_OPENING = "{title}\n\n{intro}"
+DEFAULT_STORY_TITLE = "Live updates"
+CONTACT_PUBLISHED = "Your report {code} went out as UPDATE #{number}. Thank you — keep safe."
+CARD_DECISION_APPROVED_ONLY = "✅ Approved by {who} at {when}."
+CARD_PUBLISHED = "📣 Published as UPDATE #{number} at {when}. Channels:"
+CARD_CONFIRMED = "☑️ Confirmed at {when} (every copy updated)."
+CARD_CORRECTED = "✏️ Corrected at {when} (the original is in /history)."
+CARD_RETRACTED = "🚫 Retracted at {when}. Reason: {reason}"
+CARD_CHANGES_PENDING = "  ⏳ {count} change(s) to channel copies still going out."
+DELIVERY_STATES = {
+    "queued": "⏳ queued",
+    "sending": "📤 sending",
+    "sent": "✅ sent",
+    "failed": "❌ failed",
+    "in_doubt": "⚠️ in doubt",
+}
+NOTICE_UPDATE = "UPDATE #{number} ({code})"
+NOTICE_OPENING = "the story's opening post"
+NOTICE_IN_DOUBT = (
+    "⚠️ Delivery of {what} to {channel} is in doubt: the bot stopped or timed out while "
+    "sending it, and Telegram cannot say whether it arrived. Look at the channel: Resend if it "
+    "is missing, Mark as sent if it is there."
+)
+NOTICE_FAILED = (
+    "❌ Delivery of {what} to {channel} failed: {error}. Other channels are not held up."
+)
+NOTICE_RESOLVED_RESEND = "🔁 {who} chose Resend at {when}."
+NOTICE_RESOLVED_SENT = "✔️ {who} marked it as sent at {when}."
+NOTICE_ALREADY_RESOLVED = "This delivery was already settled. Nothing was changed."
+ANSWER_CONFIRMED_PUBLISHED = (
+    "UPDATE #{number} is now Confirmed; {count} channel copies are being edited."
+)
+ANSWER_CORRECT = "Reply to my message with the corrected text of UPDATE #{number}."
+ANSWER_RETRACT = "Reply to my message with the reason to retract UPDATE #{number}, or 'cancel'."
+PROMPT_CORRECT = "✏️ {mention}, reply to this message with the corrected text of {code}."
+PROMPT_CORRECT_PLACEHOLDER = "Corrected text of {code}"
+PROMPT_RETRACT = (
+    "🚫 {mention}, to retract {code} from every channel, reply with the reason "
+    "(supporters will see it), or 'cancel'."
+)
+PROMPT_RETRACT_PLACEHOLDER = "Reason, or cancel"
+CANCEL_WORDS = ("cancel", "no", "stop")
+RETRACT_CANCELLED = "Retraction of UPDATE #{number} cancelled. Nothing was changed."
+CORRECTED_ALL = "UPDATE #{number} corrected; {count} channel copies are being edited."
+RETRACTED_ALL = "UPDATE #{number} retracted: {count} channel copies will be {mode}."
+STORY_USAGE = "Usage: /story new <title> | <optional opening post>   or   /story close"
+STORY_NONE = (
+    "No story is open. /story new <title> starts one (otherwise the first update opens "
+    '"Live updates").'
+)
+STORY_CURRENT = "📖 Current story: {title} — {count} update(s) since {when}."
+STORY_OPENED = "📖 Story opened: {title}. Its updates are numbered from #1."
+STORY_INTRO_QUEUED = "Its opening post is going out to every channel; updates will reply to it."
+STORY_CLOSED = "📕 Story closed: {title}, after {count} update(s)."

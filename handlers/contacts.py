@@ -148,7 +148,7 @@ async def withdraw_button(update: Update, context: RelayContext) -> None:
     except BadCallbackData:
         await answer_query(query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
         return
-    outcome = await context.services.review.withdraw(data.report_id, person)
+    outcome = await context.services.review.withdraw(data.item_id, person)
     await answer_query(query, outcome.answer, alert=True)
     if outcome.changed and isinstance(query.message, Message):
         await context.services.sender.edit_keyboard(

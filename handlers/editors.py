@@ -4,10 +4,10 @@ The access guard has already checked that the sender is an editor or an admin.""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot import texts
-from bot.callbacks import BadCallbackData, CallbackData
+from bot.callbacks import Action, BadCallbackData, CallbackData
 from bot.context import RelayContext
 from bot.formatting import split_text
 from bot.review import Editor, Outcome
@@ -16,6 +16,8 @@ from handlers.common import answer_query
 PROMPTS = {
     "edit": (texts.PROMPT_EDIT, texts.PROMPT_EDIT_PLACEHOLDER),
     "reject_reason": (texts.PROMPT_REASON, texts.PROMPT_REASON_PLACEHOLDER),
+    "correct": (texts.PROMPT_CORRECT, texts.PROMPT_CORRECT_PLACEHOLDER),
+    "retract": (texts.PROMPT_RETRACT, texts.PROMPT_RETRACT_PLACEHOLDER),
 }
 
 
@@ -35,7 +37,19 @@ async def card_button(update: Update, context: RelayContext) -> None:
         await answer_query(query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
         return
     editor = _editor(context)
-    outcome = await context.services.review.press(data.action, data.report_id, editor)
+    review = context.services.review
+    if data.action in (Action.RESEND, Action.MARK_SENT):
+        outcome = await review.resolve_delivery(
+            data.item_id, editor, resend=data.action is Action.RESEND
+        )
+        await answer_query(query, outcome.answer, alert=not outcome.changed)
+        if outcome.changed and isinstance(query.message, Message):
+            notice = query.message
+            await context.services.sender.edit_text(
+                notice.chat_id, notice.message_id, f"{notice.text}\n\n{outcome.answer}"
+            )
+        return
+    outcome = await review.press(data.action, data.item_id, editor)
     await answer_query(query, outcome.answer, alert=not outcome.changed and outcome.prompt is None)
     if outcome.prompt is not None and outcome.report is not None:
         await ask(context, outcome, editor)
@@ -171,3 +185,63 @@ def _short(value: str | None, limit: int = 300) -> str:
         return "—"
     flat = " ".join(value.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+async def story(update: Update, context: RelayContext) -> None:
+    """/story, /story new <title> | <intro>, /story close"""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    args = context.args or []
+    now = services.clock.now()
+    if not args:
+        current = await services.stories.current()
+        if current is None:
+            await message.reply_text(texts.STORY_NONE)
+        else:
+            await message.reply_text(
+                texts.STORY_CURRENT.format(
+                    title=current.title,
+                    count=current.last_number,
+                    when=services.review.when(current.opened_at),
+                )
+            )
+        return
+    command = args[0].lower()
+    if command == "close" and len(args) == 1:
+        closed = await services.stories.close(now)
+        reply = (
+            texts.STORY_CLOSED.format(title=closed.title, count=closed.last_number)
+            if closed
+            else texts.STORY_NONE
+        )
+        await message.reply_text(reply)
+        if closed:
+            await services.audit.record(
+                at=now, actor=context.caller.name, action="story.close", detail=closed.title
+            )
+        return
+    rest = (message.text or "").split(maxsplit=2)[2:] if command == "new" else []
+    title, _, intro = (rest[0] if rest else "").partition("|")
+    if command != "new" or not title.strip():
+        await message.reply_text(texts.STORY_USAGE)
+        return
+    opened, closed = await services.stories.open_new(
+        title.strip()[:200],
+        intro.strip() or None,
+        context.caller.name,
+        now,
+        [str(channel) for channel in services.settings.channel_ids],
+    )
+    await services.audit.record(
+        at=now, actor=context.caller.name, action="story.open", detail=opened.title
+    )
+    services.publisher.wake()
+    lines = []
+    if closed is not None:
+        lines.append(texts.STORY_CLOSED.format(title=closed.title, count=closed.last_number))
+    lines.append(texts.STORY_OPENED.format(title=opened.title))
+    if opened.intro:
+        lines.append(texts.STORY_INTRO_QUEUED)
+    await message.reply_text("\n".join(lines))

@@ -9,9 +9,11 @@ from storage.models import (
     MediaItem,
     NewMedia,
     Person,
+    Post,
     Prompt,
     RedeemOutcome,
     Report,
+    Story,
 )
 from storage.repositories import (
     UNPUBLISHED,
@@ -20,10 +22,12 @@ from storage.repositories import (
     Inbox,
     Invites,
     People,
+    Posts,
     Prompts,
     PseudonymTakenError,
     Reports,
     StateStore,
+    Stories,
     Transaction,
 )
 
@@ -42,6 +46,8 @@ __all__ = [
     "NewMedia",
     "People",
     "Person",
+    "Post",
+    "Posts",
     "Prompt",
     "Prompts",
     "PseudonymTakenError",
@@ -51,5 +57,7 @@ __all__ = [
     "SchemaTooNewError",
     "StateStore",
     "StorageError",
+    "Stories",
+    "Story",
     "Transaction",
 ]

@@ -90,6 +90,13 @@ class Report:
     media_withheld: int = 0
     # Changes not yet shown on the card (a counter, so a change during an edit is not lost).
     card_dirty: int = 0
+    story_id: int | None = None
+    number: int | None = None
+    published_at: datetime | None = None
+    confirmed_at: datetime | None = None
+    corrected_at: datetime | None = None
+    retracted_at: datetime | None = None
+    retract_reason: str | None = None
 
     @property
     def code(self) -> str:
@@ -138,3 +145,33 @@ class ContactMessage:
     chat_id: int
     text: str
     reply_to: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    id: int
+    title: str
+    intro: str | None
+    status: str
+    last_number: int
+    opened_by: str
+    opened_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One send, edit or delete owed to a channel (the channel outbox)."""
+
+    id: int
+    channel: str
+    report_id: int | None
+    story_id: int | None
+    action: str
+    state: str
+    message_ids: str | None
+    attempts: int
+    not_before: datetime | None
+    error: str | None
+    created_at: datetime
+    notice_message_id: int | None = None

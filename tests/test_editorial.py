@@ -7,6 +7,7 @@ from typing import Any
 
 from bot import texts
 from bot.clock import FixedClock
+from bot.review import Editor
 from bot.sandbox import Sandbox
 from bot.settings import Settings
 from tests.conftest import ADMIN, EDITORS_CHAT, World, make_settings
@@ -49,13 +50,15 @@ async def test_approve_schedules_the_next_slot_and_updates_the_card(
     assert len([m for m in sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m]) == 1
 
 
-async def test_publish_now_marks_the_report_due_at_once(
+async def test_publish_now_marks_the_report_due_at_once_even_when_paused(
     sandbox: Sandbox, settings: Settings, start_relay: Any
 ) -> None:
     clock = FixedClock(BEFORE_NOON)
     world = World(sandbox, await start_relay(settings, clock=clock))
     _, desk1, _ = await newsroom(world)
-    assert await world.press(desk1, 1, "now") == "R-1 goes out now."
+    await world.services.review.set_paused(True, Editor(ADMIN, "admin"))
+    answer = await world.press(desk1, 1, "now")
+    assert answer == "R-1 is marked urgent, but publishing is paused (/resume)."
     report = await world.report(1, status="approved", urgent=True)
     assert report.due_at == BEFORE_NOON
     card = await world.card_shows(1, "⚡ Publish now — by Desk-1")

@@ -116,6 +116,7 @@ async def test_commands_menus_are_set_per_audience(world: World) -> None:
     assert menus['{"type": "all_private_chats"}'] == ["withdraw", "help"]
     assert menus[f'{{"chat_id": {EDITORS_CHAT}, "type": "chat"}}'] == [
         "queue",
+        "story",
         "history",
         "pause",
         "resume",

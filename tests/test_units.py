@@ -120,13 +120,13 @@ def test_redaction_covers_messages_arguments_and_tracebacks() -> None:
 async def test_database_applies_migrations_once_with_safe_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "relay.db"
     async with Database(path) as db:
-        assert await db.schema_version() == 2
+        assert await db.schema_version() == 3
         for pragma, expected in (("journal_mode", "wal"), ("foreign_keys", 1), ("synchronous", 2)):
             row = await db.fetch_one(f"PRAGMA {pragma}")
             assert row[0] == expected
     async with Database(path) as db:
         rows = await db.fetch_all("SELECT version, name FROM schema_version")
-        assert [tuple(r) for r in rows] == [(1, "initial"), (2, "editorial")]
+        assert [tuple(r) for r in rows] == [(1, "initial"), (2, "editorial"), (3, "publishing")]
 
 
 async def test_intake_is_idempotent_per_chat_and_message(tmp_path: Path) -> None:

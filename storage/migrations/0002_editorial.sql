@@ -18,7 +18,7 @@ CREATE TABLE prompts (
     chat_id INTEGER NOT NULL,
     message_id INTEGER NOT NULL,
     report_id INTEGER NOT NULL REFERENCES reports (id),
-    kind TEXT NOT NULL CHECK (kind IN ('edit', 'reject_reason')),
+    kind TEXT NOT NULL CHECK (kind IN ('edit', 'reject_reason', 'correct', 'retract')),
     editor_telegram_id INTEGER NOT NULL,
     created_at TEXT NOT NULL,
     answered_at TEXT,

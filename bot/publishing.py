@@ -1,0 +1,360 @@
+"""Publishing: due reports become numbered updates, delivered to every channel.
+
+Two parts. `publish_due` turns each approved report whose time has come into the next
+`UPDATE #N` of the current story and queues one outbox row per channel, in one transaction.
+One worker per channel then delivers that channel's rows strictly in order: a row is marked
+`sending` before the call and `sent` (with the channel's message ids) after it. A row found
+`sending` at start, or whose call timed out, is in doubt: editors decide (Resend / Mark as
+sent), because the Bot API has no idempotency key and guessing could post twice or never.
+
+The database is the schedule; timers only wake the publisher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot import texts
+from bot.clock import Clock
+from bot.posts import intro_text, render_update
+from bot.review import PAUSED_KEY
+from bot.sender import ChatId, OutgoingMedia, Sender, SendError
+from bot.settings import Settings
+from bot.tasks import cancel_and_wait
+from storage import (
+    AuditLog,
+    ContactMessages,
+    MediaItem,
+    Post,
+    Posts,
+    Report,
+    Reports,
+    StateStore,
+    Stories,
+)
+
+log = logging.getLogger(__name__)
+
+VISUAL = {"photo", "video"}
+ALBUM_MAX = 10
+
+
+def chat_ref(channel: str) -> ChatId:
+    """Channels are stored as text; numeric ids go back to Telegram as numbers."""
+    return int(channel) if channel.lstrip("-").isdigit() else channel
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """Where one update sits in a channel: its media messages, the message whose caption
+    carries the text (if any), and its text messages."""
+
+    media: list[int]
+    caption_id: int | None
+    text: list[int]
+
+    def to_json(self) -> str:
+        return json.dumps({"media": self.media, "caption_id": self.caption_id, "text": self.text})
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> Copy | None:
+        if not raw:
+            return None
+        data: dict[str, Any] = json.loads(raw)
+        return cls(list(data["media"]), data["caption_id"], list(data["text"]))
+
+    @property
+    def first(self) -> int | None:
+        ids = self.media + self.text
+        return ids[0] if ids else None
+
+    @property
+    def all(self) -> list[int]:
+        return self.media + self.text
+
+
+class Publisher:
+    def __init__(
+        self,
+        reports: Reports,
+        posts: Posts,
+        stories: Stories,
+        audit: AuditLog,
+        contact_messages: ContactMessages,
+        state: StateStore,
+        sender: Sender,
+        settings: Settings,
+        clock: Clock,
+        *,
+        wake_desk: Callable[[], None],
+        schedule_wakeup: Callable[[float], None],
+    ) -> None:
+        self.reports = reports
+        self.posts = posts
+        self.stories = stories
+        self.audit = audit
+        self.contact_messages = contact_messages
+        self.state = state
+        self.sender = sender
+        self.settings = settings
+        self.clock = clock
+        self.wake_desk = wake_desk
+        self.schedule_wakeup = schedule_wakeup
+        self.channels = [str(channel) for channel in settings.channel_ids]
+        self._wake = asyncio.Event()
+        self._channel_wake = {channel: asyncio.Event() for channel in self.channels}
+        self._tasks: list[asyncio.Task[None]] = []
+        self.max_backoff = 300.0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Surface rows a crash left in doubt, then publish what fell due while down."""
+        for post in await self.posts.mark_in_doubt():
+            log.warning("post %s to %s was being sent when the bot stopped", post.id, post.channel)
+        self.wake_desk()  # the review desk tells editors about rows in doubt
+        loop = asyncio.get_running_loop()
+        self._tasks = [loop.create_task(self._run(), name="publisher")]
+        self._tasks += [
+            loop.create_task(self._deliver_forever(channel), name=f"channel {channel}")
+            for channel in self.channels
+        ]
+        self.wake()
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            await cancel_and_wait(task)
+        self._tasks = []
+
+    def wake(self) -> None:
+        """Publish what is due now (called on urgent approvals, resumes, and by timers)."""
+        self._wake.set()
+
+    def wake_channels(self) -> None:
+        for event in self._channel_wake.values():
+            event.set()
+
+    # ------------------------------------------------------------------ publishing
+
+    async def paused(self) -> bool:
+        return await self.state.get(PAUSED_KEY) == "1"
+
+    async def publish_due(self) -> list[Report]:
+        """Number and queue every approved report whose time has come, urgent ones first,
+        then by due time and approval order. Nothing goes out while publishing is paused."""
+        if await self.paused():
+            return []
+        published = []
+        for report in await self.reports.due(self.clock.now()):
+            now = self.clock.now()
+            done = await self.posts.publish(
+                report.id, self.channels, now, texts.DEFAULT_STORY_TITLE
+            )
+            if done is None:
+                continue
+            assert done.number is not None
+            await self.audit.record(
+                at=now,
+                actor="bot",
+                action="report.publish",
+                report_id=done.id,
+                before="approved",
+                after=f"published as UPDATE #{done.number}",
+            )
+            if self.settings.notify_contacts:
+                await self.contact_messages.add(
+                    report_id=done.id,
+                    chat_id=done.chat_id,
+                    text=texts.CONTACT_PUBLISHED.format(code=done.code, number=done.number),
+                    reply_to=done.message_id,
+                    at=now,
+                )
+            published.append(done)
+        if published:
+            self.wake_channels()
+            self.wake_desk()
+        return published
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.publish_due()
+                # Edits and deletes queued by editors, and resends, wait in the channels.
+                self.wake_channels()
+                await self._plan_next_wakeup()
+            except Exception:
+                log.exception("publishing failed; trying again in 5 s")
+                await asyncio.sleep(5)
+                self._wake.set()
+
+    async def _plan_next_wakeup(self) -> None:
+        next_due = await self.reports.next_due_at()
+        if next_due is not None and not await self.paused():
+            delay = max(0.0, (next_due - self.clock.now()).total_seconds())
+            self.schedule_wakeup(delay)
+
+    # ------------------------------------------------------------------ delivery
+
+    async def _deliver_forever(self, channel: str) -> None:
+        event = self._channel_wake[channel]
+        while True:
+            try:
+                post = await self.posts.next_in(channel)
+                if post is None:
+                    await event.wait()
+                    event.clear()
+                    continue
+                wait = _seconds_until(post.not_before, self.clock.now())
+                if wait > 0:
+                    # Keep order: nothing later in this channel goes before this row.
+                    event.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(event.wait(), wait)
+                    continue
+                await self.deliver(post)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("delivery to %s failed unexpectedly; retrying in 5 s", channel)
+                await asyncio.sleep(5)
+
+    async def deliver(self, post: Post) -> None:
+        """Make one outbox row's call, recording it before and after."""
+        now = self.clock.now()
+        if not await self.posts.start_sending(post, now):
+            return
+        try:
+            copy = await self._perform(post)
+        except SendError as exc:
+            await self._failed_call(post, exc)
+            return
+        await self.posts.finish(
+            post, "sent", self.clock.now(), message_ids=copy.to_json() if copy else None
+        )
+        self.wake_desk()
+
+    async def _failed_call(self, post: Post, exc: SendError) -> None:
+        now = self.clock.now()
+        if exc.uncertain:
+            await self.posts.finish(post, "in_doubt", now, error=str(exc))
+        elif exc.permanent:
+            await self.posts.finish(post, "failed", now, error=str(exc))
+        else:
+            delay = exc.retry_after or min(self.max_backoff, 2.0 ** min(post.attempts, 8))
+            await self.posts.finish(
+                post, "queued", now, error=str(exc), not_before=now + timedelta(seconds=delay)
+            )
+            log.warning("post %s to %s: %s; retrying in %.0f s", post.id, post.channel, exc, delay)
+        self.wake_desk()
+
+    async def _perform(self, post: Post) -> Copy | None:
+        channel = chat_ref(post.channel)
+        if post.story_id is not None:
+            story = await self.stories.get(post.story_id)
+            assert story is not None and story.intro
+            message_id = await self.sender.send_text(channel, intro_text(story.title, story.intro))
+            return Copy([], None, [message_id])
+        assert post.report_id is not None
+        report = await self.reports.get(post.report_id)
+        assert report is not None
+        if post.action == "send":
+            return await self._send_update(channel, post.channel, report)
+        sent = await self.posts.sent_copy(report.id, None, post.channel)
+        copy = Copy.from_json(sent.message_ids if sent and sent.state == "sent" else None)
+        if copy is None:
+            log.warning("no delivered copy of %s in %s to change", report.code, post.channel)
+            return None
+        if post.action == "delete":
+            for message_id in copy.all:
+                await self.sender.delete(channel, message_id)
+        else:
+            await self._edit_copy(channel, report, copy)
+        return None
+
+    async def _send_update(self, channel: ChatId, key: str, report: Report) -> Copy:
+        media = [m for m in await self.reports.media(report.id) if _publishable(m)]
+        update = render_update(report, self.settings, has_media=bool(media))
+        reply_to = await self._thread_root(report, key)
+        media_ids: list[int] = []
+        caption_id = None
+        visual = [m for m in media if m.kind in VISUAL]
+        others = [m for m in media if m.kind not in VISUAL]
+        for start in range(0, len(visual), ALBUM_MAX):
+            chunk = [_outgoing(m) for m in visual[start : start + ALBUM_MAX]]
+            caption = update.caption if not media_ids else None
+            target = reply_to if not media_ids else None
+            if len(chunk) == 1:
+                sent = [
+                    await self.sender.send_media(
+                        channel, chunk[0], reply_to=target, caption=caption
+                    )
+                ]
+            else:
+                sent = await self.sender.send_album(
+                    channel, chunk, reply_to=target, caption=caption
+                )
+            if caption is not None:
+                caption_id = sent[0].message_id
+            media_ids += [s.message_id for s in sent]
+        for item in others:
+            caption = update.caption if not media_ids else None
+            result = await self.sender.send_media(
+                channel,
+                _outgoing(item),
+                reply_to=media_ids[0] if media_ids else reply_to,
+                caption=caption,
+            )
+            if caption is not None:
+                caption_id = result.message_id
+            media_ids.append(result.message_id)
+        text_ids: list[int] = []
+        for part in update.messages:
+            anchor = text_ids[0] if text_ids else (media_ids[0] if media_ids else reply_to)
+            text_ids.append(await self.sender.send_text(channel, part, reply_to=anchor))
+        return Copy(media_ids, caption_id, text_ids)
+
+    async def _edit_copy(self, channel: ChatId, report: Report, copy: Copy) -> None:
+        update = render_update(report, self.settings, has_media=copy.caption_id is not None)
+        if copy.caption_id is not None:
+            caption = update.caption
+            if caption is None:  # a correction made it too long for a caption
+                caption = "\n".join(update.messages)[: 1024 - 1] + "…"
+            await self.sender.edit_caption(channel, copy.caption_id, caption)
+            return
+        parts = update.messages
+        for index, message_id in enumerate(copy.text):
+            if index < len(parts):
+                text = parts[index]
+                if index == len(copy.text) - 1 and len(parts) > len(copy.text):
+                    text = text[: 4096 - 1] + "…"
+                await self.sender.edit_text(channel, message_id, text)
+
+    async def _thread_root(self, report: Report, channel: str) -> int | None:
+        """With THREAD_UPDATES, an update replies to its story's opening post."""
+        if not self.settings.thread_updates or report.story_id is None:
+            return None
+        opening = await self.posts.sent_copy(None, report.story_id, channel)
+        copy = Copy.from_json(opening.message_ids) if opening and opening.state == "sent" else None
+        return copy.first if copy else None
+
+
+def _publishable(item: MediaItem) -> bool:
+    """Photos go out only as the cleaned copy; one that could not be cleaned never does."""
+    return item.kind != "photo" or item.clean_file_id is not None
+
+
+def _outgoing(item: MediaItem) -> OutgoingMedia:
+    return OutgoingMedia(item.kind, file_id=item.clean_file_id or item.file_id)
+
+
+def _seconds_until(moment: datetime | None, now: datetime) -> float:
+    return max(0.0, (moment - now).total_seconds()) if moment is not None else 0.0
