@@ -19,6 +19,7 @@ from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.clock import Clock
+from bot.telegram_sender import retry_after_seconds
 from storage import Inbox
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class DurablePolling:
                 log.critical("Telegram refused the bot token; stopping")
                 raise
             except RetryAfter as exc:
-                await asyncio.sleep(float(_seconds(exc.retry_after)))
+                await asyncio.sleep(retry_after_seconds(exc))
                 continue
             except TelegramError as exc:
                 log.warning("getUpdates failed (%s); retrying in %.0f s", exc.message, backoff)
@@ -102,10 +103,3 @@ class DurablePolling:
             # process_update hands handler errors to the error handler; it does not raise.
             await self.application.process_update(update)
         await self.inbox.handled(update_id)
-
-
-def _seconds(value: object) -> float:
-    total_seconds = getattr(value, "total_seconds", None)
-    if callable(total_seconds):
-        return float(total_seconds())
-    return float(value)  # type: ignore[arg-type]

@@ -137,8 +137,8 @@ class ReviewService:
         if report is None:
             return await self._refusal(report_id)
         self.wake_desk()
+        self.wake_publisher()  # to publish it now, or to set its wake-up for the slot
         if due <= now:
-            self.wake_publisher()
             return Outcome(texts.ANSWER_APPROVED_NOW.format(code=report.code), True, report)
         return Outcome(
             texts.ANSWER_APPROVED.format(code=report.code, when=self.when(due)), True, report
@@ -242,6 +242,7 @@ class ReviewService:
             )
             if report is not None:
                 await self._audit(editor, "report.undo", report, "approved", "pending", conn=tx)
+        self.wake_publisher()  # its wake-up may no longer be needed
         if report is None:
             current = await self.reports.get(report_id)
             assert current is not None

@@ -51,6 +51,7 @@ class Fault:
     code: int
     retry_after: int | None
     times: int
+    chat_id: int | None = None
 
 
 @dataclass
@@ -218,12 +219,19 @@ class Sandbox:
         return chat
 
     def inject(
-        self, method: str, code: int = 429, *, retry_after: int | None = None, times: int = 1
+        self,
+        method: str,
+        code: int = 429,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next `times` calls of `method` ("*" for any) fail with `code`."""
+        """Make the next `times` calls of `method` ("*" for any), to `chat_id` if given,
+        fail with `code`."""
         if code == 429 and retry_after is None:
             retry_after = 1
-        self.faults.append(Fault(method, code, retry_after, times))
+        self.faults.append(Fault(method, code, retry_after, times, chat_id))
 
     # ------------------------------------------------------------------ acting as users
 
@@ -455,8 +463,10 @@ class Sandbox:
 
     # ------------------------------------------------------------------ Bot API
 
-    def _fault_for(self, method: str) -> Fault | None:
+    def _fault_for(self, method: str, params: Json) -> Fault | None:
         for fault in self.faults:
+            if fault.chat_id is not None and str(params.get("chat_id")) != str(fault.chat_id):
+                continue
             if fault.method in (method, "*") and fault.times > 0:
                 fault.times -= 1
                 if fault.times == 0:
@@ -467,7 +477,7 @@ class Sandbox:
     async def call(self, method: str, params: Json, files: dict[str, bytes]) -> Any:
         self.calls.append(Call(method, params, files, time.monotonic()))
         self._changed.set()
-        fault = self._fault_for(method)
+        fault = self._fault_for(method, params)
         if fault is not None:
             if fault.code == 429:
                 raise ApiError(

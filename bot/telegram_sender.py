@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import TypeVar
 
 from telegram import (
@@ -19,6 +21,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.helpers import mention_html
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.sender import ChatId, Keyboard, OutgoingMedia, SendError, SentMedia
 
@@ -47,6 +50,19 @@ def _file_id(message: Message) -> str:
     return str(file_id) if file_id else ""
 
 
+def _not_modified(exc: SendError) -> bool:
+    """Telegram refuses an edit that changes nothing; for us that edit is done."""
+    return "message is not modified" in str(exc).lower()
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """Seconds to wait, whether python-telegram-bot gives an int or (from v23) a timedelta."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
 async def _call(awaitable: Awaitable[T]) -> T:
     """Run one Bot API call and translate its failure for services."""
     try:
@@ -59,8 +75,7 @@ async def _call(awaitable: Awaitable[T]) -> T:
             f"{type(exc).__name__}: {exc.message}", permanent=True, forbidden=forbidden
         ) from exc
     except RetryAfter as exc:
-        seconds = exc.retry_after
-        wait = seconds.total_seconds() if hasattr(seconds, "total_seconds") else float(seconds)
+        wait = retry_after_seconds(exc)
         raise SendError(f"RetryAfter: {wait:.0f} s", permanent=False, retry_after=wait) from exc
     except TimedOut as exc:
         raise SendError(f"TimedOut: {exc.message}", permanent=False, uncertain=True) from exc
@@ -157,7 +172,7 @@ class TelegramSender:
                 )
             )
         except SendError as exc:
-            if "message is not modified" not in str(exc):
+            if not _not_modified(exc):
                 raise
 
     async def edit_text(
@@ -170,7 +185,7 @@ class TelegramSender:
                 )
             )
         except SendError as exc:
-            if "message is not modified" not in str(exc):
+            if not _not_modified(exc):
                 raise
 
     async def send_prompt(
@@ -202,14 +217,14 @@ class TelegramSender:
                 )
             )
         except SendError as exc:
-            if "message is not modified" not in str(exc):
+            if not _not_modified(exc):
                 raise
 
     async def delete(self, chat_id: ChatId, message_id: int) -> None:
         try:
             await _call(self.bot.delete_message(chat_id, message_id))
         except SendError as exc:
-            if "not found" not in str(exc):
+            if "not found" not in str(exc).lower():
                 raise
 
     async def download(self, file_id: str) -> bytes:

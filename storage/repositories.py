@@ -433,7 +433,9 @@ class Reports:
         async with self.db.unit(conn) as tx:
             async with tx.execute(
                 "UPDATE reports SET status = ?, decided_by = ?, decided_at = ?, due_at = ?,"
-                " urgent = ?, card_dirty = card_dirty + 1, updated_at = ?"
+                " urgent = ?, card_dirty = card_dirty + 1, updated_at = ?,"
+                " approval_seq = CASE WHEN ? = 'approved'"
+                " THEN (SELECT COALESCE(MAX(approval_seq), 0) + 1 FROM reports) END"
                 f" WHERE id = ? AND status IN ({placeholders})"
                 + (" AND urgent = 0" if require_not_urgent else "")
                 + " RETURNING id",
@@ -444,6 +446,7 @@ class Reports:
                     _ts(due_at) if due_at is not None else None,
                     int(urgent),
                     _ts(at),
+                    status,
                     report_id,
                     *expect,
                 ),
@@ -538,7 +541,7 @@ class Reports:
         order in which they were approved."""
         rows = await self.db.fetch_all(
             f"{_REPORT_SELECT} WHERE reports.status = 'approved' AND reports.due_at <= ?"
-            " ORDER BY reports.urgent DESC, reports.due_at, reports.decided_at, reports.id",
+            " ORDER BY reports.urgent DESC, reports.due_at, reports.approval_seq",
             (_ts(now),),
         )
         return [_report(row) for row in rows]

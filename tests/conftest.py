@@ -102,6 +102,11 @@ class World:
         )
         return card
 
+    async def people_id(self, pseudonym: str) -> int:
+        person = await self.services.people.active_by_pseudonym(pseudonym)
+        assert person is not None
+        return int(person.telegram_user_id)
+
     def last_id(self, chat_id: int) -> int:
         messages = self.sandbox.chat_messages(chat_id)
         return messages[-1]["message_id"] if messages else 0

@@ -1,6 +1,8 @@
 -- Editorial decisions on reports: who decided what and when, and when it is due to go out.
 ALTER TABLE reports ADD COLUMN due_at TEXT;
 ALTER TABLE reports ADD COLUMN urgent INTEGER NOT NULL DEFAULT 0;
+-- The order of approvals (a counter: clocks can tie); a slot publishes in this order.
+ALTER TABLE reports ADD COLUMN approval_seq INTEGER;
 ALTER TABLE reports ADD COLUMN decided_by TEXT;
 ALTER TABLE reports ADD COLUMN decided_at TEXT;
 ALTER TABLE reports ADD COLUMN reject_reason TEXT;
