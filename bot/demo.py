@@ -6,9 +6,13 @@ import asyncio
 import logging
 import re
 import tempfile
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.app import FieldRelay
+from bot.clock import SystemClock
 from bot.sandbox import Sandbox, image_bytes
 from bot.settings import Settings
 
@@ -16,6 +20,7 @@ TOKEN = "4242:DEMO-sandbox-token"
 ADMIN, CONTACT, EDITOR = 100, 200, 300
 EDITORS_CHAT, CHANNEL = -1001, -1002
 NAMES = {ADMIN: "admin", CONTACT: "contact", EDITOR: "Desk-1"}
+SLOT = time(16, 0)  # 4:00 pm in Iraq
 
 
 def _step(text: str) -> None:
@@ -41,56 +46,97 @@ async def _answer(sandbox: Sandbox, query: str) -> dict[str, object]:
     return answer
 
 
-async def play(sandbox: Sandbox, relay: FieldRelay) -> None:
-    _step("An admin asks the bot for an invite link for a contact called Kirkuk-1")
-    sent = sandbox.send_text(ADMIN, "/invite contact Kirkuk-1")
-    reply = await _bot_reply(sandbox, ADMIN, sent["message_id"], "https://t.me/")
-    link = re.search(r"https://t\.me/\S+", reply)
-    assert link is not None
-    print(f"    link: {link.group(0)[:60]}...")
+async def _press(sandbox: Sandbox, card: dict[str, Any], label: str) -> None:
+    """Desk-1 presses the button whose label contains `label` on a card or notice."""
+    rows = card["reply_markup"]["inline_keyboard"]
+    button = next(b for row in rows for b in row if label in b["text"])
+    query = sandbox.press(EDITOR, EDITORS_CHAT, card["message_id"], button["callback_data"])
+    answer = await _answer(sandbox, query)
+    print(f"    Desk-1 pressed {button['text']!r}; the bot answered: {answer['text']}")
 
-    _step("The contact opens the link (/start <code>) and is registered under the pseudonym")
-    sent = sandbox.send_text(CONTACT, f"/start {link.group(0).split('start=')[1]}")
-    await _bot_reply(sandbox, CONTACT, sent["message_id"], "Kirkuk-1")
 
-    _step("The contact sends a rumour as text")
-    sent = sandbox.send_text(
-        CONTACT, "Unconfirmed: fighters dressed as police at the checkpoint near the market."
+async def _card(sandbox: Sandbox, code: str) -> dict[str, Any]:
+    def found() -> dict[str, Any] | None:
+        for message in sandbox.bot_messages(EDITORS_CHAT):
+            if f"Report {code} " in message.get("text", "") and "reply_markup" in message:
+                return message
+        return None
+
+    card: dict[str, Any] = await sandbox.wait_for(found, what=f"the card of {code}")
+    return card
+
+
+async def _channel_shows(sandbox: Sandbox, count: int) -> None:
+    await sandbox.wait_for(
+        lambda: len(sandbox.bot_messages(CHANNEL)) >= count, timeout=30, what="channel posts"
     )
-    await _bot_reply(sandbox, CONTACT, sent["message_id"], "Received")
 
-    _step("The contact sends three photos from their roof as one album")
+
+async def play(sandbox: Sandbox, clock: DemoClock) -> None:
+    _step("An admin asks the bot for invite links: a contact, Kirkuk-1, and an editor, Desk-1")
+    for person, role, name in ((CONTACT, "contact", "Kirkuk-1"), (EDITOR, "editor", "Desk-1")):
+        sent = sandbox.send_text(ADMIN, f"/invite {role} {name}")
+        reply = await _bot_reply(sandbox, ADMIN, sent["message_id"], "https://t.me/")
+        link = re.search(r"https://t\.me/\S+", reply)
+        assert link is not None
+        print(f"    {name}: {link.group(0)[:60]}...")
+        sent = sandbox.send_text(person, f"/start {link.group(0).split('start=')[1]}")
+        await _bot_reply(sandbox, person, sent["message_id"], name)
+    print("    Both opened their link and are registered under their pseudonyms.")
+
+    _step("Desk-1 opens the story in the editors chat")
+    sent = sandbox.send_text(
+        EDITOR,
+        "/story new Attack on Kirkuk | Live updates from our friends inside the city.",
+        chat_id=EDITORS_CHAT,
+    )
+    await _bot_reply(sandbox, EDITORS_CHAT, sent["message_id"], "Story opened")
+    await _channel_shows(sandbox, 1)
+
+    _step("The contact sends a rumour; Desk-1 approves it for the 4:00 pm slot")
+    sandbox.send_text(CONTACT, "Fighters dressed as police at the checkpoint near the market.")
+    await _press(sandbox, await _card(sandbox, "R-1"), "Approve")
+    print("    (the demo's clock stands a few seconds before the slot)")
+    await _channel_shows(sandbox, 2)
+
+    _step("The contact sends three photos from their roof as one album; Desk-1: Publish now")
     photos = [image_bytes((640, 480), color) for color in ("gray", "orange", "black")]
     sandbox.send_album(CONTACT, photos, caption="Smoke over the old city, from my roof.")
-    await _bot_reply(sandbox, CONTACT, sent["message_id"], "R-2")
+    await _press(sandbox, await _card(sandbox, "R-2"), "Publish now")
+    await _channel_shows(sandbox, 5)
 
-    _step("Both review cards reach the editors chat")
-    cards = await sandbox.wait_for(
-        lambda: (
-            [m for m in sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m][:2]
-            if len([m for m in sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m]) >= 2
-            else None
-        ),
-        what="two review cards",
-    )
-
-    _step("The admin invites an editor, Desk-1, who joins")
-    sent = sandbox.send_text(ADMIN, "/invite editor Desk-1")
-    reply = await _bot_reply(sandbox, ADMIN, sent["message_id"], "https://t.me/")
-    code = reply.split("start=")[1].split()[0]
-    sent = sandbox.send_text(EDITOR, f"/start {code}")
-    await _bot_reply(sandbox, EDITOR, sent["message_id"], "Desk-1")
-
-    _step("Desk-1 approves the rumour for the next slot, and sends the photos out now")
-    for card, action in zip(cards, ("approve", "now"), strict=True):
-        data = card["reply_markup"]["inline_keyboard"][0][0 if action == "approve" else 1]
-        query = sandbox.press(EDITOR, EDITORS_CHAT, card["message_id"], data["callback_data"])
-        answer = await _answer(sandbox, query)
-        print(f"    Desk-1 pressed {data['text']!r}; the bot answered: {answer['text']}")
+    _step("Twenty minutes later a second source confirms the rumour; Desk-1 presses Confirm")
+    clock.advance(minutes=20)
+    await _press(sandbox, await _card(sandbox, "R-1"), "Confirm")
     await sandbox.wait_for(
-        lambda: all("by Desk-1" in card.get("text", "") for card in cards),
-        what="both cards showing the decisions",
+        lambda: any("Confirmed (" in (m.get("text") or "") for m in sandbox.bot_messages(CHANNEL)),
+        what="the channel copy edited to Confirmed",
     )
+    await sandbox.wait_for(
+        lambda: any(
+            "☑️ Confirmed at" in (m.get("text") or "") for m in sandbox.bot_messages(EDITORS_CHAT)
+        ),
+        what="the card showing the confirmation",
+    )
+
+
+class DemoClock(SystemClock):
+    """Real time, shifted so the story starts seconds before a publishing slot."""
+
+    def __init__(self, offset: timedelta) -> None:
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return super().now() + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+
+def _clock_before_slot(zone: str, slot: time, seconds: float) -> DemoClock:
+    now = datetime.now(UTC)
+    target = datetime.combine(now.astimezone(ZoneInfo(zone)).date(), slot, tzinfo=ZoneInfo(zone))
+    return DemoClock(target.astimezone(UTC) - timedelta(seconds=seconds) - now)
 
 
 async def run_demo() -> int:
@@ -116,14 +162,17 @@ async def run_demo() -> int:
             local_tz="Asia/Baghdad",
             local_tz_label="Iraq",
             audience_tz="America/New_York",
+            slot_tz="Asia/Baghdad",
             album_quiet_seconds=0.5,
             poll_timeout_seconds=1,
+            publish_slots=[SLOT],
         )
-        relay = FieldRelay(settings)
+        clock = _clock_before_slot("Asia/Baghdad", SLOT, seconds=8)
+        relay = FieldRelay(settings, clock)
         await relay.start()
         failed: BaseException | None = None
         try:
-            await play(sandbox, relay)
+            await play(sandbox, clock)
         except Exception as exc:  # show what the chats held when the story broke
             failed = exc
         finally:
@@ -133,6 +182,7 @@ async def run_demo() -> int:
         ("Admin's private chat with the bot", ADMIN),
         ("Contact's private chat with the bot", CONTACT),
         ("Editors chat", EDITORS_CHAT),
+        ("The supporters' channel, as a reader sees it", CHANNEL),
     ):
         print(f"\n===== {title} =====")
         print(sandbox.transcript(chat_id, NAMES))
@@ -142,10 +192,6 @@ async def run_demo() -> int:
         print(f"\nLEAK: the editors chat shows {leaked}")
         return 1
     print("\nChecked: the contact's real name and username appear nowhere in the editors chat.")
-    print(
-        "Publishing to the supporter channel is the next piece of work: R-1 waits for its"
-        " slot and R-2 is due now, both stored in the database."
-    )
     if failed is not None:
         print(f"\nThe demo story did not finish: {failed}")
         return 1
