@@ -153,11 +153,13 @@ async def unknown_command(update: Update, context: RelayContext) -> None:
 
 
 def build_application(settings: Settings) -> RelayApplication:
+    # Telegram's limits, paced smoothly: the per-chat bucket refills every 10 s, so a
+    # channel gets its 20 messages a minute spread out rather than in one burst.
     rate_limiter = AIORateLimiter(
         overall_max_rate=settings.global_messages_per_second,
         overall_time_period=1,
-        group_max_rate=settings.group_messages_per_minute,
-        group_time_period=60,
+        group_max_rate=settings.group_messages_per_minute / 6,
+        group_time_period=10,
         max_retries=settings.retry_after_max_retries,
     )
     application: RelayApplication = (
