@@ -1,6 +1,9 @@
 """Storage: the only place with SQL. One Database, numbered migrations, small repositories."""
 
+from storage.audit import AuditLog
 from storage.database import Database, SchemaTooNewError, StorageError
+from storage.editorial import ContactMessages, Prompts
+from storage.inbox import Inbox, StateStore
 from storage.models import (
     AuditEntry,
     CardMessage,
@@ -15,21 +18,10 @@ from storage.models import (
     Report,
     Story,
 )
-from storage.repositories import (
-    UNPUBLISHED,
-    AuditLog,
-    ContactMessages,
-    Inbox,
-    Invites,
-    People,
-    Posts,
-    Prompts,
-    PseudonymTakenError,
-    Reports,
-    StateStore,
-    Stories,
-    Transaction,
-)
+from storage.outbox import Posts, Stories
+from storage.people import Invites, People, PseudonymTakenError
+from storage.reports import Reports
+from storage.rows import UNPUBLISHED, Transaction
 
 __all__ = [
     "UNPUBLISHED",

@@ -1,0 +1,166 @@
+"""People (contacts and editors) and the invites that let them in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from storage.database import Database
+from storage.models import (
+    Invite,
+    Person,
+    RedeemOutcome,
+)
+from storage.rows import dt, req_dt, ts
+
+
+class PseudonymTakenError(Exception):
+    """An active person or an open invite already uses this pseudonym."""
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    return Person(
+        id=row["id"],
+        telegram_user_id=row["telegram_user_id"],
+        role=row["role"],
+        pseudonym=row["pseudonym"],
+        status=row["status"],
+        created_at=req_dt(row["created_at"]),
+        revoked_at=dt(row["revoked_at"]),
+    )
+
+
+class People:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def active_by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM people WHERE telegram_user_id = ? AND status = 'active'",
+            (telegram_user_id,),
+        )
+        return _person(row) if row else None
+
+    async def get(self, person_id: int) -> Person | None:
+        row = await self.db.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
+        return _person(row) if row else None
+
+    async def active_by_pseudonym(self, pseudonym: str) -> Person | None:
+        row = await self.db.fetch_one(
+            "SELECT * FROM people WHERE pseudonym = ? AND status = 'active'", (pseudonym,)
+        )
+        return _person(row) if row else None
+
+    async def all(self) -> list[Person]:
+        rows = await self.db.fetch_all("SELECT * FROM people ORDER BY status, role, pseudonym")
+        return [_person(row) for row in rows]
+
+    async def revoke(self, pseudonym: str, at: datetime) -> Person | None:
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE people SET status = 'revoked', revoked_at = ?"
+                " WHERE pseudonym = ? AND status = 'active' RETURNING *",
+                (ts(at), pseudonym),
+            ) as cursor:
+                row = await cursor.fetchone()
+            return _person(row) if row else None
+
+
+def _invite(row: aiosqlite.Row) -> Invite:
+    return Invite(
+        id=row["id"],
+        role=row["role"],
+        pseudonym=row["pseudonym"],
+        created_by=row["created_by"],
+        created_at=req_dt(row["created_at"]),
+        expires_at=req_dt(row["expires_at"]),
+        used_at=dt(row["used_at"]),
+    )
+
+
+class Invites:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self,
+        *,
+        code_hash: str,
+        role: str,
+        pseudonym: str,
+        created_by: int,
+        created_at: datetime,
+        expires_at: datetime,
+    ) -> Invite:
+        async with self.db.transaction() as conn:
+            if await _pseudonym_in_use(conn, pseudonym, created_at):
+                raise PseudonymTakenError(pseudonym)
+            async with conn.execute(
+                "INSERT INTO invites (code_hash, role, pseudonym, created_by, created_at,"
+                " expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
+                (code_hash, role, pseudonym, created_by, ts(created_at), ts(expires_at)),
+            ) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            return _invite(row)
+
+    async def redeem(
+        self, *, code_hash: str, telegram_user_id: int, now: datetime
+    ) -> tuple[RedeemOutcome, Person | None]:
+        """Use an invite once: create the person it names, in one transaction."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT * FROM invites WHERE code_hash = ?", (code_hash,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return RedeemOutcome.UNKNOWN, None
+            invite = _invite(row)
+            if invite.used_at is not None:
+                return RedeemOutcome.USED, None
+            if invite.expires_at <= now:
+                return RedeemOutcome.EXPIRED, None
+            async with conn.execute(
+                "SELECT * FROM people WHERE telegram_user_id = ? AND status = 'active'",
+                (telegram_user_id,),
+            ) as cursor:
+                existing = await cursor.fetchone()
+            if existing is not None:
+                return RedeemOutcome.ALREADY_MEMBER, _person(existing)
+            async with conn.execute(
+                "SELECT 1 FROM people WHERE pseudonym = ? AND status = 'active'",
+                (invite.pseudonym,),
+            ) as cursor:
+                if await cursor.fetchone():
+                    return RedeemOutcome.PSEUDONYM_TAKEN, None
+            async with conn.execute(
+                "INSERT INTO people (telegram_user_id, role, pseudonym, created_at)"
+                " VALUES (?, ?, ?, ?) RETURNING *",
+                (telegram_user_id, invite.role, invite.pseudonym, ts(now)),
+            ) as cursor:
+                person_row = await cursor.fetchone()
+            assert person_row is not None
+            person = _person(person_row)
+            await conn.execute(
+                "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ?",
+                (ts(now), person.id, invite.id),
+            )
+            return RedeemOutcome.JOINED, person
+
+    async def open_invites(self, now: datetime) -> list[Invite]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM invites WHERE used_at IS NULL AND expires_at > ? ORDER BY id",
+            (ts(now),),
+        )
+        return [_invite(row) for row in rows]
+
+
+async def _pseudonym_in_use(conn: aiosqlite.Connection, pseudonym: str, now: datetime) -> bool:
+    async with conn.execute(
+        "SELECT 1 FROM people WHERE pseudonym = ? AND status = 'active'"
+        " UNION ALL SELECT 1 FROM invites WHERE pseudonym = ? AND used_at IS NULL"
+        " AND expires_at > ?",
+        (pseudonym, pseudonym, ts(now)),
+    ) as cursor:
+        return await cursor.fetchone() is not None

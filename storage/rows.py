@@ -1,0 +1,26 @@
+"""Helpers shared by the repositories: how times are stored, transactions, report states."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+# An open transaction, for repository calls that must commit together.
+Transaction = aiosqlite.Connection
+
+# Statuses in which a report has not gone out and may still be decided on.
+UNPUBLISHED = ("pending", "approved")
+
+
+def ts(value: datetime) -> str:
+    """A time as stored: ISO 8601 with its UTC offset, so text order is time order."""
+    return value.isoformat()
+
+
+def dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def req_dt(value: str) -> datetime:
+    return datetime.fromisoformat(value)
