@@ -19,6 +19,7 @@ class Action(StrEnum):
     EDIT = "edit"
     REJECT = "reject"
     UNDO = "undo"
+    MEDIA_CHECKED = "checked"
     # On a published report's card.
     CORRECT = "correct"
     RETRACT = "retract"

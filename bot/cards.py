@@ -16,7 +16,7 @@ from bot import texts
 from bot.callbacks import Action, CallbackData
 from bot.clock import Clock
 from bot.formatting import TEXT_LIMIT, both_clocks, split_text
-from bot.media import UnsafeImageError, clean_image
+from bot.media import UNCLEANABLE, UnsafeImageError, clean_image, needs_media_check
 from bot.publishing import Copy
 from bot.sender import Button, Keyboard, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
@@ -25,8 +25,6 @@ from storage import ContactMessage, ContactMessages, MediaItem, Post, Posts, Rep
 
 log = logging.getLogger(__name__)
 
-# Kinds that cannot be cleaned of metadata by the bot.
-UNCLEANABLE = {"video": "Video", "document": "File", "audio": "Audio"}
 VISUAL = {"photo", "video"}
 ALBUM_MAX = 10
 ICONS = {"pending": "🆕", "approved": "✅", "published": "📣", "rejected": "🗑", "withdrawn": "↩️"}
@@ -40,7 +38,7 @@ class CardView:
     keyboard: Keyboard
 
 
-def card_keyboard(report: Report) -> Keyboard:
+def card_keyboard(report: Report, media: Sequence[MediaItem] = ()) -> Keyboard:
     """Only the buttons that still make sense for the report's state."""
 
     def button(label: str, action: Action) -> Button:
@@ -52,7 +50,8 @@ def card_keyboard(report: Report) -> Keyboard:
         else button(texts.BUTTON_MARK_UNCONFIRMED, Action.UNCONFIRM)
     )
     if report.status == "pending":
-        return [
+        check = [[button(texts.BUTTON_MEDIA_CHECKED, Action.MEDIA_CHECKED)]]
+        return (check if needs_media_check(report, media) else []) + [
             [
                 button(texts.BUTTON_APPROVE, Action.APPROVE),
                 button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
@@ -194,7 +193,13 @@ def render_card(
     if media:
         header.append(texts.CARD_MEDIA.format(media=describe_media(media)))
     risky = sorted({UNCLEANABLE[item.kind] for item in media if item.kind in UNCLEANABLE})
-    if risky:
+    if risky and report.media_checked_at is not None:
+        header.append(
+            texts.CARD_MEDIA_CHECKED.format(
+                who=report.media_checked_by, when=both_clocks(report.media_checked_at, settings)
+            )
+        )
+    elif risky:
         header.append(texts.CARD_MEDIA_WARNING.format(kinds=" and ".join(risky)))
     if report.media_withheld:
         header.append(texts.CARD_WITHHELD.format(count=report.media_withheld))
@@ -207,7 +212,7 @@ def render_card(
     body = report.text.strip() or texts.CARD_NO_TEXT
     room = TEXT_LIMIT - len(head) - 2
     if len(body) <= room:
-        return CardView([f"{head}\n\n{body}"], card_keyboard(report))
+        return CardView([f"{head}\n\n{body}"], card_keyboard(report, media))
     # Long text: the card carries the start, continuations follow as replies.
     first, rest = _first_chunk(body, room - 2)
     continued_room = TEXT_LIMIT - len(texts.CARD_CONTINUED) - 20
@@ -218,7 +223,7 @@ def render_card(
         texts.CARD_CONTINUED.format(code=report.code, part=index + 2, total=total) + "\n\n" + chunk
         for index, chunk in enumerate(tail)
     ]
-    return CardView(parts, card_keyboard(report))
+    return CardView(parts, card_keyboard(report, media))
 
 
 def _first_chunk(body: str, room: int) -> tuple[str, str]:

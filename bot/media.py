@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Sequence
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from storage import MediaItem, Report
+
 # Kinds of image a contact may send as a file that the bot treats as a photo.
 IMAGE_MIME_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+# Kinds the bot cannot clean of metadata (a video's GPS track, a file's author): an editor must
+# check them by hand before the report may be approved.
+UNCLEANABLE = {"video": "Video", "document": "File", "audio": "Audio"}
+
 # A decompression bomb guard: far above any phone camera (200 MP), far below what hurts.
 MAX_PIXELS = 200_000_000
 
@@ -42,3 +49,8 @@ def clean_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> bytes:
     clean = Image.frombytes("RGB", rgb.size, rgb.tobytes())
     clean.save(out, "JPEG", quality=90, optimize=True)
     return out.getvalue()
+
+
+def needs_media_check(report: Report, media: Sequence[MediaItem]) -> bool:
+    """Media the bot cannot clean, not yet checked by an editor."""
+    return report.media_checked_at is None and any(m.kind in UNCLEANABLE for m in media)

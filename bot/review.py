@@ -15,6 +15,7 @@ from bot import texts
 from bot.callbacks import Action
 from bot.clock import Clock
 from bot.formatting import both_clocks
+from bot.media import needs_media_check
 from bot.schedule import next_slot
 from bot.settings import Settings
 from storage import (
@@ -103,6 +104,7 @@ class ReviewService:
             Action.EDIT: self.ask_edit,
             Action.REJECT: self.reject,
             Action.UNDO: self.undo,
+            Action.MEDIA_CHECKED: self.media_checked,
             Action.CORRECT: lambda r, e: self.ask_about_published(r, e, "correct"),
             Action.RETRACT: lambda r, e: self.ask_about_published(r, e, "retract"),
         }
@@ -111,7 +113,30 @@ class ReviewService:
             return Outcome(texts.BUTTON_NOT_UNDERSTOOD)
         return await handler(report_id, editor)
 
+    async def _media_unchecked(self, report_id: int) -> Outcome | None:
+        """Approving needs a second, explicit confirmation when media could not be cleaned."""
+        report = await self.reports.get(report_id)
+        if report is None or report.status not in UNPUBLISHED:
+            return None
+        if needs_media_check(report, await self.reports.media(report_id)):
+            return Outcome(texts.MEDIA_CHECK_FIRST.format(code=report.code), report=report)
+        return None
+
+    async def media_checked(self, report_id: int, editor: Editor) -> Outcome:
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            report = await self.reports.mark_media_checked(report_id, editor.name, now, conn=tx)
+            if report is not None:
+                await self._audit(editor, "report.media_checked", report, None, "checked", conn=tx)
+        if report is None:
+            return await self._refusal(report_id)
+        self.wake_desk()
+        return Outcome(texts.ANSWER_MEDIA_CHECKED.format(code=report.code), True, report)
+
     async def approve(self, report_id: int, editor: Editor) -> Outcome:
+        unchecked = await self._media_unchecked(report_id)
+        if unchecked is not None:
+            return unchecked
         now = self.clock.now()
         assert self.settings.slot_tz is not None
         due = next_slot(now, self.settings.publish_slots, self.settings.slot_tz)
@@ -145,6 +170,9 @@ class ReviewService:
         )
 
     async def publish_now(self, report_id: int, editor: Editor) -> Outcome:
+        unchecked = await self._media_unchecked(report_id)
+        if unchecked is not None:
+            return unchecked
         now = self.clock.now()
         async with self.db.transaction() as tx:
             before = await self.reports.get(report_id, conn=tx)

@@ -81,7 +81,10 @@ CARD_FORWARDED = " · forwarded by the contact"
 CARD_RECEIVED = "Received: {when}"
 CARD_LABEL = "Label: {label}"
 CARD_MEDIA = "Media: {media}"
-CARD_MEDIA_WARNING = "⚠️ {kinds} may contain location data — publish only after checking."
+CARD_MEDIA_WARNING = (
+    "⚠️ {kinds} may contain location data — publish only after checking, then press 'Media checked'."
+)
+CARD_MEDIA_CHECKED = "✔️ Media checked by hand by {who} at {when}."
 CARD_NO_TEXT = "(no text)"
 CARD_CONTINUED = "Report {code} — continued ({part}/{total})"
 CARD_WAITING = "⏳ {count} more report(s) waiting for a card."
@@ -239,3 +242,9 @@ STORY_CURRENT = "📖 Current story: {title} — {count} update(s) since {when}.
 STORY_OPENED = "📖 Story opened: {title}. Its updates are numbered from #1."
 STORY_INTRO_QUEUED = "Its opening post is going out to every channel; updates will reply to it."
 STORY_CLOSED = "📕 Story closed: {title}, after {count} update(s)."
+BUTTON_MEDIA_CHECKED = "🔍 Media checked: no location, no faces"
+MEDIA_CHECK_FIRST = (
+    "{code} has a video, audio or file the bot cannot clean: it may show where the contact is. "
+    "Check it, press 'Media checked', then decide."
+)
+ANSWER_MEDIA_CHECKED = "Media of {code} marked as checked by you. It can now be approved."

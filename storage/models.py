@@ -97,6 +97,8 @@ class Report:
     corrected_at: datetime | None = None
     retracted_at: datetime | None = None
     retract_reason: str | None = None
+    media_checked_by: str | None = None
+    media_checked_at: datetime | None = None
 
     @property
     def code(self) -> str:

@@ -53,6 +53,8 @@ def _report(row: aiosqlite.Row) -> Report:
         corrected_at=dt(row["corrected_at"]),
         retracted_at=dt(row["retracted_at"]),
         retract_reason=row["retract_reason"],
+        media_checked_by=row["media_checked_by"],
+        media_checked_at=dt(row["media_checked_at"]),
     )
 
 
@@ -328,6 +330,20 @@ class Reports:
             "UPDATE reports SET card_dirty = 0 WHERE id = ? AND card_dirty = ?",
             (report.id, report.card_dirty),
         )
+
+    async def mark_media_checked(
+        self, report_id: int, by: str, at: datetime, conn: aiosqlite.Connection | None = None
+    ) -> Report | None:
+        """An editor checked media the bot cannot clean; None if already checked or decided."""
+        async with self.db.unit(conn) as tx:
+            async with tx.execute(
+                "UPDATE reports SET media_checked_by = ?, media_checked_at = ?,"
+                " card_dirty = card_dirty + 1, updated_at = ?"
+                " WHERE id = ? AND media_checked_at IS NULL AND status = 'pending' RETURNING id",
+                (by, ts(at), ts(at), report_id),
+            ) as cursor:
+                changed = await cursor.fetchone()
+            return await read_report(tx, report_id) if changed else None
 
     async def change_published(
         self,

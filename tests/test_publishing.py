@@ -405,3 +405,30 @@ async def test_nothing_goes_out_while_paused(world: World) -> None:
     sent = world.sandbox.send_text(ADMIN, "/resume", chat_id=EDITORS_CHAT)
     await world.bot_says(EDITORS_CHAT, "Publishing resumed", after=sent["message_id"])
     await world.sandbox.wait_for(lambda: channel_posts(world.sandbox), what="post after resume")
+
+
+async def test_a_video_needs_an_explicit_media_check_before_it_can_go_out(world: World) -> None:
+    contact = await world.join("contact", "Kirkuk-1")
+    editor = await world.join("editor", "Desk-1")
+    sent = world.sandbox.send_file(contact, "video", b"\x00fake-mp4" * 50, caption="Convoy")
+    card = await world.card_of("R-1")
+    assert "Video may contain location data" in card["text"]
+    assert card["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "v1:checked:1"
+    for action in ("now", "approve"):
+        refusal = await world.press(editor, 1, action)
+        assert refusal.startswith("R-1 has a video, audio or file the bot cannot clean")
+    assert (await world.report(1)).status == "pending"
+
+    assert await world.press(editor, 1, "checked") == (
+        "Media of R-1 marked as checked by you. It can now be approved."
+    )
+    card = await world.card_shows(1, "✔️ Media checked by hand by Desk-1")
+    assert "v1:checked:1" not in str(card["reply_markup"])
+    assert await world.press(editor, 1, "now") == "R-1 goes out now."
+    post = await world.sandbox.wait_for(lambda: channel_posts(world.sandbox))
+    assert post[0]["video"]["file_id"] == sent["video"]["file_id"]
+    assert body(post[0]).endswith("Unconfirmed: Convoy")
+    checks = [
+        e for e in await world.services.audit.for_report(1) if e.action == "report.media_checked"
+    ]
+    assert checks[0].actor == "Desk-1"

@@ -17,6 +17,7 @@ from bot.media import UnsafeImageError, clean_image
 from bot.sandbox import image_bytes
 from bot.settings import Settings
 from storage import Database, NewMedia, People, Reports
+from storage.database import migrations
 from tests.test_intake_stories import gps_jpeg
 
 
@@ -120,13 +121,16 @@ def test_redaction_covers_messages_arguments_and_tracebacks() -> None:
 async def test_database_applies_migrations_once_with_safe_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "relay.db"
     async with Database(path) as db:
-        assert await db.schema_version() == 3
+        bundled = [(version, name) for version, name, _ in migrations()]
+        assert [version for version, _ in bundled] == list(range(1, len(bundled) + 1))
+        assert await db.schema_version() == len(bundled)
         for pragma, expected in (("journal_mode", "wal"), ("foreign_keys", 1), ("synchronous", 2)):
             row = await db.fetch_one(f"PRAGMA {pragma}")
             assert row[0] == expected
     async with Database(path) as db:
         rows = await db.fetch_all("SELECT version, name FROM schema_version")
-        assert [tuple(r) for r in rows] == [(1, "initial"), (2, "editorial"), (3, "publishing")]
+        assert [tuple(r) for r in rows] == bundled  # recorded once, not applied again
+        assert bundled[:3] == [(1, "initial"), (2, "editorial"), (3, "publishing")]
 
 
 async def test_intake_is_idempotent_per_chat_and_message(tmp_path: Path) -> None:
