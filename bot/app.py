@@ -20,6 +20,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.callbacks import Action
@@ -34,10 +35,12 @@ from bot.publishing import Publisher
 from bot.review import ReviewService
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
-from bot.telegram_sender import TelegramSender
+from bot.telegram_sender import RecordingBot, TelegramSender
+from bot.wipe import ChatWiper
 from handlers import access, admin, common, contacts, editors, errors
 from storage import (
     AuditLog,
+    ChatLog,
     ContactMessages,
     Database,
     Inbox,
@@ -59,6 +62,7 @@ ADMIN_COMMANDS = [
     BotCommand("help", "What you can do here"),
 ]
 CONTACT_COMMANDS = [
+    BotCommand("wipe", "Delete this chat's messages from your phone now"),
     BotCommand("withdraw", "Withdraw a report not yet published: /withdraw R-42"),
     BotCommand("help", "What you can do here"),
 ]
@@ -92,6 +96,7 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
         CommandHandler(["invite", "revoke", "people"], admin.admins_only, filters=private)
     )
     application.add_handler(CommandHandler("withdraw", route_withdraw, filters=private))
+    application.add_handler(CommandHandler("wipe", contacts.wipe, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
 
     # Editors chat: commands, and replies answering the bot's questions (edit, reason).
@@ -162,15 +167,20 @@ def build_application(settings: Settings) -> RelayApplication:
         group_time_period=10,
         max_retries=settings.retry_after_max_retries,
     )
+    bot = RecordingBot(
+        settings.token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_file_base_url,
+        # Every reply quotes the message it answers, so a contact knows which one it was.
+        defaults=Defaults(do_quote=True),
+        rate_limiter=rate_limiter,
+        request=HTTPXRequest(connection_pool_size=64),
+        get_updates_request=HTTPXRequest(),
+    )
     application: RelayApplication = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.telegram_api_base_url)
-        .base_file_url(settings.telegram_file_base_url)
+        .bot(bot)
         .context_types(ContextTypes(context=RelayContext))
-        .rate_limiter(rate_limiter)
-        # Every reply quotes the message it answers, so a contact knows which one it was.
-        .defaults(Defaults(do_quote=True))
         .updater(None)
         .build()
     )
@@ -196,6 +206,12 @@ class FieldRelay:
         reports, audit, people = Reports(db), AuditLog(db), People(db)
         contact_messages, prompts = ContactMessages(db), Prompts(db)
         sender = TelegramSender(self.application.bot)
+        chat_log = ChatLog(db)
+        bot = self.application.bot
+        assert isinstance(bot, RecordingBot)
+        bot.record_private_messages(
+            lambda chat, message: chat_log.record(chat, message, clock.now())
+        )
         state, posts, stories = StateStore(db), Posts(db), Stories(db)
         desk = ReviewDesk(reports, contact_messages, posts, sender, settings, clock)
         intake = IntakeService(
@@ -249,6 +265,8 @@ class FieldRelay:
             publisher=publisher,
             stories=stories,
             posts=posts,
+            chat_log=chat_log,
+            wiper=ChatWiper(chat_log, sender, clock),
         )
         self.application.bot_data["services"] = self.services
         await self.application.initialize()
@@ -265,6 +283,13 @@ class FieldRelay:
             first=settings.publish_sweep_seconds,
             name="publishing-sweep",
         )
+        if settings.auto_wipe_hours > 0:
+            self.application.job_queue.run_repeating(
+                self._auto_wipe,
+                interval=settings.auto_wipe_check_minutes * 60,
+                first=1,
+                name="auto-wipe",
+            )
         if poll:
             polling = DurablePolling(
                 self.application,
@@ -316,6 +341,12 @@ class FieldRelay:
             # Late is better than never: a missed wake-up must still run.
             job_kwargs={"misfire_grace_time": None},
         )
+
+    async def _auto_wipe(self, context: object) -> None:
+        if self.services is not None:
+            deleted = await self.services.wiper.auto_wipe(self.settings.auto_wipe_hours)
+            if deleted:
+                log.info("auto-wipe deleted %d message(s) from contacts' chats", deleted)
 
     async def _publishing_due(self, context: object) -> None:
         if self.services is not None:

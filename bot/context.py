@@ -15,7 +15,18 @@ from bot.publishing import Publisher
 from bot.review import ReviewService
 from bot.sender import Sender
 from bot.settings import Settings
-from storage import AuditLog, Database, People, Person, Posts, Prompts, Reports, Stories
+from bot.wipe import ChatWiper
+from storage import (
+    AuditLog,
+    ChatLog,
+    Database,
+    People,
+    Person,
+    Posts,
+    Prompts,
+    Reports,
+    Stories,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +72,8 @@ class Services:
     publisher: Publisher
     stories: Stories
     posts: Posts
+    chat_log: ChatLog
+    wiper: ChatWiper
 
 
 class RelayContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -99,6 +99,10 @@ class Sender(Protocol):
         """Delete a message; a message already gone is not an error."""
         ...
 
+    async def delete_many(self, chat_id: ChatId, message_ids: list[int]) -> None:
+        """Delete up to 100 messages of one chat; ones already gone are skipped."""
+        ...
+
     async def download(self, file_id: str) -> bytes:
         """The bytes of a file the bot may download (at most 20 MB)."""
         ...

@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     # A safety sweep: the publisher looks for due reports at least this often.
     publish_sweep_seconds: float = Field(default=30, gt=0)
 
+    # Messages of a contact's chat with the bot older than this are deleted from their phone.
+    # Telegram lets bots delete private messages only within 48 hours. 0 turns it off.
+    auto_wipe_hours: float = Field(default=12, ge=0, lt=48)
+    auto_wipe_check_minutes: float = Field(default=10, gt=0)
+
     album_quiet_seconds: float = Field(default=1.5, gt=0, le=60)
     invite_ttl_hours: float = Field(default=72, gt=0, le=24 * 30)
     # Telegram's Bot API lets bots download files up to 20 MB.

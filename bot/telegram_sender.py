@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 import warnings
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import (
     Bot,
@@ -18,8 +18,9 @@ from telegram import (
     Message,
     ReplyParameters,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
+from telegram.ext import ExtBot
 from telegram.helpers import mention_html
 from telegram.warnings import PTBDeprecationWarning
 
@@ -227,6 +228,29 @@ class TelegramSender:
             if "not found" not in str(exc).lower():
                 raise
 
+    async def delete_many(self, chat_id: ChatId, message_ids: list[int]) -> None:
+        if message_ids:
+            await _call(self.bot.delete_messages(chat_id, message_ids))
+
     async def download(self, file_id: str) -> bytes:
         file = await _call(self.bot.get_file(file_id))
         return bytes(await _call(file.download_as_bytearray()))
+
+
+class RecordingBot(ExtBot[None]):
+    """The bot, remembering every message it sends into a private chat (acknowledgements,
+    replies, notices) so that the chat can be wiped later. Contacts only ever receive text
+    messages from the bot, so send_message is the one place to watch."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_private_message: Callable[[int, int], Awaitable[None]] | None = None
+
+    def record_private_messages(self, callback: Callable[[int, int], Awaitable[None]]) -> None:
+        self._on_private_message = callback
+
+    async def send_message(self, *args: Any, **kwargs: Any) -> Message:
+        message = await super().send_message(*args, **kwargs)
+        if self._on_private_message is not None and message.chat.type == ChatType.PRIVATE:
+            await self._on_private_message(message.chat_id, message.message_id)
+        return message

@@ -248,3 +248,15 @@ MEDIA_CHECK_FIRST = (
     "Check it, press 'Media checked', then decide."
 )
 ANSWER_MEDIA_CHECKED = "Media of {code} marked as checked by you. It can now be approved."
+
+# --- wiping ----------------------------------------------------------------------------------
+WIPED = "🧹 Wiped: {count} message(s) of this chat were deleted, yours and the bot's."
+WIPED_TOO_OLD = (
+    "{count} older than 48 hours could not be deleted by the bot (Telegram's limit): "
+    "delete this whole chat in Telegram to remove them."
+)
+WIPED_KEPT = (
+    "Your reports stay safely with the editors. This note will go with the next wipe; "
+    "to leave no trace at all, also delete the chat in Telegram."
+)
+REVOKED_WIPED = " Their chat with the bot was wiped ({count} message(s) deleted)."

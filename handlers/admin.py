@@ -58,16 +58,19 @@ async def revoke(update: Update, context: RelayContext) -> None:
         await message.reply_text(texts.REVOKE_UNKNOWN.format(pseudonym=pseudonym))
         return
     dropped = await services.intake.drop_albums_of(person)
+    wiped = await services.wiper.wipe(person.telegram_user_id)
     await services.audit.record(
         at=services.clock.now(),
         actor=context.caller.name,
         actor_telegram_id=context.caller.telegram_user_id,
         action="person.revoke",
         before=f"{person.role} {person.pseudonym}",
-        detail=f"dropped {dropped} album(s) in progress" if dropped else None,
+        detail=f"dropped {dropped} album(s) in progress; wiped {wiped.deleted} message(s)",
     )
     reply = texts.REVOKED.format(pseudonym=person.pseudonym)
-    await message.reply_text(reply + (texts.REVOKED_DROPPED if dropped else ""))
+    reply += texts.REVOKED_DROPPED if dropped else ""
+    reply += texts.REVOKED_WIPED.format(count=wiped.deleted)
+    await message.reply_text(reply)
 
 
 async def people(update: Update, context: RelayContext) -> None:

@@ -31,6 +31,10 @@ async def start(update: Update, context: RelayContext) -> None:
             context.args[0], update.effective_user.id
         )
         if outcome is RedeemOutcome.JOINED and person is not None:
+            # The /start message carries the invite code: it goes with the next wipe.
+            await context.services.chat_log.record(
+                message.chat_id, message.message_id, context.services.clock.now()
+            )
             welcome = texts.WELCOME_CONTACT if person.role == "contact" else texts.WELCOME_EDITOR
             await message.reply_text(welcome.format(pseudonym=person.pseudonym))
         elif outcome is RedeemOutcome.ALREADY_MEMBER and person is not None:

@@ -172,3 +172,17 @@ async def withdraw_command(update: Update, context: RelayContext) -> None:
     report = outcome.report
     if outcome.changed and report is not None and report.ack_message_id is not None:
         await context.services.sender.edit_keyboard(report.chat_id, report.ack_message_id, None)
+
+
+async def wipe(update: Update, context: RelayContext) -> None:
+    """/wipe: delete this chat's messages, both sides, from the person's phone now."""
+    message = update.effective_message
+    if message is None or context.caller.person is None:
+        if message is not None:
+            await message.reply_text(texts.NOT_A_CONTACT_ADMIN)
+        return
+    result = await context.services.wiper.wipe(message.chat_id)
+    reply = texts.WIPED.format(count=result.deleted)
+    if result.too_old:
+        reply += " " + texts.WIPED_TOO_OLD.format(count=result.too_old)
+    await message.get_bot().send_message(message.chat_id, reply + " " + texts.WIPED_KEPT)

@@ -1,6 +1,7 @@
 """Storage: the only place with SQL. One Database, numbered migrations, small repositories."""
 
 from storage.audit import AuditLog
+from storage.chatlog import ChatLog
 from storage.database import Database, SchemaTooNewError, StorageError
 from storage.editorial import ContactMessages, Prompts
 from storage.inbox import Inbox, StateStore
@@ -28,6 +29,7 @@ __all__ = [
     "AuditEntry",
     "AuditLog",
     "CardMessage",
+    "ChatLog",
     "ContactMessage",
     "ContactMessages",
     "Database",

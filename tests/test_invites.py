@@ -72,7 +72,8 @@ async def test_only_admins_can_invite(world: World) -> None:
 async def test_revoked_contact_is_refused_at_once(world: World) -> None:
     contact = await world.join("contact", "Kirkuk-1")
     reply = await world.ask(ADMIN, "/revoke Kirkuk-1")
-    assert reply == texts.REVOKED.format(pseudonym="Kirkuk-1")
+    assert reply == texts.REVOKED.format(pseudonym="Kirkuk-1") + texts.REVOKED_WIPED.format(count=2)
+    assert world.sandbox.chat_messages(contact) == []  # /start <code> and the welcome: gone
     assert await world.ask(contact, "still here?") == texts.NOT_INVITED
     assert await world.services.reports.count() == 0
     assert await world.ask(ADMIN, "/revoke Kirkuk-1") == texts.REVOKE_UNKNOWN.format(
@@ -92,7 +93,8 @@ async def test_revoke_discards_an_album_still_arriving(
     sandbox.send_album(contact, [b"\xff\xd8 one", b"\xff\xd8 two"])
     await world.eventually(lambda: world.services.reports.collecting(), what="album collecting")
     reply = await world.ask(ADMIN, "/revoke Kirkuk-1")
-    assert reply.endswith(texts.REVOKED_DROPPED)
+    assert texts.REVOKED_DROPPED in reply
+    assert reply.endswith(texts.REVOKED_WIPED.format(count=4))  # the album's two photos too
     assert await world.services.reports.count() == 0
     assert sandbox.bot_messages(EDITORS_CHAT) == []
 
@@ -113,7 +115,7 @@ async def test_people_lists_roles_revocations_and_open_invites(world: World) -> 
 
 async def test_commands_menus_are_set_per_audience(world: World) -> None:
     menus = {key: [c["command"] for c in value] for key, value in world.sandbox.commands.items()}
-    assert menus['{"type": "all_private_chats"}'] == ["withdraw", "help"]
+    assert menus['{"type": "all_private_chats"}'] == ["wipe", "withdraw", "help"]
     assert menus[f'{{"chat_id": {EDITORS_CHAT}, "type": "chat"}}'] == [
         "queue",
         "story",

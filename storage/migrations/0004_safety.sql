@@ -3,9 +3,12 @@
 ALTER TABLE reports ADD COLUMN media_checked_by TEXT;
 ALTER TABLE reports ADD COLUMN media_checked_at TEXT;
 
--- The bot's private chat with each person, for /wipe: message ids there are sequential,
--- so the chat is the range (wiped_through, last_message_id].
-ALTER TABLE people ADD COLUMN last_message_id INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE people ADD COLUMN wiped_through INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE people ADD COLUMN last_activity_at TEXT;
-ALTER TABLE people ADD COLUMN wiped_at TEXT;
+-- Every message in the bot's private chat with a registered person, both ways, so that the
+-- chat can be wiped from their phone (/wipe, AUTO_WIPE_HOURS). Forgotten once deleted.
+CREATE TABLE private_messages (
+    chat_id INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (chat_id, message_id)
+) WITHOUT ROWID;
+CREATE INDEX private_messages_at ON private_messages (at);

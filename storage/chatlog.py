@@ -1,0 +1,49 @@
+"""The messages of each registered person's private chat with the bot, kept for wiping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from storage.database import Database
+from storage.rows import req_dt, ts
+
+
+class ChatLog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def record(self, chat_id: int, message_id: int, at: datetime) -> None:
+        """Remember a message of a private chat, only if the chat is a registered person's:
+        nothing is kept about strangers."""
+        await self.db.execute(
+            "INSERT OR IGNORE INTO private_messages (chat_id, message_id, at)"
+            " SELECT ?, ?, ? WHERE EXISTS"
+            " (SELECT 1 FROM people WHERE telegram_user_id = ? AND status = 'active')",
+            (chat_id, message_id, ts(at), chat_id),
+        )
+
+    async def messages(
+        self, chat_id: int, before: datetime | None = None
+    ) -> list[tuple[int, datetime]]:
+        """(message id, time) of the chat's remembered messages, oldest first."""
+        rows = await self.db.fetch_all(
+            "SELECT message_id, at FROM private_messages WHERE chat_id = ?"
+            + (" AND at < ?" if before is not None else "")
+            + " ORDER BY message_id",
+            (chat_id, ts(before)) if before is not None else (chat_id,),
+        )
+        return [(row[0], req_dt(row[1])) for row in rows]
+
+    async def chats_with_messages_before(self, before: datetime) -> list[int]:
+        rows = await self.db.fetch_all(
+            "SELECT DISTINCT chat_id FROM private_messages WHERE at < ?", (ts(before),)
+        )
+        return [row[0] for row in rows]
+
+    async def forget(self, chat_id: int, message_ids: Sequence[int]) -> None:
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "DELETE FROM private_messages WHERE chat_id = ? AND message_id = ?",
+                [(chat_id, message_id) for message_id in message_ids],
+            )
