@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     invite.add_argument("--role", choices=["contact", "editor"], required=True)
     invite.add_argument("--name", required=True, help="pseudonym, e.g. Kirkuk-1; never a real name")
     commands.add_parser("people", help="list contacts and editors")
+    commands.add_parser("status", help="queues, last publish, deliveries in doubt, pause")
+    backup_cmd = commands.add_parser("backup", help="an online, consistent copy of the database")
+    backup_cmd.add_argument("path", help="the new file to write (must not exist)")
     commands.add_parser("demo", help="play a short story against the local sandbox")
     args = parser.parse_args(argv)
 
@@ -49,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         "check": lambda: check(settings),
         "invite": lambda: make_invite(settings, args.role, args.name),
         "people": lambda: list_people(settings),
+        "status": lambda: show_status(settings),
+        "backup": lambda: make_backup(settings, args.path),
     }
     try:
         return asyncio.run(actions[args.command]())
@@ -191,6 +196,47 @@ async def list_people(settings: Settings) -> int:
             f"{person.pseudonym:<20} {person.role:<8} {person.status:<8} "
             f"since {person.created_at:%Y-%m-%d}"
         )
+    return EXIT_OK
+
+
+async def show_status(settings: Settings) -> int:
+    """What an operator wants to know at a glance, read from the database."""
+    from storage import Posts, StateStore, Stories
+
+    async with Database(settings.database_path) as db:
+        reports = {
+            row[0]: row[1]
+            for row in await db.fetch_all("SELECT status, COUNT(*) FROM reports GROUP BY status")
+        }
+        cards = await db.fetch_one("SELECT COUNT(*) FROM reports WHERE card_state = 'queued'")
+        last = await db.fetch_one("SELECT MAX(published_at) FROM reports")
+        posts = await Posts(db).counts()
+        paused = await StateStore(db).get("publishing_paused") == "1"
+        story = await Stories(db).current()
+    print(f"Publishing: {'PAUSED' if paused else 'running'}")
+    print(f"Story: {story.title + f' ({story.last_number} updates)' if story else 'none open'}")
+    print(
+        "Reports: "
+        + ", ".join(f"{reports.get(s, 0)} {s}" for s in ("pending", "approved", "published"))
+        + f", {reports.get('rejected', 0) + reports.get('withdrawn', 0)} closed"
+    )
+    print(f"Cards waiting to be posted: {cards[0] if cards else 0}")
+    print(
+        "Channel outbox: "
+        + ", ".join(f"{posts.get(s, 0)} {s}" for s in ("queued", "sending", "sent", "failed"))
+    )
+    print(f"Deliveries in doubt: {posts.get('in_doubt', 0)}")
+    print(f"Last publish: {last[0] if last and last[0] else 'never'}")
+    return EXIT_OK
+
+
+async def make_backup(settings: Settings, path: str) -> int:
+    from pathlib import Path
+
+    from storage import backup
+
+    version = await asyncio.to_thread(backup, settings.database_path, Path(path))
+    print(f"Backed up {settings.database_path} to {path} (schema {version}).")
     return EXIT_OK
 
 

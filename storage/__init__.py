@@ -2,7 +2,7 @@
 
 from storage.audit import AuditLog
 from storage.chatlog import ChatLog
-from storage.database import Database, SchemaTooNewError, StorageError
+from storage.database import Database, SchemaTooNewError, StorageError, backup
 from storage.editorial import ContactMessages, Prompts
 from storage.inbox import Inbox, StateStore
 from storage.models import (
@@ -54,4 +54,5 @@ __all__ = [
     "Stories",
     "Story",
     "Transaction",
+    "backup",
 ]

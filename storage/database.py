@@ -209,3 +209,20 @@ def _writable(path: Path) -> bool:
             return True
     except OSError:
         return False
+
+
+def backup(source: Path, target: Path) -> int:
+    """An online, consistent copy of the database (SQLite's backup API), safe while the bot
+    runs. Refuses to overwrite an existing file. Returns the copy's schema version."""
+    if not source.exists():
+        raise StorageError(f"database {source} does not exist")
+    if target.exists():
+        raise StorageError(f"{target} already exists; choose a new file for the backup")
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            row = dst.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+        finally:
+            dst.close()
+    return int(row[0])

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -209,3 +210,27 @@ async def test_run_serves_users_and_stops_cleanly_on_sigterm(
     assert "Field Relay is running as @fieldrelay_sandbox_bot" in log
     assert TOKEN not in log and TOKEN.partition(":")[2] not in log
     assert "Traceback" not in log
+
+
+async def test_status_and_backup_while_the_bot_runs(world: Any, tmp_path: Path) -> None:
+    import sqlite3
+
+    contact = await world.join("contact", "Kirkuk-1")
+    world.sandbox.send_text(contact, "One")
+    await world.card_of("R-1")
+    database = str(world.relay.settings.database_path)
+    env = {**GOOD, "DATABASE_PATH": database}
+    code, out, err = await afieldrelay(tmp_path, "status", **env)
+    assert code == 0, err
+    assert "Publishing: running" in out
+    assert "Reports: 1 pending, 0 approved, 0 published, 0 closed" in out
+    assert "Deliveries in doubt: 0" in out
+
+    copy = tmp_path / "backup.db"
+    code, out, err = await afieldrelay(tmp_path, "backup", str(copy), **env)
+    assert code == 0, err
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 1
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    code, _, err = await afieldrelay(tmp_path, "backup", str(copy), **env)
+    assert code == 2 and "already exists" in err
