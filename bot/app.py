@@ -296,6 +296,7 @@ class FieldRelay:
                 Inbox(self.db),
                 self.clock,
                 timeout=self.settings.poll_timeout_seconds,
+                max_backoff=self.settings.retry_backoff_max_seconds,
             )
             self._polling = asyncio.get_running_loop().create_task(polling.run(), name="polling")
         log.info("Field Relay is running as @%s", self.application.bot.username)

@@ -254,7 +254,7 @@ class ReviewDesk:
         self.chat_id = settings.editors_chat_id
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self.max_backoff = 60.0
+        self.max_backoff = settings.retry_backoff_max_seconds
 
     def wake(self) -> None:
         self._wake.set()

@@ -38,12 +38,13 @@ class DurablePolling:
         clock: Clock,
         *,
         timeout: int,
+        max_backoff: float,
     ) -> None:
         self.application = application
         self.inbox = inbox
         self.clock = clock
         self.timeout = timeout
-        self.max_backoff = 30.0
+        self.max_backoff = max_backoff
 
     async def replay(self) -> int:
         """Handle updates that were stored but not handled before the last stop."""

@@ -111,7 +111,7 @@ class Publisher:
         self._wake = asyncio.Event()
         self._channel_wake = {channel: asyncio.Event() for channel in self.channels}
         self._tasks: list[asyncio.Task[None]] = []
-        self.max_backoff = 300.0
+        self.max_backoff = settings.retry_backoff_max_seconds
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -172,6 +172,13 @@ class Sandbox:
         self._server.add_sockets(sockets)
         self.host = host
 
+    async def outage(self, seconds: float) -> None:
+        """Telegram unreachable: connections refused for `seconds`, then back, state kept."""
+        port = self.port
+        await self.stop()
+        await asyncio.sleep(seconds)
+        await self.start(self.host, port)
+
     async def stop(self) -> None:
         if self._server is not None:
             self._server.stop()

@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     global_messages_per_second: float = Field(default=25, gt=0, le=30)
     group_messages_per_minute: float = Field(default=20, gt=0)
     retry_after_max_retries: int = Field(default=5, ge=0)
+    # Network and server errors are retried with doubling waits, never longer than this.
+    retry_backoff_max_seconds: float = Field(default=30, gt=0)
     poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
     log_level: str = "INFO"
 

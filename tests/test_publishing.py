@@ -432,3 +432,29 @@ async def test_a_video_needs_an_explicit_media_check_before_it_can_go_out(world:
         e for e in await world.services.audit.for_report(1) if e.action == "report.media_checked"
     ]
     assert checks[0].actor == "Desk-1"
+
+
+async def test_an_api_outage_delays_delivery_but_loses_and_reorders_nothing(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    import os
+
+    outage = float(os.environ.get("FIELDRELAY_OUTAGE_SECONDS", "30"))
+    settings = make_settings(sandbox, tmp_path / "o.db", retry_backoff_max_seconds=3)
+    world = World(sandbox, await start_relay(settings))
+    contact, editor = await reporter(world, "before the outage")
+    sandbox.send_text(contact, "second, before the outage")
+    await world.card_of("R-2")
+    sandbox.inject("sendMessage", 502, chat_id=CHANNEL)  # the first attempt fails, then...
+    await world.press(editor, 1, "now")
+    await world.press(editor, 2, "now")
+    await sandbox.outage(outage)  # ... Telegram is unreachable for a while
+    sandbox.send_text(contact, "sent while the bot could not reach Telegram")
+    await world.card_of("R-3", timeout=20)
+    posts = await sandbox.wait_for(
+        lambda: channel_posts(sandbox) if len(channel_posts(sandbox)) == 2 else None,
+        timeout=20,
+        what="both updates after the outage",
+    )
+    assert [body(p).split(" ")[1] for p in posts] == ["#1", "#2"]
+    assert body(posts[0]).endswith("before the outage")
