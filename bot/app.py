@@ -30,12 +30,13 @@ from bot.context import RelayContext, Services
 from bot.intake import IntakeService
 from bot.invites import InviteService
 from bot.logs import quiet_noisy_loggers
-from bot.polling import DurablePolling
+from bot.polling import DurablePolling, UpdateInbox
 from bot.publishing import Publisher
 from bot.review import ReviewService
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from bot.telegram_sender import RecordingBot, TelegramSender
+from bot.webhook import WebhookReceiver
 from bot.wipe import ChatWiper
 from handlers import access, admin, common, contacts, editors, errors
 from storage import (
@@ -198,9 +199,11 @@ class FieldRelay:
         self.db = Database(settings.database_path)
         self.application = build_application(settings)
         self._polling: asyncio.Task[None] | None = None
+        self.webhook: WebhookReceiver | None = None
         self.services: Services | None = None
 
-    async def start(self, *, poll: bool = True) -> None:
+    async def start(self, *, receive: str = "polling") -> None:
+        """Start everything; `receive` is "polling", "webhook", or "none" (tests, CLI)."""
         await self.db.open()
         db, settings, clock = self.db, self.settings, self.clock
         reports, audit, people = Reports(db), AuditLog(db), People(db)
@@ -290,20 +293,25 @@ class FieldRelay:
                 first=1,
                 name="auto-wipe",
             )
-        if poll:
+        updates = UpdateInbox(self.application, Inbox(self.db), self.clock)
+        if receive == "polling":
             polling = DurablePolling(
-                self.application,
-                Inbox(self.db),
-                self.clock,
+                updates,
                 timeout=self.settings.poll_timeout_seconds,
                 max_backoff=self.settings.retry_backoff_max_seconds,
             )
             self._polling = asyncio.get_running_loop().create_task(polling.run(), name="polling")
+        elif receive == "webhook":
+            self.webhook = WebhookReceiver(updates, self.settings)
+            await self.webhook.start()
         log.info("Field Relay is running as @%s", self.application.bot.username)
 
     async def stop(self) -> None:
         await cancel_and_wait(self._polling)
         self._polling = None
+        if self.webhook is not None:
+            await self.webhook.stop()
+            self.webhook = None
         if self.services is not None:
             self.services.intake.stop()
             await self.services.publisher.stop()
@@ -313,15 +321,15 @@ class FieldRelay:
         await self.application.shutdown()
         await self.db.close()
 
-    async def run_until_stopped(self, stop: asyncio.Event) -> None:
-        """Run until `stop` is set or polling fails for good."""
-        await self.start()
+    async def run_until_stopped(self, stop: asyncio.Event, *, webhook: bool = False) -> None:
+        """Run until `stop` is set (SIGTERM/SIGINT) or polling fails for good."""
+        await self.start(receive="webhook" if webhook else "polling")
         try:
-            assert self._polling is not None
             waiter = asyncio.get_running_loop().create_task(stop.wait())
-            done, _ = await asyncio.wait(
-                {waiter, self._polling}, return_when=asyncio.FIRST_COMPLETED
-            )
+            watched: set[asyncio.Task[Any]] = {waiter}
+            if self._polling is not None:
+                watched.add(self._polling)
+            done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
             waiter.cancel()
             if self._polling in done:
                 self._polling.result()

@@ -25,7 +25,10 @@ def main(argv: list[str] | None = None) -> int:
         prog="fieldrelay", description="Relay reports from trusted contacts to supporters."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="run the bot (long polling)")
+    run_cmd = commands.add_parser("run", help="run the bot (long polling, or --webhook)")
+    run_cmd.add_argument(
+        "--webhook", action="store_true", help="receive updates on WEBHOOK_URL instead of polling"
+    )
     commands.add_parser("check", help="check settings and the bot's rights in every chat")
     invite = commands.add_parser("invite", help="make a single-use invite link")
     invite.add_argument("--role", choices=["contact", "editor"], required=True)
@@ -48,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"fieldrelay: {line}", file=sys.stderr)
         return EXIT_CONFIG
     actions: dict[str, Callable[[], Coroutine[Any, Any, int]]] = {
-        "run": lambda: run(settings),
+        "run": lambda: run(settings, webhook=getattr(args, "webhook", False)),
         "check": lambda: check(settings),
         "invite": lambda: make_invite(settings, args.role, args.name),
         "people": lambda: list_people(settings),
@@ -72,16 +75,20 @@ def _bot(settings: Settings) -> Bot:
     )
 
 
-async def run(settings: Settings) -> int:
+async def run(settings: Settings, *, webhook: bool = False) -> int:
     from bot.app import FieldRelay
     from bot.logs import configure_logging
 
+    problem = settings.webhook_problem() if webhook else None
+    if problem:
+        print(f"fieldrelay: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
     configure_logging(settings.log_level, settings.token)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await FieldRelay(settings).run_until_stopped(stop)
+    await FieldRelay(settings).run_until_stopped(stop, webhook=webhook)
     return EXIT_OK
 
 

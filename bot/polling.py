@@ -1,10 +1,11 @@
-"""Durable polling: an update is stored in SQLite before Telegram is told it was received.
+"""Receiving updates without losing any: stored in SQLite first, handled, then forgotten.
 
 python-telegram-bot's Updater confirms updates on its next getUpdates whether or not they
 were handled, so a crash loses what it had fetched. Here every update is written to the
-inbox first, its offset is confirmed only by the next getUpdates, and it is deleted from the
-inbox once handled. On start, anything still in the inbox is handled again; handling is
-idempotent, so a replay never doubles a report.
+inbox first; with polling its offset is confirmed only by the next getUpdates, with a webhook
+Telegram gets its 200 only once it is stored. It is deleted from the inbox once handled. On
+start, anything still in the inbox is handled again; handling is idempotent, so a replay never
+doubles a report.
 """
 
 from __future__ import annotations
@@ -30,38 +31,59 @@ log = logging.getLogger(__name__)
 RAW_GET_UPDATES = "getupdates"
 
 
-class DurablePolling:
+class UpdateInbox:
+    """Store raw updates durably, then handle them one by one, in order."""
+
     def __init__(
-        self,
-        application: Application[Any, Any, Any, Any, Any, Any],
-        inbox: Inbox,
-        clock: Clock,
-        *,
-        timeout: int,
-        max_backoff: float,
+        self, application: Application[Any, Any, Any, Any, Any, Any], inbox: Inbox, clock: Clock
     ) -> None:
         self.application = application
         self.inbox = inbox
         self.clock = clock
-        self.timeout = timeout
-        self.max_backoff = max_backoff
+
+    async def store(self, updates: list[dict[str, Any]]) -> None:
+        await self.inbox.store(
+            [(raw["update_id"], json.dumps(raw)) for raw in updates], self.clock.now()
+        )
 
     async def replay(self) -> int:
         """Handle updates that were stored but not handled before the last stop."""
         pending = await self.inbox.unhandled()
         for update_id, payload in pending:
-            await self._handle(update_id, json.loads(payload))
+            await self.handle(update_id, json.loads(payload))
         if pending:
             log.info("replayed %d update(s) left from the last run", len(pending))
         return len(pending)
 
+    async def handle(self, update_id: int, raw: dict[str, Any]) -> None:
+        try:
+            update = Update.de_json(raw, self.application.bot)
+        except Exception:
+            # A shape this version of python-telegram-bot cannot read must not stop intake.
+            log.exception("update %s could not be read and is skipped", update_id)
+        else:
+            # process_update hands handler errors to the error handler; it does not raise.
+            await self.application.process_update(update)
+        await self.inbox.handled(update_id)
+
+    async def last_update_id(self) -> int | None:
+        return await self.inbox.last_update_id()
+
+
+class DurablePolling:
+    def __init__(self, updates: UpdateInbox, *, timeout: int, max_backoff: float) -> None:
+        self.updates = updates
+        self.timeout = timeout
+        self.max_backoff = max_backoff
+
     async def run(self) -> None:
         """Poll until cancelled."""
-        await self.replay()
-        last = await self.inbox.last_update_id()
+        bot = self.updates.application.bot
+        await bot.delete_webhook()  # getUpdates is refused while a webhook is set
+        await self.updates.replay()
+        last = await self.updates.last_update_id()
         offset = last + 1 if last is not None else None
         backoff = 1.0
-        bot = self.application.bot
         while True:
             try:
                 updates = await bot.do_api_request(
@@ -87,20 +109,7 @@ class DurablePolling:
             backoff = 1.0
             if not isinstance(updates, list) or not updates:
                 continue
-            await self.inbox.store(
-                [(raw["update_id"], json.dumps(raw)) for raw in updates], self.clock.now()
-            )
+            await self.updates.store(updates)
             offset = updates[-1]["update_id"] + 1
             for raw in updates:
-                await self._handle(raw["update_id"], raw)
-
-    async def _handle(self, update_id: int, raw: dict[str, Any]) -> None:
-        try:
-            update = Update.de_json(raw, self.application.bot)
-        except Exception:
-            # A shape this version of python-telegram-bot cannot read must not stop polling.
-            log.exception("update %s could not be read and is skipped", update_id)
-        else:
-            # process_update hands handler errors to the error handler; it does not raise.
-            await self.application.process_update(update)
-        await self.inbox.handled(update_id)
+                await self.updates.handle(raw["update_id"], raw)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import tornado.web
 from PIL import Image
 from tornado.httpserver import HTTPServer
@@ -141,6 +142,10 @@ class Sandbox:
         self.files: dict[str, StoredFile] = {}
         self.updates: list[Json] = []
         self.delivered: list[Json] = []
+        self.webhook: tuple[str, str] | None = None
+        self.webhook_responses: list[int] = []
+        self._webhook_queue: asyncio.Queue[Json] = asyncio.Queue()
+        self._webhook_task: asyncio.Task[None] | None = None
         self.calls: list[Call] = []
         self.callback_answers: dict[str, Json] = {}
         self.faults: list[Fault] = []
@@ -171,6 +176,8 @@ class Sandbox:
         self._server = HTTPServer(app, max_buffer_size=64 * 1024 * 1024)
         self._server.add_sockets(sockets)
         self.host = host
+        if self.webhook is not None:
+            self._start_webhook_delivery()
 
     async def outage(self, seconds: float) -> None:
         """Telegram unreachable: connections refused for `seconds`, then back, state kept."""
@@ -180,6 +187,11 @@ class Sandbox:
         await self.start(self.host, port)
 
     async def stop(self) -> None:
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
+            self._webhook_task = None
         if self._server is not None:
             self._server.stop()
             self._new_update.set()
@@ -247,10 +259,36 @@ class Sandbox:
 
     def _push_update(self, kind: str, payload: Json) -> Json:
         update = {"update_id": next(self._update_ids), kind: payload}
-        self.updates.append(update)
         self.delivered.append(update)
-        self._new_update.set()
+        if self.webhook is not None:
+            self._webhook_queue.put_nowait(update)
+        else:
+            self.updates.append(update)
+            self._new_update.set()
         return update
+
+    def _start_webhook_delivery(self) -> None:
+        if self._webhook_task is None:
+            self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_webhooks())
+
+    async def _deliver_webhooks(self) -> None:
+        """Post each update to the bot's webhook, in order, retrying until it answers 200,
+        as Telegram does."""
+        async with httpx.AsyncClient(timeout=10) as client:
+            while True:
+                update = await self._webhook_queue.get()
+                while self.webhook is not None:
+                    url, secret = self.webhook
+                    try:
+                        response = await client.post(
+                            url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+                        )
+                        self.webhook_responses.append(response.status_code)
+                        if response.status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        self.webhook_responses.append(0)
+                    await asyncio.sleep(0.2)
 
     def _new_message(self, chat_id: int, sender: Json | None, **content: Any) -> Json:
         chat = self.chats[chat_id]
@@ -502,6 +540,8 @@ class Sandbox:
         return self.bot_user
 
     async def api_getupdates(self, params: Json, files: dict[str, bytes]) -> list[Json]:
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         limit = int(params.get("limit") or 100)
@@ -514,6 +554,19 @@ class Sandbox:
         return self.updates[:limit]
 
     async def api_deletewebhook(self, params: Json, files: dict[str, bytes]) -> bool:
+        self.webhook = None
+        return True
+
+    async def api_setwebhook(self, params: Json, files: dict[str, bytes]) -> bool:
+        url = str(params.get("url") or "")
+        if not url:
+            return await self.api_deletewebhook(params, files)
+        self.webhook = (url, str(params.get("secret_token") or ""))
+        self._start_webhook_delivery()
+        # Updates that were waiting for getUpdates now go to the webhook.
+        for update in self.updates:
+            self._webhook_queue.put_nowait(update)
+        self.updates = []
         return True
 
     async def api_setmycommands(self, params: Json, files: dict[str, bytes]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -98,6 +99,13 @@ class Settings(BaseSettings):
     # Network and server errors are retried with doubling waits, never longer than this.
     retry_backoff_max_seconds: float = Field(default=30, gt=0)
     poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
+    # Webhook mode (`fieldrelay run --webhook`): Telegram posts updates to WEBHOOK_URL, whose
+    # path (never the token) is served on WEBHOOK_LISTEN:WEBHOOK_PORT, and every request must
+    # carry WEBHOOK_SECRET.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, gt=0, lt=65536)
+    webhook_secret: SecretStr | None = None
     log_level: str = "INFO"
 
     @field_validator("admin_ids", "channel_ids", mode="before")
@@ -140,6 +148,18 @@ class Settings(BaseSettings):
             raise ValueError("expected the form 123456:ABC... as given by @BotFather")
         return value
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram allows 1-256 characters of A-Z, a-z, 0-9, _ and -.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{16,256}", value.get_secret_value()
+        ):
+            raise ValueError(
+                "use 16-256 letters, digits, '_' or '-' (e.g. from `openssl rand -hex 32`)"
+            )
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -167,6 +187,16 @@ class Settings(BaseSettings):
     @property
     def bot_id(self) -> int:
         return int(self.token.partition(":")[0])
+
+    def webhook_problem(self) -> str | None:
+        """Why webhook mode cannot start with these settings, or None."""
+        if not self.webhook_url or not self.webhook_url.startswith(("https://", "http://")):
+            return "setting WEBHOOK_URL is missing (the public https URL Telegram posts to)"
+        if self.token in self.webhook_url or self.token.partition(":")[2] in self.webhook_url:
+            return "setting WEBHOOK_URL must not contain the bot token"
+        if self.webhook_secret is None:
+            return "setting WEBHOOK_SECRET is missing (e.g. `openssl rand -hex 32`)"
+        return None
 
 
 class SettingsError(Exception):

@@ -193,9 +193,9 @@ async def start_relay() -> AsyncIterator[Callable[..., Any]]:
     """Start the real bot (more than once in a test, to restart it)."""
     running: list[FieldRelay] = []
 
-    async def start(settings: Settings, **kwargs: Any) -> FieldRelay:
+    async def start(settings: Settings, receive: str = "polling", **kwargs: Any) -> FieldRelay:
         relay = FieldRelay(settings, **kwargs)
-        await relay.start()
+        await relay.start(receive=receive)
         running.append(relay)
         return relay
 

@@ -234,3 +234,96 @@ async def test_status_and_backup_while_the_bot_runs(world: Any, tmp_path: Path) 
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     code, _, err = await afieldrelay(tmp_path, "backup", str(copy), **env)
     assert code == 2 and "already exists" in err
+
+
+WEBHOOK_SECRET = "s3cret-0123456789abcdef"
+
+
+async def test_webhook_mode_checks_the_secret_and_stores_before_answering(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    import httpx
+
+    from tests.conftest import World, make_settings
+
+    port = _free_port()
+    settings = make_settings(
+        sandbox,
+        tmp_path / "hook.db",
+        webhook_url=f"http://127.0.0.1:{port}/hook/field-relay",
+        webhook_port=port,
+        webhook_secret=WEBHOOK_SECRET,
+    )
+    relay = await start_relay(settings, receive="webhook")
+    world = World(sandbox, relay)
+    assert sandbox.webhook == (settings.webhook_url, WEBHOOK_SECRET)
+    assert TOKEN not in settings.webhook_url and TOKEN.partition(":")[2] not in sandbox.webhook[0]
+    reply = await world.ask(ADMIN, "/help", "admin")
+    assert "/invite" in reply
+    assert set(sandbox.webhook_responses) == {200}
+
+    async with httpx.AsyncClient() as client:
+        forged = {
+            "update_id": 999,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": ADMIN, "type": "private"},
+                "text": "/people",
+            },
+        }
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong-secret-guess"}):
+            response = await client.post(settings.webhook_url, json=forged, headers=headers)
+            assert response.status_code == 403
+        response = await client.post(
+            settings.webhook_url,
+            content=b"not json",
+            headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+        )
+        assert response.status_code == 400
+    row = await relay.services.db.fetch_one("SELECT COUNT(*) FROM inbox WHERE update_id = 999")
+    assert row[0] == 0
+
+    # An update answered with 200 is already stored: a crash before handling loses nothing.
+    assert relay.webhook is not None
+
+    async def inbox_empty() -> bool:
+        row = await relay.services.db.fetch_one("SELECT COUNT(*) FROM inbox")
+        return bool(row[0] == 0)
+
+    await world.eventually(inbox_empty, what="earlier updates handled")
+    relay.webhook._worker.cancel()  # the bot "dies" between answering and handling
+    sent = sandbox.send_text(ADMIN, "/people")
+    await sandbox.wait_for(
+        lambda: sandbox.webhook_responses[-1:] == [200] and len(sandbox.webhook_responses) > 1,
+        what="the webhook's 200",
+    )
+    rows = await relay.services.db.fetch_all("SELECT update_id FROM inbox")
+    assert [row[0] for row in rows] == [sandbox.delivered[-1]["update_id"]]
+    await relay.stop()
+    world.relay = await start_relay(settings, receive="webhook")
+    listing = await world.bot_says(ADMIN, "Nobody is registered yet", after=sent["message_id"])
+    assert listing["reply_to_message"]["message_id"] == sent["message_id"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_webhook_mode_needs_its_settings(tmp_path: Path) -> None:
+    result = fieldrelay(tmp_path, "run", "--webhook", **GOOD, DATABASE_PATH=str(tmp_path / "x.db"))
+    assert result.returncode == 2
+    assert "setting WEBHOOK_URL is missing" in result.stderr
+    result = fieldrelay(
+        tmp_path,
+        "run",
+        "--webhook",
+        **GOOD,
+        WEBHOOK_URL="https://relay.example.org/hook",
+        WEBHOOK_SECRET="short",
+    )
+    assert result.returncode == 2 and "setting WEBHOOK_SECRET is malformed" in result.stderr

@@ -1,0 +1,105 @@
+"""Webhook mode: Telegram posts each update to us; it is stored before Telegram gets its 200.
+
+The path comes from WEBHOOK_URL (never the token); every request must carry WEBHOOK_SECRET in
+Telegram's X-Telegram-Bot-Api-Secret-Token header, compared in constant time. Put it behind a
+TLS-terminating reverse proxy, or use a self-hosted Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from typing import Any
+from urllib.parse import urlparse
+
+import tornado.netutil
+import tornado.web
+from telegram import Update
+from tornado.httpserver import HTTPServer
+
+from bot.polling import UpdateInbox
+from bot.settings import Settings
+from bot.tasks import cancel_and_wait
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class WebhookReceiver:
+    def __init__(self, updates: UpdateInbox, settings: Settings) -> None:
+        assert settings.webhook_url and settings.webhook_secret
+        self.updates = updates
+        self.settings = settings
+        self.url = settings.webhook_url
+        self.secret = settings.webhook_secret.get_secret_value()
+        self._queue: asyncio.Queue[tuple[int, dict[str, Any]]] = asyncio.Queue()
+        self._server: HTTPServer | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self.port = settings.webhook_port
+
+    async def start(self) -> None:
+        await self.updates.replay()
+        path = urlparse(self.url).path or "/"
+        app = tornado.web.Application(
+            [(path, _UpdateHandler, {"receiver": self})], log_function=lambda handler: None
+        )
+        self._server = HTTPServer(app, xheaders=True)
+        sockets = tornado.netutil.bind_sockets(self.port, self.settings.webhook_listen)
+        self.port = sockets[0].getsockname()[1]
+        self._server.add_sockets(sockets)
+        self._worker = asyncio.get_running_loop().create_task(self._work(), name="webhook")
+        await self.updates.application.bot.set_webhook(
+            self.url, secret_token=self.secret, allowed_updates=Update.ALL_TYPES
+        )
+        log.info("receiving updates by webhook on port %d", self.port)
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+        await cancel_and_wait(self._worker)
+
+    def secret_matches(self, given: str) -> bool:
+        return hmac.compare_digest(given.encode(), self.secret.encode())
+
+    async def receive(self, raw: dict[str, Any]) -> None:
+        """Store the update (durably) and queue it for handling in arrival order."""
+        await self.updates.store([raw])
+        await self._queue.put((int(raw["update_id"]), raw))
+
+    async def _work(self) -> None:
+        while True:
+            update_id, raw = await self._queue.get()
+            try:
+                await self.updates.handle(update_id, raw)
+            except Exception:
+                log.exception("update %s could not be handled; it stays in the inbox", update_id)
+
+
+class _UpdateHandler(tornado.web.RequestHandler):
+    receiver: WebhookReceiver
+
+    def initialize(self, receiver: WebhookReceiver) -> None:
+        self.receiver = receiver
+
+    def check_xsrf_cookie(self) -> None:
+        return None
+
+    async def post(self) -> None:
+        if not self.receiver.secret_matches(self.request.headers.get(SECRET_HEADER, "")):
+            self.set_status(403)
+            self.finish()
+            return
+        try:
+            raw = json.loads(self.request.body)
+            int(raw["update_id"])
+        except (ValueError, KeyError, TypeError):
+            self.set_status(400)
+            self.finish()
+            return
+        await self.receiver.receive(raw)
+        self.set_status(200)
+        self.finish()
