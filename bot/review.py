@@ -361,7 +361,7 @@ class ReviewService:
             current = await self.reports.get(report.id)
             assert current is not None
             return Outcome(
-                texts.EDIT_TOO_LATE.format(code=current.code, status=_status_word(current))
+                texts.EDIT_DECIDED_MEANWHILE.format(code=current.code, status=_status_word(current))
             )
         self.wake_publisher()
         self.wake_desk()
@@ -433,7 +433,7 @@ class ReviewService:
             current = await self.reports.get(report.id)
             assert current is not None
             return Outcome(
-                texts.EDIT_TOO_LATE.format(code=current.code, status=_status_word(current))
+                texts.EDIT_DECIDED_MEANWHILE.format(code=current.code, status=_status_word(current))
             )
         self.wake_desk()
         return Outcome(

@@ -204,6 +204,9 @@ async def _current_version(conn: aiosqlite.Connection) -> int:
 
 
 def _writable(path: Path) -> bool:
+    """Writable, and not marked read-only by its owner (which root would otherwise ignore)."""
+    if not path.stat().st_mode & 0o222:
+        return False
     try:
         with path.open("r+b"):
             return True

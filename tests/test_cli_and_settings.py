@@ -327,3 +327,16 @@ def test_webhook_mode_needs_its_settings(tmp_path: Path) -> None:
         WEBHOOK_SECRET="short",
     )
     assert result.returncode == 2 and "setting WEBHOOK_SECRET is malformed" in result.stderr
+
+
+def test_a_read_only_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "locked.db"
+    first = fieldrelay(tmp_path, "people", **GOOD, DATABASE_PATH=str(path))
+    assert first.returncode == 0, first.stderr
+    path.chmod(0o444)
+    before = path.read_bytes()
+    result = fieldrelay(tmp_path, "people", **GOOD, DATABASE_PATH=str(path))
+    assert result.returncode == 2
+    assert f"database {path} is read-only; nothing was changed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before

@@ -207,3 +207,19 @@ def _base() -> dict[str, object]:
         "editors_chat_id": -1,
         "channel_ids": [-2],
     }
+
+
+def test_every_user_facing_text_is_defined_once() -> None:
+    import ast
+    import inspect
+
+    from bot import texts as module
+
+    names = [
+        target.id
+        for node in ast.parse(inspect.getsource(module)).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    ]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
