@@ -8,6 +8,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 
 from bot import texts
+from bot.callbacks import BadCallbackData, CallbackData
 from bot.context import RelayContext
 from storage import RedeemOutcome
 
@@ -68,3 +69,19 @@ async def answer_query(query: CallbackQuery, text: str, *, alert: bool = False) 
         if "query is too old" not in exc.message and "query id is invalid" not in exc.message:
             raise
         log.info("button press already answered or expired")
+
+
+async def decode_press(query: CallbackQuery) -> CallbackData | None:
+    """The press's callback data, or None after telling the presser it is not understood
+    (old, damaged or forged): such a press never changes anything."""
+    try:
+        return CallbackData.decode(query.data)
+    except BadCallbackData:
+        await answer_query(query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
+        return None
+
+
+def report_id_argument(args: list[str] | None) -> int | None:
+    """The report a command names: `R-42` or `42`; None when it names none."""
+    raw = args[0].upper().removeprefix("R-") if args and len(args) == 1 else ""
+    return int(raw) if raw.isdigit() and len(raw) <= 18 else None

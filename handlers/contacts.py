@@ -5,11 +5,10 @@ from __future__ import annotations
 from telegram import Audio, Document, Message, PhotoSize, Update, Video, Voice
 
 from bot import texts
-from bot.callbacks import BadCallbackData, CallbackData
 from bot.context import RelayContext
 from bot.intake import IncomingMessage
 from bot.media import IMAGE_MIME_TYPES
-from handlers.common import answer_query
+from handlers.common import answer_query, decode_press, report_id_argument
 from storage import NewMedia
 
 # Content that is never a report, with the reason given to the contact.
@@ -143,10 +142,8 @@ async def withdraw_button(update: Update, context: RelayContext) -> None:
     person = context.caller.person
     if query is None or person is None:
         return
-    try:
-        data = CallbackData.decode(query.data)
-    except BadCallbackData:
-        await answer_query(query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
+    data = await decode_press(query)
+    if data is None:
         return
     outcome = await context.services.review.withdraw(data.item_id, person)
     await answer_query(query, outcome.answer, alert=True)
@@ -162,12 +159,11 @@ async def withdraw_command(update: Update, context: RelayContext) -> None:
     person = context.caller.person
     if message is None or person is None:
         return
-    args = context.args or []
-    raw = args[0].upper().removeprefix("R-") if len(args) == 1 else ""
-    if not raw.isdigit():
+    report_id = report_id_argument(context.args)
+    if report_id is None:
         await message.reply_text(texts.WITHDRAW_USAGE)
         return
-    outcome = await context.services.review.withdraw(int(raw), person)
+    outcome = await context.services.review.withdraw(report_id, person)
     await message.reply_text(outcome.answer)
     report = outcome.report
     if outcome.changed and report is not None and report.ack_message_id is not None:

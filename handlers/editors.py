@@ -7,11 +7,11 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot import texts
-from bot.callbacks import Action, BadCallbackData, CallbackData
+from bot.callbacks import Action
 from bot.context import RelayContext
 from bot.formatting import split_text
 from bot.review import Editor, Outcome
-from handlers.common import answer_query
+from handlers.common import answer_query, decode_press, report_id_argument
 
 PROMPTS = {
     "edit": (texts.PROMPT_EDIT, texts.PROMPT_EDIT_PLACEHOLDER),
@@ -31,10 +31,8 @@ async def card_button(update: Update, context: RelayContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    try:
-        data = CallbackData.decode(query.data)
-    except BadCallbackData:
-        await answer_query(query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
+    data = await decode_press(query)
+    if data is None:
         return
     editor = _editor(context)
     review = context.services.review
@@ -130,15 +128,14 @@ async def history(update: Update, context: RelayContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    args = context.args or []
-    raw = args[0].upper().removeprefix("R-") if len(args) == 1 else ""
-    if not raw.isdigit():
+    report_id = report_id_argument(context.args)
+    if report_id is None:
         await message.reply_text(texts.HISTORY_USAGE)
         return
     services = context.services
-    report = await services.reports.get(int(raw))
+    report = await services.reports.get(report_id)
     if report is None:
-        await message.reply_text(texts.HISTORY_UNKNOWN.format(code=f"R-{raw}"))
+        await message.reply_text(texts.HISTORY_UNKNOWN.format(code=f"R-{report_id}"))
         return
     lines = [texts.HISTORY_HEADER.format(code=report.code, status=report.status)]
     for entry in await services.audit.for_report(report.id):
