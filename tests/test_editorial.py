@@ -134,7 +134,6 @@ async def test_edit_flow_only_the_asking_editor_can_answer(world: World) -> None
     # Pressing Edit again does not pile up questions.
     assert "already have an edit open" in await world.press(desk1, 1, "edit")
 
-    reply_ids = {"reply_parameters": {"message_id": prompt["message_id"]}}
     other = world.sandbox.send_text(
         desk2, "Desk-2 rewrites it", chat_id=EDITORS_CHAT, reply_to_message=prompt
     )
@@ -162,7 +161,6 @@ async def test_edit_flow_only_the_asking_editor_can_answer(world: World) -> None
     )
     await world.sync()
     assert (await world.report(1)).text.endswith("two witnesses")
-    _ = reply_ids
 
 
 async def test_reject_asks_a_reason_and_tells_the_contact(world: World) -> None:
