@@ -295,7 +295,7 @@ class ReviewDesk:
         report changed (a decision must show at once), then new cards, newest first so a
         burst never hides fresh news.
         """
-        unacknowledged = await self.reports.unacknowledged()
+        unacknowledged = await self.reports.unacknowledged(limit=1)
         if unacknowledged:
             await self.acknowledge(unacknowledged[0])
             return True

@@ -404,10 +404,11 @@ class Reports:
         )
         return _report(row) if row else None
 
-    async def unacknowledged(self) -> list[Report]:
+    async def unacknowledged(self, limit: int = 100) -> list[Report]:
         rows = await self.db.fetch_all(
             f"{_REPORT_SELECT} WHERE reports.acknowledged = 0"
-            " AND reports.status != 'collecting' ORDER BY reports.id"
+            " AND reports.status != 'collecting' ORDER BY reports.id LIMIT ?",
+            (limit,),
         )
         return [_report(row) for row in rows]
 

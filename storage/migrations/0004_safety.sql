@@ -11,4 +11,4 @@ CREATE TABLE private_messages (
     at TEXT NOT NULL,
     PRIMARY KEY (chat_id, message_id)
 ) WITHOUT ROWID;
-CREATE INDEX private_messages_at ON private_messages (at);
+CREATE INDEX private_messages_at ON private_messages (at, chat_id);

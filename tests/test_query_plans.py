@@ -1,0 +1,103 @@
+"""The queries the workers run on every turn use indexes: none scans a growing table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from storage import (
+    ChatLog,
+    ContactMessages,
+    Database,
+    Inbox,
+    NewMedia,
+    People,
+    Posts,
+    Prompts,
+    Reports,
+)
+
+# Tables that grow with use; a full scan of one of them is a bug waiting for a busy night.
+GROWING = (
+    "reports",
+    "report_media",
+    "audit_log",
+    "posts",
+    "card_messages",
+    "private_messages",
+    "contact_messages",
+    "people",
+    "invites",
+    "prompts",
+)
+
+
+async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    async with Database(tmp_path / "plans.db") as db:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO people (telegram_user_id, role, pseudonym, created_at)"
+                " VALUES (7, 'contact', 'K-1', ?)",
+                (at.isoformat(),),
+            )
+        reports, posts = Reports(db), Posts(db)
+        photo = NewMedia(message_id=2, kind="photo", file_id="f", file_unique_id="u")
+        for message_id, media in ((1, None), (2, photo)):
+            await reports.add_message(
+                contact_id=1,
+                chat_id=7,
+                message_id=message_id,
+                text="t",
+                forwarded=False,
+                media=media,
+                media_group_id=None,
+                label="unconfirmed",
+                at=at,
+            )
+        statements: list[str] = []
+        await db.conn.set_trace_callback(statements.append)
+        await People(db).active_by_telegram_id(7)
+        await reports.by_message(7, 2)
+        await reports.unacknowledged(limit=1)
+        await reports.cards_to_post(limit=1)
+        await reports.count_cards_queued()
+        await reports.dirty_cards(limit=1)
+        await reports.due(at)
+        await reports.next_due_at()
+        await reports.in_queue()
+        await reports.media(1)
+        await reports.card_messages(1)
+        await posts.next_in("-100")
+        await posts.channels_with_work()
+        await posts.needing_notice()
+        await posts.of_report(1)
+        await posts.sent_copy(1, None, "-100")
+        await ContactMessages(db).unsent(limit=1)
+        await Prompts(db).get(-1, 1)
+        await Prompts(db).open_for(1, 5, "edit")
+        await ChatLog(db).chats_with_messages_before(at)
+        await ChatLog(db).messages(7)
+        await Inbox(db).unhandled()
+        await db.conn.set_trace_callback(None)
+
+        # Scanning a partial index is fine: it holds only the rows still to be worked on.
+        partial = {
+            row[0]
+            for row in await db.fetch_all(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'"
+            )
+        }
+        selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(selects) >= 20
+        for sql in selects:
+            plan = await db.fetch_all(f"EXPLAIN QUERY PLAN {sql}")
+            details = [row[3] for row in plan]
+            scans = [
+                d
+                for d in details
+                if d.startswith("SCAN ")
+                and d.split()[1] in GROWING
+                and not any(d.endswith(f"INDEX {name}") for name in partial)
+            ]
+            assert not scans, f"{sql}\n -> {details}"
