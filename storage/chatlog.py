@@ -36,8 +36,11 @@ class ChatLog:
         return [(row[0], req_dt(row[1])) for row in rows]
 
     async def chats_with_messages_before(self, before: datetime) -> list[int]:
+        # The planner would walk the primary key for DISTINCT; the time index is far smaller.
         rows = await self.db.fetch_all(
-            "SELECT DISTINCT chat_id FROM private_messages WHERE at < ?", (ts(before),)
+            "SELECT DISTINCT chat_id FROM private_messages INDEXED BY private_messages_at"
+            " WHERE at < ?",
+            (ts(before),),
         )
         return [row[0] for row in rows]
 
