@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint run check clean
+.PHONY: setup demo test lint run check bench bench-quick clean
 
 $(BIN)/fieldrelay: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot handlers storage
+
+# The benchmark suite against the sandbox: a few minutes (full) or under a minute (quick).
+bench: setup
+	$(BIN)/python -m bench.run
+
+bench-quick: setup
+	$(BIN)/python -m bench.run --quick
 
 run: setup
 	$(BIN)/fieldrelay run

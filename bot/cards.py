@@ -408,6 +408,9 @@ class ReviewDesk:
         existing = await self.reports.card_messages(report.id)
         media_messages = [(m.message_id, m.part) for m in existing if m.part == "media"]
         text_ids = [m.message_id for m in existing if m.part in ("card", "text")]
+        if not text_ids:  # no card was ever recorded: nothing to edit
+            await self.reports.card_refreshed(report)
+            return
         card_id = text_ids[0]
         await self.sender.edit_text(self.chat_id, card_id, view.parts[0], keyboard=view.keyboard)
         messages = [*media_messages, (card_id, "card")]

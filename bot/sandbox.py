@@ -11,6 +11,7 @@ It implements the methods Field Relay uses, with Telegram's limits where they ma
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import hmac
 import html
@@ -158,7 +159,15 @@ class Sandbox:
         self._changed = asyncio.Event()
         self._server: HTTPServer | None = None
         self.port = 0
-        self._clock = itertools.count(1_700_000_000)
+        # When each message appeared and each button press was answered (monotonic seconds).
+        self.created_at: dict[tuple[int, int], float] = {}
+        self.answered_at: dict[str, float] = {}
+        # Telegram's flood control, when enabled: (messages per second overall, messages per
+        # chat window in a group or channel, that window in seconds). 429 when exceeded.
+        self.flood_limits: tuple[float, int, float] | None = None
+        self.flood_refusals = 0
+        self._sent_overall: collections.deque[float] = collections.deque()
+        self._sent_by_chat: dict[int, collections.deque[float]] = {}
 
     # ------------------------------------------------------------------ server
 
@@ -303,6 +312,7 @@ class Sandbox:
             message["sender_chat"] = chat.as_json()
         message.update({key: value for key, value in content.items() if value is not None})
         self.messages[chat_id][message["message_id"]] = message
+        self.created_at[(chat_id, message["message_id"])] = time.monotonic()
         self._changed.set()
         return message
 
@@ -531,10 +541,41 @@ class Sandbox:
                     {"retry_after": fault.retry_after},
                 )
             raise ApiError(fault.code, "Internal Server Error" if fault.code >= 500 else "Error")
+        self._check_flood(method, params)
         handler = getattr(self, f"api_{method.lower()}", None)
         if handler is None:
             raise ApiError(404, "Not Found: method not found")
         return await handler(params, files)
+
+    def _check_flood(self, method: str, params: Json) -> None:
+        """Answer 429 like Telegram when a send would pass the enabled flood limits."""
+        if self.flood_limits is None or not method.lower().startswith(("send", "copy")):
+            return
+        per_second, per_chat, window = self.flood_limits
+        now = time.monotonic()
+        weight = len(params.get("media") or []) if method.lower() == "sendmediagroup" else 1
+        overall = self._sent_overall
+        while overall and now - overall[0] >= 1:
+            overall.popleft()
+        retry = 0.0
+        if len(overall) + weight > per_second:
+            retry = 1 - (now - overall[0])
+        chat_id = int(params.get("chat_id") or 0)
+        chat_sends = self._sent_by_chat.setdefault(chat_id, collections.deque())
+        if chat_id < 0:
+            while chat_sends and now - chat_sends[0] >= window:
+                chat_sends.popleft()
+            if len(chat_sends) + weight > per_chat:
+                retry = max(retry, window - (now - chat_sends[0]))
+        if retry > 0:
+            self.flood_refusals += 1
+            seconds = max(1, int(retry + 0.999))
+            raise ApiError(
+                429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds}
+            )
+        overall.extend([now] * weight)
+        if chat_id < 0:
+            chat_sends.extend([now] * weight)
 
     async def api_getme(self, params: Json, files: dict[str, bytes]) -> Json:
         return self.bot_user
@@ -791,6 +832,7 @@ class Sandbox:
         query_id = str(params.get("callback_query_id"))
         if query_id in self.callback_answers:
             raise ApiError(400, "Bad Request: query is too old and response timeout expired")
+        self.answered_at[query_id] = time.monotonic()
         self.callback_answers[query_id] = {
             "text": params.get("text"),
             "show_alert": bool(params.get("show_alert")),

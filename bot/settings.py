@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     # Telegram's Bot API lets bots download files up to 20 MB.
     max_file_mb: float = Field(default=20, gt=0, le=20)
     # Telegram's limits: ~30 messages/s overall, ~20 messages/min in a group or channel.
-    global_messages_per_second: float = Field(default=25, gt=0, le=30)
+    global_messages_per_second: float = Field(default=25, gt=0)
     group_messages_per_minute: float = Field(default=20, gt=0)
     retry_after_max_retries: int = Field(default=5, ge=0)
     # Network and server errors are retried with doubling waits, never longer than this.

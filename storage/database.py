@@ -178,17 +178,21 @@ class Database:
             async with self.transaction() as own:
                 yield own
 
+    # execute_fetchall runs the statement and fetches in one trip to aiosqlite's thread,
+    # where execute + fetch + close would take three.
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.read() as conn, conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        async with self.read() as conn:
+            rows = await conn.execute_fetchall(sql, tuple(params))
+        return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.read() as conn, conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        async with self.read() as conn:
+            return list(await conn.execute_fetchall(sql, tuple(params)))
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """One write statement in its own transaction; returns the number of rows changed."""
-        async with self.transaction() as conn, conn.execute(sql, tuple(params)) as cursor:
+        """One write statement, atomic on its own (SQLite's autocommit takes the write lock
+        for the statement and commits it durably); returns the number of rows changed."""
+        async with self._exclusive() as conn, conn.execute(sql, tuple(params)) as cursor:
             return cursor.rowcount
 
 

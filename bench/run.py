@@ -1,0 +1,551 @@
+"""Field Relay benchmarks, each measured against its ceiling in the same run, on the sandbox.
+
+    python -m bench.run            # the full suite (a few minutes on 2 cores)
+    python -m bench.run --quick    # small sizes, under a minute (CI runs this)
+
+Prints a table and writes bench/results.json. No timed assertions live in the unit tests;
+the targets are checked here and reported as met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bot.app import FieldRelay
+from bot.sandbox import Sandbox, image_bytes
+from bot.settings import Settings
+
+TOKEN = "777:BENCH-sandbox-token"
+ADMIN, EDITORS_CHAT = 1, -1000001
+FIRST_CONTACT = 10_000
+ROOT = Path(__file__).parents[1]
+
+
+@dataclass
+class Result:
+    name: str
+    measured: float
+    unit: str
+    target: str
+    met: bool
+    detail: str
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def settings_for(sandbox: Sandbox, database: Path, channels: list[int], **extra: Any) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_api_base_url": sandbox.api_url,
+        "telegram_file_base_url": sandbox.file_url,
+        "admin_ids": [ADMIN],
+        "editors_chat_id": EDITORS_CHAT,
+        "channel_ids": channels,
+        "database_path": database,
+        "poll_timeout_seconds": 1,
+        "album_quiet_seconds": 0.3,
+        "auto_wipe_hours": 0,
+        # The sandbox does not enforce Telegram's limits unless a benchmark turns them on.
+        "global_messages_per_second": 100_000,
+        "group_messages_per_minute": 6_000_000,
+    }
+    values.update(extra)
+    return Settings(_env_file=None, **values)
+
+
+async def world(channels: list[int]) -> Sandbox:
+    sandbox = Sandbox(TOKEN)
+    await sandbox.start()
+    sandbox.add_user(ADMIN, "Admin")
+    sandbox.add_group(EDITORS_CHAT, "Editors", {ADMIN: "administrator"})
+    for channel in channels:
+        sandbox.add_channel(channel, f"Channel {channel}")
+    return sandbox
+
+
+def seed_contacts(database: Path, count: int) -> list[int]:
+    """Registered contacts, written straight into the database (invites are not measured)."""
+    import sqlite3
+
+    users = [FIRST_CONTACT + i for i in range(count)]
+    with sqlite3.connect(database) as conn:
+        conn.executemany(
+            "INSERT INTO people (telegram_user_id, role, pseudonym, created_at)"
+            " VALUES (?, 'contact', ?, '2026-01-01T00:00:00+00:00')",
+            [(user, f"C-{user}") for user in users],
+        )
+    return users
+
+
+async def prepare_database(database: Path) -> None:
+    from storage import Database
+
+    async with Database(database):
+        pass  # migrations
+
+
+def seed_history(database: Path, reports: int, audit_rows: int, due: int = 0) -> None:
+    """A database that has lived through a long crisis: published reports and their audit."""
+    import sqlite3
+
+    now = datetime.now(UTC)
+    with sqlite3.connect(database) as conn:
+        conn.execute(
+            "INSERT INTO people (telegram_user_id, role, pseudonym, created_at)"
+            " VALUES (99, 'contact', 'Old-1', '2026-01-01T00:00:00+00:00')"
+        )
+        contact = conn.execute("SELECT id FROM people WHERE telegram_user_id = 99").fetchone()[0]
+        at = "2026-01-01T00:00:00+00:00"
+        conn.executemany(
+            "INSERT INTO reports (contact_id, chat_id, message_id, text, status, received_at,"
+            " updated_at, acknowledged, card_state) VALUES (?, 99, ?, ?, ?, ?, ?, 1, 'posted')",
+            ((contact, i, f"old report {i}", "rejected", at, at) for i in range(1, reports + 1)),
+        )
+        due_at = (now - timedelta(minutes=5)).isoformat()
+        conn.executemany(
+            "INSERT INTO reports (contact_id, chat_id, message_id, text, status, received_at,"
+            " updated_at, acknowledged, card_state, due_at, decided_by, decided_at,"
+            " approval_seq) VALUES (?, 99, ?, ?, 'approved', ?, ?, 1, 'posted', ?, 'B', ?, ?)",
+            (
+                (contact, reports + i, f"due report {i}", at, at, due_at, at, i)
+                for i in range(1, due + 1)
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO audit_log (at, actor, action, report_id, before, after)"
+            " VALUES (?, 'Desk', 'report.label', ?, 'unconfirmed', 'confirmed')",
+            ((at, 1 + i % max(1, reports)) for i in range(audit_rows)),
+        )
+
+
+async def run_until(
+    check: Callable[[], bool], timeout: float, what: str, poll: float = 0.01
+) -> float:
+    """Wait until check() holds; returns the time it held."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"benchmark timed out waiting for {what}")
+        await asyncio.sleep(poll)
+    return time.monotonic()
+
+
+# ----------------------------------------------------------------------------- intake
+
+
+async def echo_bot_rate(contacts: int, per_contact: int) -> float:
+    """The framework's ceiling: a bare python-telegram-bot echo bot on the same sandbox."""
+    sandbox = await world([])
+    users = [FIRST_CONTACT + i for i in range(contacts)]
+    for user in users:
+        sandbox.add_user(user, "Contact")
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        await update.message.reply_text(update.message.text or "photo")
+
+    app: Application[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .base_url(sandbox.api_url)
+        .base_file_url(sandbox.file_url)
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.ALL, echo))
+    async with app:
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await app.start()
+        total = send_burst(sandbox, users, per_contact)
+        started = time.monotonic()
+        done = await run_until(
+            lambda: sum(len(sandbox.bot_messages(u)) for u in users) >= total,
+            600,
+            "echo replies",
+        )
+        await app.updater.stop()
+        await app.stop()
+    await sandbox.stop()
+    return total / (done - started)
+
+
+def send_burst(sandbox: Sandbox, users: list[int], per_contact: int) -> int:
+    """Every contact sends its reports at once: texts, and every tenth a photo."""
+    photo = image_bytes((320, 240))
+    count = 0
+    for index in range(per_contact):
+        for user in users:
+            if (count % 10) == 9:
+                sandbox.send_photo(user, photo, caption=f"photo {index}")
+            else:
+                sandbox.send_text(user, f"report {index} from {user}: shelling near the bridge")
+            count += 1
+    return count
+
+
+async def relay_intake(
+    contacts: int, per_contact: int, history: tuple[int, int] = (0, 0)
+) -> tuple[float, list[float]]:
+    """Reports durably stored and acknowledged per second, and each one's latency."""
+    sandbox = await world([-1009001])
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "bench.db"
+        await prepare_database(database)
+        if history != (0, 0):
+            seed_history(database, *history)
+        users = seed_contacts(database, contacts)
+        for user in users:
+            sandbox.add_user(user, "Contact")
+        relay = FieldRelay(settings_for(sandbox, database, [-1009001]))
+        await relay.start()
+        total = send_burst(sandbox, users, per_contact)
+        started = time.monotonic()
+
+        def acks() -> list[dict[str, Any]]:
+            return [
+                m
+                for u in users
+                for m in sandbox.bot_messages(u)
+                if m.get("text", "").startswith("Received")
+            ]
+
+        done = await run_until(lambda: len(acks()) >= total, 900, "acknowledgements", 0.05)
+        latencies = [
+            sandbox.created_at[(ack["chat"]["id"], ack["message_id"])]
+            - sandbox.created_at[(ack["chat"]["id"], ack["reply_to_message"]["message_id"])]
+            for ack in acks()
+        ]
+        stored = await relay.services.reports.count() if relay.services else 0
+        await relay.stop()
+    await sandbox.stop()
+    assert stored >= total
+    return total / (done - started), latencies
+
+
+async def bench_intake(quick: bool) -> list[Result]:
+    contacts, per_contact = (10, 20) if quick else (50, 100)
+    echo = await echo_bot_rate(contacts, per_contact)
+    rate, latencies = await relay_intake(contacts, per_contact)
+    ratio = rate / echo
+    n = contacts * per_contact
+    return [
+        Result(
+            "intake throughput vs bare PTB echo bot",
+            round(ratio, 2),
+            "x",
+            ">= 0.8",
+            ratio >= 0.8,
+            f"{n} reports: {rate:.0f}/s stored+acknowledged vs echo {echo:.0f}/s",
+        ),
+        Result(
+            "update -> acknowledgement latency p95",
+            round(percentile(latencies, 0.95) * 1000),
+            "ms",
+            "reported",
+            True,
+            "p50 {:.0f} ms, p95 {:.0f} ms, p99 {:.0f} ms".format(
+                *(percentile(latencies, p) * 1000 for p in (0.5, 0.95, 0.99))
+            ),
+        ),
+    ]
+
+
+async def bench_storage_scale(quick: bool) -> list[Result]:
+    contacts, per_contact = (10, 20) if quick else (20, 50)
+    history = (10_000, 100_000) if quick else (100_000, 1_000_000)
+    empty, _ = await relay_intake(contacts, per_contact)
+    full, _ = await relay_intake(contacts, per_contact, history)
+    slower = 1 - full / empty
+    return [
+        Result(
+            "intake with a big database vs an empty one",
+            round(full / empty, 2),
+            "x",
+            "slowdown < 10%",
+            slower < 0.10,
+            f"{history[0]:,} reports + {history[1]:,} audit rows: {full:.0f}/s vs {empty:.0f}/s",
+        )
+    ]
+
+
+# ----------------------------------------------------------------------------- urgent
+
+
+async def bench_urgent(quick: bool) -> list[Result]:
+    presses = 10 if quick else 200
+    channels = [-1009101 - i for i in range(5)]
+    sandbox = await world(channels)
+    contact = FIRST_CONTACT
+    sandbox.add_user(contact, "Contact")
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "bench.db"
+        await prepare_database(database)
+        seed_contacts(database, 1)
+        relay = FieldRelay(settings_for(sandbox, database, channels, publish_slots=[]))
+        await relay.start()
+        for index in range(presses):
+            sandbox.send_text(contact, f"urgent {index}: evacuate the north side")
+
+        def cards() -> list[dict[str, Any]]:
+            return [m for m in sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m]
+
+        await run_until(lambda: len(cards()) >= presses, 300, "cards")
+        answer_times, post_times = [], []
+        for card in sorted(cards(), key=lambda m: m["message_id"]):
+            report_id = int(card["text"].split("R-")[1].split()[0])
+            posted_before = [len(sandbox.bot_messages(c)) for c in channels]
+            pressed = time.monotonic()
+            query = sandbox.press(ADMIN, EDITORS_CHAT, card["message_id"], f"v1:now:{report_id}")
+            await run_until(lambda q=query: q in sandbox.answered_at, 30, "answer")
+            answer_times.append(sandbox.answered_at[query] - pressed)
+            await run_until(
+                lambda b=posted_before: all(
+                    len(sandbox.bot_messages(c)) > n for c, n in zip(channels, b, strict=True)
+                ),
+                30,
+                "posts in every channel",
+                0.002,
+            )
+            last = max(
+                sandbox.created_at[(c, sandbox.bot_messages(c)[-1]["message_id"])] for c in channels
+            )
+            post_times.append(last - pressed)
+        await relay.stop()
+    await sandbox.stop()
+    p95_post, p95_answer = percentile(post_times, 0.95), percentile(answer_times, 0.95)
+    return [
+        Result(
+            "Publish now -> post in all 5 channels, p95",
+            round(p95_post * 1000),
+            "ms",
+            "<= 3000 ms",
+            p95_post <= 3,
+            f"{presses} presses; p50 {percentile(post_times, 0.5) * 1000:.0f} ms",
+        ),
+        Result(
+            "Publish now -> button answered, p95",
+            round(p95_answer * 1000),
+            "ms",
+            "< 300 ms",
+            p95_answer < 0.3,
+            f"p50 {percentile(answer_times, 0.5) * 1000:.0f} ms",
+        ),
+    ]
+
+
+# ----------------------------------------------------------------------------- pacing
+
+
+async def bench_pacing(quick: bool) -> list[Result]:
+    """Telegram's limits, enforced by the sandbox (time compressed by `scale`)."""
+    updates, scale = (20, 6.0) if quick else (300, 6.0)
+    channels = [-1009201 - i for i in range(10)]
+    sandbox = await world(channels)
+    per_channel_window = 60 / scale  # 20 messages per this many seconds, per channel
+    sandbox.flood_limits = (30, 20, per_channel_window)
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "bench.db"
+        await prepare_database(database)
+        seed_history(database, 0, 0, due=updates)
+        relay = FieldRelay(
+            settings_for(
+                sandbox,
+                database,
+                channels,
+                global_messages_per_second=25,
+                group_messages_per_minute=20 * scale,
+            )
+        )
+        await relay.start()
+        total = updates * len(channels)
+
+        def posted() -> int:
+            return sum(len(sandbox.bot_messages(c)) for c in channels)
+
+        await run_until(lambda: posted() >= 1, 60, "the first post")
+        times = sorted(
+            sandbox.created_at[(c, m["message_id"])]
+            for c in channels
+            for m in sandbox.bot_messages(c)
+        )
+        done = await run_until(lambda: posted() >= total, 1200, "all posts", 0.05)
+        await relay.stop()
+    await sandbox.stop()
+    elapsed = done - times[0]
+    achieved = (total - 1) / elapsed if elapsed > 0 else float("inf")
+    allowed = min(30.0, len(channels) * 20 / per_channel_window)
+    fraction = achieved / allowed
+    return [
+        Result(
+            "channel send pacing, fraction of the allowed rate",
+            round(fraction, 2),
+            "x",
+            ">= 0.9",
+            fraction >= 0.9,
+            f"{total} posts to {len(channels)} channels: {achieved:.1f}/s of {allowed:.1f}/s",
+        ),
+        Result(
+            "429s provoked while pacing",
+            sandbox.flood_refusals,
+            "",
+            "0",
+            sandbox.flood_refusals == 0,
+            "answers 'Too Many Requests' from the sandbox's flood control",
+        ),
+    ]
+
+
+# ----------------------------------------------------------------------------- start-up, memory
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def bench_startup_and_memory(quick: bool) -> list[Result]:
+    reports, due = (10_000, 100) if quick else (100_000, 1_000)
+    channel = -1009301
+    sandbox = await world([channel])
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "bench.db"
+        await prepare_database(database)
+        seed_history(database, reports, 0, due=due)
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": sandbox.api_url,
+            "TELEGRAM_FILE_BASE_URL": sandbox.file_url,
+            "ADMIN_IDS": str(ADMIN),
+            "EDITORS_CHAT_ID": str(EDITORS_CHAT),
+            "CHANNEL_IDS": str(channel),
+            "DATABASE_PATH": str(database),
+            "POLL_TIMEOUT_SECONDS": "1",
+            "AUTO_WIPE_HOURS": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+        started = time.monotonic()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            env=env,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        polled = await run_until(
+            lambda: bool(sandbox.calls_of("getupdates")), 60, "the first getUpdates", 0.005
+        )
+        await asyncio.sleep(3)
+        idle = rss_mb(process.pid)
+        process.terminate()
+        await process.wait()
+    await sandbox.stop()
+    startup = polled - started
+    return [
+        Result(
+            "start-up to first getUpdates",
+            round(startup, 2),
+            "s",
+            "< 2 s",
+            startup < 2,
+            f"{reports:,} reports and {due:,} due in the database (process start included)",
+        ),
+        Result(
+            "memory of the bot, idle (RSS)",
+            round(idle, 1),
+            "MB",
+            "< 80 MB",
+            idle < 80,
+            "3 s after start, with the database above",
+        ),
+    ]
+
+
+BENCHMARKS: dict[str, Callable[[bool], Awaitable[list[Result]]]] = {
+    "intake": bench_intake,
+    "urgent": bench_urgent,
+    "pacing": bench_pacing,
+    "storage": bench_storage_scale,
+    "startup": bench_startup_and_memory,
+}
+
+
+async def main_async(quick: bool, only: list[str]) -> list[Result]:
+    results: list[Result] = []
+    for name, bench in BENCHMARKS.items():
+        if only and name not in only:
+            continue
+        began = time.monotonic()
+        part = await bench(quick)
+        print(f"[{name}: {time.monotonic() - began:.1f} s]", file=sys.stderr)
+        results += part
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
+    parser.add_argument("only", nargs="*", choices=[*BENCHMARKS, []], help="run only these")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    results = asyncio.run(main_async(args.quick, args.only))
+    width = max(len(r.name) for r in results)
+    print(f"{'benchmark':<{width}}  {'measured':>10}  {'target':<15}  ok   detail")
+    for r in results:
+        measured = f"{r.measured} {r.unit}".strip()
+        print(
+            f"{r.name:<{width}}  {measured:>10}  {r.target:<15}  "
+            f"{'yes' if r.met else 'NO ':<4} {r.detail}"
+        )
+    out = ROOT / "bench" / "results.json"
+    out.write_text(
+        json.dumps(
+            {
+                "mode": "quick" if args.quick else "full",
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "python": sys.version.split()[0],
+                "cpus": os.cpu_count(),
+                "results": [asdict(r) for r in results],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    missed = [r.name for r in results if not r.met]
+    print(
+        f"\n{len(results) - len(missed)} of {len(results)} targets met"
+        + (f"; missed: {', '.join(missed)}" if missed else ""),
+        file=sys.stderr,
+    )
+    # Missed targets are reported, not fatal: CI runs --quick so the benchmarks never rot.
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
