@@ -161,12 +161,14 @@ async def unknown_command(update: Update, context: RelayContext) -> None:
 def build_application(settings: Settings) -> RelayApplication:
     # Telegram's limits, paced smoothly: buckets of one, so messages leave evenly spaced
     # (a channel's 20 a minute, one every 3 s) and never in a burst that Telegram's own
-    # counting window could punish with a 429.
+    # counting window could punish with a 429. The headroom absorbs network jitter, which
+    # can bunch requests that left evenly spaced.
+    headroom = 1.05
     rate_limiter = AIORateLimiter(
         overall_max_rate=1,
-        overall_time_period=1 / settings.global_messages_per_second,
+        overall_time_period=headroom / settings.global_messages_per_second,
         group_max_rate=1,
-        group_time_period=60 / settings.group_messages_per_minute,
+        group_time_period=headroom * 60 / settings.group_messages_per_minute,
         max_retries=settings.retry_after_max_retries,
     )
     bot = RecordingBot(
@@ -176,7 +178,12 @@ def build_application(settings: Settings) -> RelayApplication:
         # Every reply quotes the message it answers, so a contact knows which one it was.
         defaults=Defaults(do_quote=True),
         rate_limiter=rate_limiter,
-        request=HTTPXRequest(connection_pool_size=64),
+        request=HTTPXRequest(
+            connection_pool_size=64,
+            read_timeout=settings.request_timeout_seconds,
+            write_timeout=settings.request_timeout_seconds,
+            media_write_timeout=max(60.0, settings.request_timeout_seconds),
+        ),
         get_updates_request=HTTPXRequest(),
     )
     application: RelayApplication = (

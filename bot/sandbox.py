@@ -54,6 +54,9 @@ class Fault:
     retry_after: int | None
     times: int
     chat_id: int | None = None
+    # For a "slow" fault: do the call, but answer only after this many seconds (a timeout
+    # on the bot's side, although the message was delivered).
+    delay: float = 0.0
 
 
 @dataclass
@@ -254,12 +257,13 @@ class Sandbox:
         retry_after: int | None = None,
         times: int = 1,
         chat_id: int | None = None,
+        delay: float = 0.0,
     ) -> None:
         """Make the next `times` calls of `method` ("*" for any), to `chat_id` if given,
-        fail with `code`."""
+        fail with `code` (or, with code 200 and a delay, succeed but answer late)."""
         if code == 429 and retry_after is None:
             retry_after = 1
-        self.faults.append(Fault(method, code, retry_after, times, chat_id))
+        self.faults.append(Fault(method, code, retry_after, times, chat_id, delay))
 
     # ------------------------------------------------------------------ acting as users
 
@@ -533,6 +537,11 @@ class Sandbox:
         self.calls.append(Call(method, params, files, time.monotonic()))
         self._changed.set()
         fault = self._fault_for(method, params)
+        if fault is not None and fault.code == 200:
+            handler = getattr(self, f"api_{method.lower()}")
+            result = await handler(params, files)
+            await asyncio.sleep(fault.delay)
+            return result
         if fault is not None:
             if fault.code == 429:
                 raise ApiError(

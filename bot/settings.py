@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     # Network and server errors are retried with doubling waits, never longer than this.
     retry_backoff_max_seconds: float = Field(default=30, gt=0)
     poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
+    # How long a call to Telegram may take before it counts as timed out. A timed-out send
+    # may still have arrived: channel posts that time out are "in doubt" for editors.
+    request_timeout_seconds: float = Field(default=20, gt=0)
     # Webhook mode (`fieldrelay run --webhook`): Telegram posts updates to WEBHOOK_URL, whose
     # path (never the token) is served on WEBHOOK_LISTEN:WEBHOOK_PORT, and every request must
     # carry WEBHOOK_SECRET.

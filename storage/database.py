@@ -65,6 +65,8 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = FULL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # 16 MB of page cache (the default is 2 MB): a long crisis's indexes stay in memory.
+            await conn.execute("PRAGMA cache_size = -16000")
             # Deleted rows (a stranger's handled update) are overwritten, not left in free pages.
             await conn.execute("PRAGMA secure_delete = ON")
             await self._migrate()

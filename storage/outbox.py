@@ -268,16 +268,20 @@ class Posts:
 
     async def resolve(self, post_id: int, resend: bool, at: datetime) -> Post | None:
         """An editor decided an in-doubt row: send it again, or take it as sent."""
-        async with (
-            self.db.transaction() as conn,
-            conn.execute(
+        async with self.db.transaction() as conn:
+            rows = await conn.execute_fetchall(
                 "UPDATE posts SET state = ?, updated_at = ? WHERE id = ? AND state = 'in_doubt'"
                 " RETURNING *",
                 ("queued" if resend else "sent", ts(at), post_id),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        return _post(row) if row else None
+            )
+            post = _post(next(iter(rows))) if rows else None
+            if post is not None and post.report_id is not None:
+                # The card shows each channel's delivery: it must show the decision too.
+                await conn.execute(
+                    "UPDATE reports SET card_dirty = card_dirty + 1 WHERE id = ?",
+                    (post.report_id,),
+                )
+        return post
 
     async def needing_notice(self) -> list[Post]:
         """Rows editors must hear about (in doubt, or failed for good) and have not yet."""

@@ -458,3 +458,26 @@ async def test_an_api_outage_delays_delivery_but_loses_and_reorders_nothing(
     )
     assert [body(p).split(" ")[1] for p in posts] == ["#1", "#2"]
     assert body(posts[0]).endswith("before the outage")
+
+
+async def test_a_send_that_times_out_is_in_doubt_not_guessed(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    settings = make_settings(sandbox, tmp_path / "t.db", request_timeout_seconds=0.5)
+    world = World(sandbox, await start_relay(settings))
+    _, editor = await reporter(world)
+    # Telegram takes the post but answers too late: the bot cannot know it went out.
+    sandbox.inject("sendMessage", 200, delay=2, chat_id=CHANNEL)
+    await world.press(editor, 1, "now")
+    notice = await world.bot_says(EDITORS_CHAT, "Delivery of UPDATE #1 (R-1) to", timeout=15)
+    assert "is in doubt" in notice["text"]
+    await world.sync()
+    assert len(channel_posts(sandbox)) == 1  # it did arrive; the bot did not post it again
+    post = (await world.services.posts.of_report(1))[0]
+    assert post.state == "in_doubt" and "TimedOut" in (post.error or "")
+    markup = notice["reply_markup"]["inline_keyboard"][0]
+    query = sandbox.press(editor, EDITORS_CHAT, notice["message_id"], markup[1]["callback_data"])
+    answer = await sandbox.wait_for(lambda: sandbox.callback_answers.get(query))
+    assert answer["text"].startswith("✔️ Desk-1 marked it as sent")
+    await world.card_shows(1, f"{CHANNEL}: ✅ sent")
+    assert len(channel_posts(sandbox)) == 1

@@ -101,3 +101,47 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
                 and not any(d.endswith(f"INDEX {name}") for name in partial)
             ]
             assert not scans, f"{sql}\n -> {details}"
+
+
+async def test_hot_queries_stay_small_on_a_long_night(tmp_path: Path) -> None:
+    """Counted in SQLite virtual-machine steps (deterministic, unlike time): with 5,000 old
+    reports the workers' per-turn queries must not touch them. An index that matches but
+    does not narrow (every posted card) is caught here, where a query plan looks fine."""
+    at = datetime(2026, 1, 1, tzinfo=UTC).isoformat()
+    async with Database(tmp_path / "night.db") as db:
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO people (telegram_user_id, role, pseudonym, created_at)"
+                " VALUES (7, 'contact', 'K-1', ?)",
+                (at,),
+            )
+            await conn.executemany(
+                "INSERT INTO reports (contact_id, chat_id, message_id, text, status, received_at,"
+                " updated_at, acknowledged, card_state) VALUES (1, 7, ?, 'old', 'rejected', ?,"
+                " ?, 1, 'posted')",
+                [(i, at, at) for i in range(1, 5001)],
+            )
+        reports, posts = Reports(db), Posts(db)
+        steps = 0
+
+        def count() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        await db.conn.set_progress_handler(count, 100)
+        hot = {
+            "unacknowledged": lambda: reports.unacknowledged(limit=1),
+            "cards_to_post": lambda: reports.cards_to_post(limit=1),
+            "count_cards_queued": reports.count_cards_queued,
+            "dirty_cards": lambda: reports.dirty_cards(limit=1),
+            "due": lambda: reports.due(datetime(2026, 1, 2, tzinfo=UTC)),
+            "next_due_at": reports.next_due_at,
+            "needing_notice": posts.needing_notice,
+            "unsent": lambda: ContactMessages(db).unsent(limit=1),
+        }
+        for name, call in hot.items():
+            steps = 0
+            await call()
+            assert steps < 10, f"{name} ran {steps * 100}+ VM steps over 5,000 old reports"
+        await db.conn.set_progress_handler(None, 0)
