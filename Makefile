@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint run check bench bench-quick clean
+.PHONY: setup demo test lint run check bench bench-quick bench-soak clean
 
 $(BIN)/fieldrelay: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: setup
 
 bench-quick: setup
 	$(BIN)/python -m bench.run --quick
+
+# Ten minutes of steady traffic, watching the bot's memory.
+bench-soak: setup
+	$(BIN)/python -m bench.run soak
 
 run: setup
 	$(BIN)/fieldrelay run

@@ -437,20 +437,7 @@ async def bench_startup_and_memory(quick: bool) -> list[Result]:
         database = Path(folder) / "bench.db"
         await prepare_database(database)
         seed_history(database, reports, 0, due=due)
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": sandbox.api_url,
-            "TELEGRAM_FILE_BASE_URL": sandbox.file_url,
-            "ADMIN_IDS": str(ADMIN),
-            "EDITORS_CHAT_ID": str(EDITORS_CHAT),
-            "CHANNEL_IDS": str(channel),
-            "DATABASE_PATH": str(database),
-            "POLL_TIMEOUT_SECONDS": "1",
-            "AUTO_WIPE_HOURS": "0",
-            "LOG_LEVEL": "WARNING",
-        }
+        env = bot_env(sandbox, database, channel)
         started = time.monotonic()
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -491,19 +478,113 @@ async def bench_startup_and_memory(quick: bool) -> list[Result]:
     ]
 
 
+def bot_env(sandbox: Sandbox, database: Path, channel: int, **extra: str) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": sandbox.api_url,
+        "TELEGRAM_FILE_BASE_URL": sandbox.file_url,
+        "ADMIN_IDS": str(ADMIN),
+        "EDITORS_CHAT_ID": str(EDITORS_CHAT),
+        "CHANNEL_IDS": str(channel),
+        "DATABASE_PATH": str(database),
+        "POLL_TIMEOUT_SECONDS": "1",
+        "AUTO_WIPE_HOURS": "0",
+        "PUBLISH_SLOTS": "",
+        "LOG_LEVEL": "WARNING",
+    } | extra
+
+
+def press_oldest_pending_card(sandbox: Sandbox, pressed: set[int]) -> None:
+    """The editor sends out the oldest report not yet pressed (Publish now)."""
+    for card in sandbox.bot_messages(EDITORS_CHAT):
+        text = card.get("text", "")
+        if "reply_markup" not in card or "· pending review" not in text:
+            continue
+        report_id = int(text.split("R-")[1].split()[0])
+        if report_id not in pressed:
+            pressed.add(report_id)
+            sandbox.press(ADMIN, EDITORS_CHAT, card["message_id"], f"v1:now:{report_id}")
+            return
+
+
+async def bench_soak(quick: bool) -> list[Result]:
+    """Steady traffic for a while (10 minutes in full; `make bench-soak`): the bot's memory
+    must not grow. Contacts send 4 reports a second; an editor publishes every fifth."""
+    minutes = float(os.environ.get("FIELDRELAY_SOAK_MINUTES", "0.33" if quick else "10"))
+    channel = -1009401
+    sandbox = await world([channel])
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "bench.db"
+        await prepare_database(database)
+        users = seed_contacts(database, 5)
+        for user in users:
+            sandbox.add_user(user, "Contact")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            # Telegram's group limit would hold cards back (20 a minute): lift it, so that
+            # every path (cards, publishing, edits) runs all through the soak.
+            env=bot_env(sandbox, database, channel, GROUP_MESSAGES_PER_MINUTE="6000"),
+            cwd=ROOT,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        await run_until(lambda: bool(sandbox.calls_of("getupdates")), 60, "the bot polling")
+        end = time.monotonic() + minutes * 60
+        warm = time.monotonic() + minutes * 60 * 0.2
+        samples: list[tuple[float, float]] = []
+        sent = 0
+        pressed: set[int] = set()
+        next_sample = time.monotonic()
+        while time.monotonic() < end:
+            sandbox.send_text(users[sent % len(users)], f"steady report {sent}")
+            sent += 1
+            if sent % 5 == 0:
+                press_oldest_pending_card(sandbox, pressed)
+            if time.monotonic() >= next_sample and time.monotonic() >= warm:
+                samples.append((time.monotonic(), rss_mb(process.pid)))
+                next_sample = time.monotonic() + max(1.0, minutes * 60 / 20)
+            await asyncio.sleep(0.25)
+        samples.append((time.monotonic(), rss_mb(process.pid)))
+        published = len(sandbox.bot_messages(channel))
+        process.terminate()
+        await process.wait()
+    await sandbox.stop()
+    first, last = samples[0][1], samples[-1][1]
+    growth = last - first
+    return [
+        Result(
+            "memory growth over a soak of steady traffic",
+            round(growth, 1),
+            "MB",
+            "< 5 MB",
+            growth < 5,
+            f"{minutes:g} min, {sent} reports, {published} published: "
+            f"{first:.1f} MB after warm-up, {last:.1f} MB at the end",
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[bool], Awaitable[list[Result]]]] = {
     "intake": bench_intake,
     "urgent": bench_urgent,
     "pacing": bench_pacing,
     "storage": bench_storage_scale,
     "startup": bench_startup_and_memory,
+    "soak": bench_soak,
 }
+# Run only when named (`make bench-soak`), so that `make bench` stays under 10 minutes.
+ON_REQUEST = {"soak"}
 
 
 async def main_async(quick: bool, only: list[str]) -> list[Result]:
     results: list[Result] = []
     for name, bench in BENCHMARKS.items():
-        if only and name not in only:
+        if (only and name not in only) or (not only and name in ON_REQUEST and not quick):
             continue
         began = time.monotonic()
         part = await bench(quick)
