@@ -479,21 +479,19 @@ async def bench_startup_and_memory(quick: bool) -> list[Result]:
 
 
 def bot_env(sandbox: Sandbox, database: Path, channel: int, **extra: str) -> dict[str, str]:
-    return {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": sandbox.api_url,
-        "TELEGRAM_FILE_BASE_URL": sandbox.file_url,
-        "ADMIN_IDS": str(ADMIN),
-        "EDITORS_CHAT_ID": str(EDITORS_CHAT),
-        "CHANNEL_IDS": str(channel),
-        "DATABASE_PATH": str(database),
-        "POLL_TIMEOUT_SECONDS": "1",
-        "AUTO_WIPE_HOURS": "0",
-        "PUBLISH_SLOTS": "",
-        "LOG_LEVEL": "WARNING",
-    } | extra
+    return (
+        sandbox.bot_environment(
+            admin_ids=[ADMIN],
+            editors_chat_id=EDITORS_CHAT,
+            channel_ids=[channel],
+            database=str(database),
+            POLL_TIMEOUT_SECONDS="1",
+            AUTO_WIPE_HOURS="0",
+            PUBLISH_SLOTS="",
+            LOG_LEVEL="WARNING",
+        )
+        | extra
+    )
 
 
 def press_oldest_pending_card(sandbox: Sandbox, pressed: set[int]) -> None:
@@ -593,6 +591,18 @@ async def main_async(quick: bool, only: list[str]) -> list[Result]:
     return results
 
 
+def write_results(out: Path, results: list[Result], mode: str) -> None:
+    """Keep the latest number of every benchmark: a run of some replaces only those."""
+    kept: dict[str, dict[str, Any]] = {}
+    if out.exists():
+        kept = {entry["name"]: entry for entry in json.loads(out.read_text())["results"]}
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    for result in results:
+        kept[result.name] = {**asdict(result), "mode": mode, "when": when}
+    machine = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+    out.write_text(json.dumps({**machine, "results": list(kept.values())}, indent=2) + "\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
@@ -608,20 +618,7 @@ def main() -> int:
             f"{r.name:<{width}}  {measured:>10}  {r.target:<15}  "
             f"{'yes' if r.met else 'NO ':<4} {r.detail}"
         )
-    out = ROOT / "bench" / "results.json"
-    out.write_text(
-        json.dumps(
-            {
-                "mode": "quick" if args.quick else "full",
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                "python": sys.version.split()[0],
-                "cpus": os.cpu_count(),
-                "results": [asdict(r) for r in results],
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    write_results(ROOT / "bench" / "results.json", results, "quick" if args.quick else "full")
     missed = [r.name for r in results if not r.met]
     print(
         f"\n{len(results) - len(missed)} of {len(results)} targets met"

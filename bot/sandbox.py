@@ -18,10 +18,12 @@ import html
 import io
 import itertools
 import json
+import os
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -217,6 +219,29 @@ class Sandbox:
     @property
     def file_url(self) -> str:
         return f"http://{self.host}:{self.port}/file/bot"
+
+    def bot_environment(
+        self,
+        *,
+        admin_ids: list[int],
+        editors_chat_id: int,
+        channel_ids: list[int],
+        database: str,
+        **settings: str,
+    ) -> dict[str, str]:
+        """The environment for running `fieldrelay run` against this sandbox in a subprocess
+        (crash tests, benchmarks); more settings by name, e.g. POLL_TIMEOUT_SECONDS="1"."""
+        return {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(Path(__file__).parents[1]),
+            "TELEGRAM_BOT_TOKEN": self.token,
+            "TELEGRAM_API_BASE_URL": self.api_url,
+            "TELEGRAM_FILE_BASE_URL": self.file_url,
+            "ADMIN_IDS": ",".join(map(str, admin_ids)),
+            "EDITORS_CHAT_ID": str(editors_chat_id),
+            "CHANNEL_IDS": ",".join(map(str, channel_ids)),
+            "DATABASE_PATH": database,
+        } | settings
 
     # ------------------------------------------------------------------ world
 
@@ -516,9 +541,6 @@ class Sandbox:
                 raise TimeoutError(f"sandbox: timed out waiting for {what}")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.05))
-
-    def pending_updates(self) -> int:
-        return len(self.updates)
 
     # ------------------------------------------------------------------ Bot API
 

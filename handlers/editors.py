@@ -8,6 +8,7 @@ from telegram import Message, Update
 
 from bot import texts
 from bot.callbacks import Action
+from bot.cards import message_link
 from bot.context import RelayContext
 from bot.formatting import split_text
 from bot.review import Editor, Outcome
@@ -109,18 +110,12 @@ async def queue(update: Update, context: RelayContext) -> None:
         for report in waiting:
             cards = await services.reports.card_messages(report.id)
             card = next((m for m in cards if m.part == "card"), None)
-            link = f" {card_link(card.chat_id, card.message_id)}" if card else ""
+            link = f" {message_link(str(card.chat_id), card.message_id)}" if card else ""
             state = texts.STATUS_URGENT if report.urgent else report.status
             preview = " ".join(report.text.split())[:60] or texts.CARD_NO_TEXT
             lines.append(f"• {report.code} · {state} · {report.pseudonym} — {preview}{link}")
     for chunk in split_text("\n".join(lines)):
         await message.reply_text(chunk, disable_web_page_preview=True)
-
-
-def card_link(chat_id: int, message_id: int) -> str:
-    """A t.me link to a message in a supergroup (-100xxxx → t.me/c/xxxx/<id>)."""
-    internal = str(chat_id).removeprefix("-100")
-    return f"https://t.me/c/{internal}/{message_id}"
 
 
 async def history(update: Update, context: RelayContext) -> None:

@@ -401,14 +401,6 @@ class Reports:
         )
         return [_report(row) for row in rows]
 
-    async def by_card_message(self, chat_id: int, message_id: int) -> Report | None:
-        row = await self.db.fetch_one(
-            f"{_REPORT_SELECT} WHERE reports.id ="
-            " (SELECT report_id FROM card_messages WHERE chat_id = ? AND message_id = ?)",
-            (chat_id, message_id),
-        )
-        return _report(row) if row else None
-
     async def unacknowledged(self, limit: int = 100) -> list[Report]:
         rows = await self.db.fetch_all(
             f"{_REPORT_SELECT} WHERE reports.acknowledged = 0"

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from bot.sandbox import Sandbox
-from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, TOKEN
+from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT
 
 ROUNDS = int(os.environ.get("FIELDRELAY_CRASH_ROUNDS", "30"))
 SECOND_CHANNEL = -100901
@@ -34,21 +34,16 @@ class BotProcess:
 
     def __init__(self, sandbox: Sandbox, database: Path, log: Path) -> None:
         self.sandbox = sandbox
-        self.env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": sandbox.api_url,
-            "TELEGRAM_FILE_BASE_URL": sandbox.file_url,
-            "ADMIN_IDS": str(ADMIN),
-            "EDITORS_CHAT_ID": str(EDITORS_CHAT),
-            "CHANNEL_IDS": f"{CHANNEL},{SECOND_CHANNEL}",
-            "DATABASE_PATH": str(database),
-            "POLL_TIMEOUT_SECONDS": "1",
-            "ALBUM_QUIET_SECONDS": "0.2",
-            "GROUP_MESSAGES_PER_MINUTE": "6000",
-            "AUTO_WIPE_HOURS": "0",
-        }
+        self.env = sandbox.bot_environment(
+            admin_ids=[ADMIN],
+            editors_chat_id=EDITORS_CHAT,
+            channel_ids=[CHANNEL, SECOND_CHANNEL],
+            database=str(database),
+            POLL_TIMEOUT_SECONDS="1",
+            ALBUM_QUIET_SECONDS="0.2",
+            GROUP_MESSAGES_PER_MINUTE="6000",
+            AUTO_WIPE_HOURS="0",
+        )
         self.log = log
         self.process: asyncio.subprocess.Process | None = None
 
