@@ -223,3 +223,11 @@ def test_every_user_facing_text_is_defined_once() -> None:
         if isinstance(target, ast.Name)
     ]
     assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_env_example_documents_every_setting() -> None:
+    import re
+
+    example = (Path(__file__).parents[1] / ".env.example").read_text()
+    for name in Settings.model_fields:
+        assert re.search(rf"^#?\s*{name.upper()}=", example, re.M), name.upper()
