@@ -166,6 +166,10 @@ async def run_demo() -> int:
             album_quiet_seconds=0.5,
             poll_timeout_seconds=1,
             publish_slots=[SLOT],
+            # Telegram lets a bot post 20 messages a minute in a group, so on a real editors
+            # chat cards trickle in one every 3 s; the sandbox has no such limit and the demo
+            # does not wait for it.
+            group_messages_per_minute=6000,
         )
         clock = _clock_before_slot("Asia/Baghdad", SLOT, seconds=8)
         relay = FieldRelay(settings, clock)
