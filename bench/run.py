@@ -55,13 +55,6 @@ def percentile(values: list[float], share: float) -> float:
 
 def settings_for(sandbox: Sandbox, database: Path, channels: list[int], **extra: Any) -> Settings:
     values: dict[str, Any] = {
-        "telegram_bot_token": TOKEN,
-        "telegram_api_base_url": sandbox.api_url,
-        "telegram_file_base_url": sandbox.file_url,
-        "admin_ids": [ADMIN],
-        "editors_chat_id": EDITORS_CHAT,
-        "channel_ids": channels,
-        "database_path": database,
         "poll_timeout_seconds": 1,
         "album_quiet_seconds": 0.3,
         "auto_wipe_hours": 0,
@@ -70,7 +63,13 @@ def settings_for(sandbox: Sandbox, database: Path, channels: list[int], **extra:
         "group_messages_per_minute": 6_000_000,
     }
     values.update(extra)
-    return Settings(_env_file=None, **values)
+    return sandbox.bot_settings(
+        admin_ids=[ADMIN],
+        editors_chat_id=EDITORS_CHAT,
+        channel_ids=list(channels),
+        database=database,
+        **values,
+    )
 
 
 async def world(channels: list[int]) -> Sandbox:

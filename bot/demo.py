@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from bot.app import FieldRelay
 from bot.clock import SystemClock
 from bot.sandbox import Sandbox, image_bytes
-from bot.settings import Settings
 
 TOKEN = "4242:DEMO-sandbox-token"
 ADMIN, CONTACT, EDITOR = 100, 200, 300
@@ -150,15 +149,11 @@ async def run_demo() -> int:
     sandbox.add_channel(CHANNEL, "Kirkuk Live")
     print(f"Sandbox Bot API listening on {sandbox.api_url}")
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            _env_file=None,
-            telegram_bot_token=TOKEN,
-            telegram_api_base_url=sandbox.api_url,
-            telegram_file_base_url=sandbox.file_url,
+        settings = sandbox.bot_settings(
             admin_ids=[ADMIN],
             editors_chat_id=EDITORS_CHAT,
             channel_ids=[CHANNEL],
-            database_path=Path(folder) / "demo.db",
+            database=Path(folder) / "demo.db",
             local_tz="Asia/Baghdad",
             local_tz_label="Iraq",
             audience_tz="America/New_York",

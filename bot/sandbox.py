@@ -32,6 +32,8 @@ from PIL import Image
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
+from bot.settings import Settings
+
 Json = dict[str, Any]
 
 BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
@@ -219,6 +221,29 @@ class Sandbox:
     @property
     def file_url(self) -> str:
         return f"http://{self.host}:{self.port}/file/bot"
+
+    def bot_settings(
+        self,
+        *,
+        admin_ids: list[int],
+        editors_chat_id: int,
+        channel_ids: list[int | str],
+        database: Path,
+        **overrides: Any,
+    ) -> Settings:
+        """Settings for running the bot in this process against this sandbox (tests, the
+        demo, benchmarks), ignoring any .env; more settings by name."""
+        return Settings(
+            _env_file=None,
+            telegram_bot_token=self.token,
+            telegram_api_base_url=self.api_url,
+            telegram_file_base_url=self.file_url,
+            admin_ids=admin_ids,
+            editors_chat_id=editors_chat_id,
+            channel_ids=channel_ids,
+            database_path=database,
+            **overrides,
+        )
 
     def bot_environment(
         self,

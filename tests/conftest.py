@@ -165,13 +165,6 @@ async def sandbox() -> AsyncIterator[Sandbox]:
 
 def make_settings(sandbox: Sandbox, database: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "telegram_bot_token": TOKEN,
-        "telegram_api_base_url": sandbox.api_url,
-        "telegram_file_base_url": sandbox.file_url,
-        "admin_ids": [ADMIN],
-        "editors_chat_id": EDITORS_CHAT,
-        "channel_ids": [CHANNEL],
-        "database_path": database,
         "local_tz": "Asia/Baghdad",
         "local_tz_label": "Iraq",
         "audience_tz": "America/New_York",
@@ -180,7 +173,14 @@ def make_settings(sandbox: Sandbox, database: Path, **overrides: Any) -> Setting
         "group_messages_per_minute": 6000,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    channels = values.pop("channel_ids", [CHANNEL])
+    return sandbox.bot_settings(
+        admin_ids=[ADMIN],
+        editors_chat_id=EDITORS_CHAT,
+        channel_ids=channels,
+        database=database,
+        **values,
+    )
 
 
 @pytest.fixture
