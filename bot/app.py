@@ -204,7 +204,7 @@ class FieldRelay:
         quiet_noisy_loggers()
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.db = Database(settings.database_path)
+        self.db = Database(settings.database_path, commit_delay=settings.group_commit_seconds)
         self.application = build_application(settings)
         self._polling: asyncio.Task[None] | None = None
         self.webhook: WebhookReceiver | None = None

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from storage import AuditLog, NewMedia, Person, Report, Reports
+from storage import AuditLog, NewMedia, NewMessage, Person, Report, Reports
 
 log = logging.getLogger(__name__)
 
@@ -58,26 +58,32 @@ class IntakeService:
         self._album_timers: dict[int, asyncio.TimerHandle] = {}
         self._finishing: set[asyncio.Task[None]] = set()
 
-    async def receive(self, contact: Person, message: IncomingMessage) -> Report:
-        report, created = await self.reports.add_message(
-            contact_id=contact.id,
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            text=message.text,
-            forwarded=message.forwarded,
-            media=message.media,
-            media_group_id=message.media_group_id,
-            label=self.default_label,
-            at=self.clock.now(),
+    def receive(self, contact: Person, message: IncomingMessage) -> None:
+        """Store a contact's message. The write is deferred so that a burst of reports is
+        committed together (see Database.defer); the desk is woken once it is stored."""
+        self.reports.add_message_later(
+            NewMessage(
+                contact_id=contact.id,
+                chat_id=message.chat_id,
+                message_id=message.message_id,
+                text=message.text,
+                forwarded=message.forwarded,
+                media=message.media,
+                media_group_id=message.media_group_id,
+                label=self.default_label,
+                at=self.clock.now(),
+            ),
+            self._stored,
         )
+
+    def _stored(self, outcome: tuple[Report, bool]) -> None:
+        report, created = outcome
         if not created:
             log.info("duplicate delivery of a message of report %s ignored", report.code)
-            return report
-        if report.status == "collecting":
+        elif report.status == "collecting":
             self._restart_album_timer(report.id)
         else:
-            await self._received(report)
-        return report
+            self.on_ready()  # its audit entry was written with it
 
     async def edit(self, contact: Person, chat_id: int, message_id: int, text: str) -> EditOutcome:
         """A contact edited a message: the report follows while it is still pending."""

@@ -51,6 +51,7 @@ class UpdateInbox:
         pending = await self.inbox.unhandled()
         for update_id, payload in pending:
             await self.handle(update_id, json.loads(payload))
+        await self.commit()
         if pending:
             log.info("replayed %d update(s) left from the last run", len(pending))
         return len(pending)
@@ -64,7 +65,11 @@ class UpdateInbox:
         else:
             # process_update hands handler errors to the error handler; it does not raise.
             await self.application.process_update(update)
-        await self.inbox.handled(update_id)
+        self.inbox.handled(update_id)
+
+    async def commit(self) -> None:
+        """Commit what handling deferred (reports, their audit, the inbox marks) now."""
+        await self.inbox.db.flush()
 
     async def last_update_id(self) -> int | None:
         return await self.inbox.last_update_id()
@@ -113,3 +118,5 @@ class DurablePolling:
             offset = updates[-1]["update_id"] + 1
             for raw in updates:
                 await self.updates.handle(raw["update_id"], raw)
+            # One commit for the whole batch: a burst of reports is stored together.
+            await self.updates.commit()

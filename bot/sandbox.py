@@ -168,6 +168,8 @@ class Sandbox:
         self.port = 0
         # When each message appeared and each button press was answered (monotonic seconds).
         self.created_at: dict[tuple[int, int], float] = {}
+        # How many messages the bot has sent into each chat: cheap to check in a tight loop.
+        self.sent_by_bot: collections.Counter[int] = collections.Counter()
         self.answered_at: dict[str, float] = {}
         # Telegram's flood control, when enabled: (messages per second overall, messages per
         # chat window in a group or channel, that window in seconds). 429 when exceeded.
@@ -362,6 +364,8 @@ class Sandbox:
         }
         if sender is not None:
             message["from"] = sender
+            if sender.get("id") == self.bot_id:
+                self.sent_by_bot[chat_id] += 1
         elif chat.type == "channel":
             message["sender_chat"] = chat.as_json()
         message.update({key: value for key, value in content.items() if value is not None})

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     auto_wipe_check_minutes: float = Field(default=10, gt=0)
 
     album_quiet_seconds: float = Field(default=1.5, gt=0, le=60)
+    # Group commit: bookkeeping writes of a burst (acknowledgements sent, messages to wipe
+    # later) wait at most this long to be committed together. Reports themselves are
+    # committed as soon as their getUpdates batch is handled.
+    group_commit_seconds: float = Field(default=0.05, ge=0, le=1)
     invite_ttl_hours: float = Field(default=72, gt=0, le=24 * 30)
     # Telegram's Bot API lets bots download files up to 20 MB.
     max_file_mb: float = Field(default=20, gt=0, le=20)

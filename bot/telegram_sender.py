@@ -244,13 +244,13 @@ class RecordingBot(ExtBot[None]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._on_private_message: Callable[[int, int], Awaitable[None]] | None = None
+        self._on_private_message: Callable[[int, int], None] | None = None
 
-    def record_private_messages(self, callback: Callable[[int, int], Awaitable[None]]) -> None:
+    def record_private_messages(self, callback: Callable[[int, int], None]) -> None:
         self._on_private_message = callback
 
     async def send_message(self, *args: Any, **kwargs: Any) -> Message:
         message = await super().send_message(*args, **kwargs)
         if self._on_private_message is not None and message.chat.type == ChatType.PRIVATE:
-            await self._on_private_message(message.chat_id, message.message_id)
+            self._on_private_message(message.chat_id, message.message_id)
         return message

@@ -75,6 +75,8 @@ class WebhookReceiver:
             update_id, raw = await self._queue.get()
             try:
                 await self.updates.handle(update_id, raw)
+                if self._queue.empty():  # a burst is committed together
+                    await self.updates.commit()
             except Exception:
                 log.exception("update %s could not be handled; it stays in the inbox", update_id)
 

@@ -50,9 +50,7 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
         raise ApplicationHandlerStop
     if caller.person is not None and update.effective_message is not None:
         # Remembered so the chat can be wiped from their phone later (/wipe, auto-wipe).
-        await services.chat_log.record(
-            chat.id, update.effective_message.message_id, services.clock.now()
-        )
+        services.chat_log.record(chat.id, update.effective_message.message_id, services.clock.now())
     if caller.is_known:
         return
     message = update.effective_message

@@ -109,7 +109,7 @@ async def report(update: Update, context: RelayContext) -> None:
         return
     person = context.caller.person
     assert person is not None  # the contacts filter guarantees it
-    await services.intake.receive(person, parsed)
+    services.intake.receive(person, parsed)
 
 
 async def edited(update: Update, context: RelayContext) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 import aiosqlite
@@ -11,6 +12,18 @@ from storage.models import (
     AuditEntry,
 )
 from storage.rows import req_dt, ts
+
+_INSERT = (
+    "INSERT INTO audit_log (at, actor_telegram_id, actor, action, report_id, before, after,"
+    " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def audit_in(
+    conn: sqlite3.Connection, *, at: datetime, actor: str, action: str, report_id: int
+) -> None:
+    """An entry about a report, inside the caller's transaction on the plain connection."""
+    conn.execute(_INSERT, (ts(at), None, actor, action, report_id, None, None, None))
 
 
 class AuditLog:
@@ -32,8 +45,7 @@ class AuditLog:
     ) -> None:
         async with self.db.unit(conn) as tx:
             await tx.execute(
-                "INSERT INTO audit_log (at, actor_telegram_id, actor, action, report_id,"
-                " before, after, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                _INSERT,
                 (ts(at), actor_telegram_id, actor, action, report_id, before, after, detail),
             )
 

@@ -13,14 +13,23 @@ class ChatLog:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def record(self, chat_id: int, message_id: int, at: datetime) -> None:
+    def record(self, chat_id: int, message_id: int, at: datetime) -> None:
         """Remember a message of a private chat, only if the chat is a registered person's:
-        nothing is kept about strangers."""
-        await self.db.execute(
-            "INSERT OR IGNORE INTO private_messages (chat_id, message_id, at)"
-            " SELECT ?, ?, ? WHERE EXISTS"
-            " (SELECT 1 FROM people WHERE telegram_user_id = ? AND status = 'active')",
-            (chat_id, message_id, ts(at), chat_id),
+        nothing is kept about strangers.
+
+        Deferred (see Database.defer), so a burst of messages costs one commit: an incoming
+        message lost in a crash is recorded again when its update is replayed; an outgoing
+        one is lost only if the bot dies in the same turn of its event loop as it sent it."""
+        self.db.defer(
+            "a message to wipe later",
+            lambda conn: (
+                conn.execute(
+                    "INSERT OR IGNORE INTO private_messages (chat_id, message_id, at)"
+                    " SELECT ?, ?, ? WHERE EXISTS"
+                    " (SELECT 1 FROM people WHERE telegram_user_id = ? AND status = 'active')",
+                    (chat_id, message_id, ts(at), chat_id),
+                ).rowcount
+            ),
         )
 
     async def messages(

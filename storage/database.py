@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
+log = logging.getLogger(__name__)
+
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+T = TypeVar("T")
+# Work done in aiosqlite's thread on the plain sqlite3 connection, in one trip.
+Work = Callable[[sqlite3.Connection], T]
 
 
 class StorageError(Exception):
@@ -35,18 +43,39 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+@dataclass(frozen=True, slots=True)
+class _Deferred:
+    what: str
+    work: Work[Any]
+    then: Callable[[Any], None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    error: Exception
+
+
 class Database:
     """The bot's SQLite database.
 
     One connection; every statement runs under one lock, so a transaction is never
     interleaved with another coroutine's statements. Writes use BEGIN IMMEDIATE.
+
+    Hot writes can be deferred (`defer`): they are committed together, in one transaction
+    and one trip to aiosqlite's thread, at the end of the event loop's current turn or before
+    anything else touches the database, whichever comes first. Every read therefore sees
+    them; what a crash can lose is only what was deferred since the last turn, and each
+    deferred write says why that is safe.
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, commit_delay: float = 0.0) -> None:
         self.path = Path(path)
+        self.commit_delay = commit_delay
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
+        self._deferred: list[_Deferred] = []
+        self._flushing: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         """Open (creating if needed), set the pragmas and apply pending migrations."""
@@ -79,6 +108,7 @@ class Database:
 
     async def close(self) -> None:
         if self._conn is not None:
+            await self.flush()
             conn, self._conn = self._conn, None
             await conn.close()
 
@@ -143,9 +173,65 @@ class Database:
         async with self._lock:
             self._owner = task
             try:
+                if self._deferred:
+                    await self._commit_deferred()
                 yield self.conn
             finally:
                 self._owner = None
+
+    def defer(self, what: str, work: Work[T], then: Callable[[T], None] | None = None) -> None:
+        """Queue `work` (run later in aiosqlite's thread, inside a transaction shared with
+        the other deferred writes) and call `then` with its result once it is committed.
+
+        For writes on the hot path whose loss in a crash is repaired by a replay (the update
+        stays in the inbox until its deletion is committed after its effects) or costs only a
+        repeat (an acknowledgement sent twice). A failing `work` is rolled back alone, logged
+        with `what`, and its `then` is not called; the others still commit."""
+        self._deferred.append(_Deferred(what, work, then))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.get_running_loop().create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(self.commit_delay)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Commit the deferred writes now."""
+        if self._deferred and self._conn is not None:
+            async with self._exclusive():
+                pass  # _exclusive commits them first
+
+    async def run(self, work: Work[T]) -> T:
+        """`work` as one transaction (BEGIN IMMEDIATE ... COMMIT) in one trip to the thread."""
+        async with self._exclusive():
+            return await self._in_thread(lambda conn: _in_transaction(conn, work))
+
+    async def _in_thread(self, work: Work[T]) -> T:
+        conn = self.conn
+        # aiosqlite runs each call in its connection's thread and has no public way to run
+        # several statements in one trip; its own one-trip helpers (execute_fetchall,
+        # backup) go through _execute. See omnilib/aiosqlite#19. A test of every deferred
+        # and batched write keeps this honest across aiosqlite upgrades.
+        result: T = await conn._execute(lambda: work(conn._conn))  # type: ignore[no-untyped-call]
+        return result
+
+    async def _commit_deferred(self) -> None:
+        deferred, self._deferred = self._deferred, []
+        try:
+            outcomes = await self._in_thread(
+                lambda conn: _apply_each(conn, [item.work for item in deferred])
+            )
+        except sqlite3.Error as exc:
+            log.error("%d deferred write(s) could not be committed: %s", len(deferred), exc)
+            return
+        for item, outcome in zip(deferred, outcomes, strict=True):
+            if isinstance(outcome, _Failed):
+                log.error("could not store %s: %s", item.what, outcome.error)
+            elif item.then is not None:
+                try:
+                    item.then(outcome)
+                except Exception:
+                    log.exception("after storing %s", item.what)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -196,6 +282,36 @@ class Database:
         for the statement and commits it durably); returns the number of rows changed."""
         async with self._exclusive() as conn, conn.execute(sql, tuple(params)) as cursor:
             return cursor.rowcount
+
+
+def _in_transaction(conn: sqlite3.Connection, work: Work[T]) -> T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return result
+
+
+def _apply_each(conn: sqlite3.Connection, works: list[Work[Any]]) -> list[Any]:
+    """Every work in one transaction, each in a savepoint so that one failing is undone
+    alone. Returns each result, or _Failed."""
+
+    def each(conn: sqlite3.Connection) -> list[Any]:
+        outcomes: list[Any] = []
+        for work in works:
+            conn.execute("SAVEPOINT deferred")
+            try:
+                outcomes.append(work(conn))
+            except Exception as exc:  # one bad write must not undo the others
+                conn.execute("ROLLBACK TO deferred")
+                outcomes.append(_Failed(exc))
+            conn.execute("RELEASE deferred")
+        return outcomes
+
+    return _in_transaction(conn, each)
 
 
 async def _current_version(conn: aiosqlite.Connection) -> int:

@@ -34,9 +34,17 @@ class Inbox:
         rows = await self.db.fetch_all("SELECT update_id, payload FROM inbox ORDER BY update_id")
         return [(row[0], row[1]) for row in rows]
 
-    async def handled(self, update_id: int) -> None:
-        """Forget a handled update: nothing of an unknown sender's message stays behind."""
-        await self.db.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+    def handled(self, update_id: int) -> None:
+        """Forget a handled update: nothing of an unknown sender's message stays behind.
+
+        Deferred (see Database.defer) after the writes its handling deferred, so it commits
+        with them or after them: a crash before that leaves the update to be replayed."""
+        self.db.defer(
+            "a handled update",
+            lambda conn: (
+                conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,)).rowcount
+            ),
+        )
 
     async def last_update_id(self) -> int | None:
         row = await self.db.fetch_one("SELECT value FROM state WHERE key = 'last_update_id'")

@@ -52,6 +52,21 @@ class NewMedia:
 
 
 @dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A contact's message as it arrives, before it is stored. Never their name."""
+
+    contact_id: int
+    chat_id: int
+    message_id: int
+    text: str
+    forwarded: bool
+    media: NewMedia | None
+    media_group_id: str | None
+    label: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class MediaItem:
     id: int
     report_id: int

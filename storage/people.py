@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import aiosqlite
@@ -32,15 +33,33 @@ def _person(row: aiosqlite.Row) -> Person:
 
 
 class People:
-    def __init__(self, db: Database) -> None:
+    """People, with the active ones kept in memory for a moment: every update starts with a
+    look-up of its sender, and a burst of reports must not pay a database trip for each.
+
+    Only people found active are remembered, for at most `remember_seconds`; `revoke`
+    forgets at once, so a revoked person is refused from their very next message. (The CLI
+    never changes people; a change made by hand in the database counts after
+    `remember_seconds`.) Strangers are looked up every time: nothing is kept about them."""
+
+    def __init__(self, db: Database, *, remember_seconds: float = 2.0) -> None:
         self.db = db
+        self.remember_seconds = remember_seconds
+        self._active: dict[int, tuple[float, Person]] = {}
 
     async def active_by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        remembered = self._active.get(telegram_user_id)
+        if remembered is not None and time.monotonic() < remembered[0]:
+            return remembered[1]
         row = await self.db.fetch_one(
             "SELECT * FROM people WHERE telegram_user_id = ? AND status = 'active'",
             (telegram_user_id,),
         )
-        return _person(row) if row else None
+        if row is None:
+            self._active.pop(telegram_user_id, None)
+            return None
+        person = _person(row)
+        self._active[telegram_user_id] = (time.monotonic() + self.remember_seconds, person)
+        return person
 
     async def get(self, person_id: int) -> Person | None:
         row = await self.db.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
@@ -57,14 +76,16 @@ class People:
         return [_person(row) for row in rows]
 
     async def revoke(self, pseudonym: str, at: datetime) -> Person | None:
-        async with self.db.transaction() as conn:
-            async with conn.execute(
+        row = await self.db.run(
+            lambda conn: conn.execute(
                 "UPDATE people SET status = 'revoked', revoked_at = ?"
                 " WHERE pseudonym = ? AND status = 'active' RETURNING *",
                 (ts(at), pseudonym),
-            ) as cursor:
-                row = await cursor.fetchone()
-            return _person(row) if row else None
+            ).fetchone()
+        )
+        # After the commit: a look-up that read the person before it cannot linger.
+        self._active.clear()
+        return _person(row) if row else None
 
 
 def _invite(row: aiosqlite.Row) -> Invite:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import aiosqlite
 
+from storage.audit import audit_in
 from storage.database import Database
 from storage.models import (
     CardMessage,
     MediaItem,
-    NewMedia,
+    NewMessage,
     Report,
 )
 from storage.rows import UNPUBLISHED, dt, req_dt, ts
@@ -94,87 +96,30 @@ class Reports:
         )
         return _report(row) if row else None
 
-    async def add_message(
-        self,
-        *,
-        contact_id: int,
-        chat_id: int,
-        message_id: int,
-        text: str,
-        forwarded: bool,
-        media: NewMedia | None,
-        media_group_id: str | None,
-        label: str,
-        at: datetime,
-    ) -> tuple[Report, bool]:
-        """Store one incoming message; idempotent per (chat id, message id).
+    async def add_message(self, message: NewMessage) -> tuple[Report, bool]:
+        """store_message (below) in a transaction of its own."""
+        return await self.db.run(lambda conn: store_message(conn, message))
 
-        A message of an album joins the album's report (status `collecting`), otherwise it
-        makes a new `pending` report. Returns the report and whether anything new was stored.
-        """
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT COALESCE("
-                " (SELECT id FROM reports WHERE chat_id = ? AND message_id = ?),"
-                " (SELECT report_id FROM report_media WHERE chat_id = ? AND message_id = ?))",
-                (chat_id, message_id, chat_id, message_id),
-            ) as cursor:
-                seen = await cursor.fetchone()
-            if seen is not None and seen[0] is not None:
-                report = await read_report(conn, seen[0])
-                return report, False
-            report_id: int | None = None
-            if media_group_id is not None:
-                async with conn.execute(
-                    "SELECT id FROM reports WHERE chat_id = ? AND media_group_id = ?",
-                    (chat_id, media_group_id),
-                ) as cursor:
-                    album = await cursor.fetchone()
-                report_id = album[0] if album is not None else None
-            if report_id is None:
-                status = "collecting" if media_group_id is not None else "pending"
-                card_state = "waiting" if media_group_id is not None else "queued"
-                async with conn.execute(
-                    "INSERT INTO reports (contact_id, chat_id, message_id, media_group_id, text,"
-                    " forwarded, status, label, received_at, updated_at, card_state)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (
-                        contact_id,
-                        chat_id,
-                        message_id,
-                        media_group_id,
-                        text,
-                        int(forwarded),
-                        status,
-                        label,
-                        ts(at),
-                        ts(at),
-                        card_state,
-                    ),
-                ) as cursor:
-                    new = await cursor.fetchone()
-                assert new is not None
-                report_id = int(new[0])
-            if media is not None:
-                await conn.execute(
-                    "INSERT INTO report_media (report_id, chat_id, message_id, kind, file_id,"
-                    " file_unique_id, file_size, mime_type, caption)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        report_id,
-                        chat_id,
-                        media.message_id,
-                        media.kind,
-                        media.file_id,
-                        media.file_unique_id,
-                        media.file_size,
-                        media.mime_type,
-                        media.caption,
-                    ),
+    def add_message_later(
+        self, message: NewMessage, then: Callable[[tuple[Report, bool]], None]
+    ) -> None:
+        """store_message deferred (see Database.defer), with the audit entry of a new pending
+        report in the same transaction; `then` gets what add_message returns. Lost in a crash,
+        the message is stored when its update is replayed from the inbox."""
+
+        def store(conn: sqlite3.Connection) -> tuple[Report, bool]:
+            report, created = store_message(conn, message)
+            if created and report.status == "pending":
+                audit_in(
+                    conn,
+                    at=message.at,
+                    actor=report.pseudonym,
+                    action="report.received",
+                    report_id=report.id,
                 )
-                if media_group_id is not None:
-                    await _join_album_captions(conn, report_id, at)
-            return await read_report(conn, report_id), True
+            return report, created
+
+        self.db.defer("a report", store, then)
 
     async def finish_album(self, report_id: int, at: datetime) -> Report | None:
         """An album is complete: it becomes a pending report whose card is queued."""
@@ -208,31 +153,42 @@ class Reports:
         """Apply a contact's edit of one of a report's messages while the report is pending.
 
         Returns the updated report, or None when it is no longer pending."""
-        async with self.db.transaction() as conn:
-            report = await read_report(conn, report_id)
-            if report.status not in ("pending", "collecting"):
+
+        def edit(conn: sqlite3.Connection) -> Report | None:
+            report = report_in(conn, report_id)
+            if report is None or report.status not in ("pending", "collecting"):
                 return None
-            async with conn.execute(
-                "UPDATE report_media SET caption = ? WHERE chat_id = ? AND message_id = ?",
-                (text, chat_id, message_id),
-            ) as cursor:
-                is_media = cursor.rowcount == 1
+            is_media = (
+                conn.execute(
+                    "UPDATE report_media SET caption = ? WHERE chat_id = ? AND message_id = ?",
+                    (text, chat_id, message_id),
+                ).rowcount
+                == 1
+            )
             if report.media_group_id is not None and is_media:
-                await _join_album_captions(conn, report_id, at)
+                _join_album_captions(conn, report_id, at)
             else:
-                await conn.execute(
+                conn.execute(
                     "UPDATE reports SET text = ?, updated_at = ? WHERE id = ?",
                     (text, ts(at), report_id),
                 )
-            await conn.execute(
+            conn.execute(
                 "UPDATE reports SET card_dirty = card_dirty + 1 WHERE id = ?", (report_id,)
             )
-            return await read_report(conn, report_id)
+            return report_in(conn, report_id)
 
-    async def mark_acknowledged(self, report_id: int, ack_message_id: int | None) -> None:
-        await self.db.execute(
-            "UPDATE reports SET acknowledged = 1, ack_message_id = ? WHERE id = ?",
-            (ack_message_id, report_id),
+        return await self.db.run(edit)
+
+    def mark_acknowledged_later(self, report_id: int, ack_message_id: int | None) -> None:
+        """Deferred (see Database.defer): lost in a crash, the report is acknowledged again."""
+        self.db.defer(
+            "an acknowledgement",
+            lambda conn: (
+                conn.execute(
+                    "UPDATE reports SET acknowledged = 1, ack_message_id = ? WHERE id = ?",
+                    (ack_message_id, report_id),
+                ).rowcount
+            ),
         )
 
     async def transition(
@@ -480,15 +436,96 @@ class Reports:
         return int(row[0]) if row else 0
 
 
-async def _join_album_captions(conn: aiosqlite.Connection, report_id: int, at: datetime) -> None:
+def store_message(conn: sqlite3.Connection, message: NewMessage) -> tuple[Report, bool]:
+    """Store one incoming message, inside the caller's transaction; idempotent per (chat id,
+    message id).
+
+    A message of an album joins the album's report (status `collecting`), otherwise it makes
+    a new `pending` report. Returns the report and whether anything new was stored.
+    """
+    m = message
+    chat_id, message_id, media, media_group_id = m.chat_id, m.message_id, m.media, m.media_group_id
+    seen = conn.execute(
+        "SELECT COALESCE("
+        " (SELECT id FROM reports WHERE chat_id = ? AND message_id = ?),"
+        " (SELECT report_id FROM report_media WHERE chat_id = ? AND message_id = ?))",
+        (chat_id, message_id, chat_id, message_id),
+    ).fetchone()
+    if seen is not None and seen[0] is not None:
+        return _existing(conn, seen[0]), False
+    report_id: int | None = None
+    if media_group_id is not None:
+        album = conn.execute(
+            "SELECT id FROM reports WHERE chat_id = ? AND media_group_id = ?",
+            (chat_id, media_group_id),
+        ).fetchone()
+        report_id = album[0] if album is not None else None
+    if report_id is None:
+        status = "collecting" if media_group_id is not None else "pending"
+        card_state = "waiting" if media_group_id is not None else "queued"
+        new = conn.execute(
+            "INSERT INTO reports (contact_id, chat_id, message_id, media_group_id, text,"
+            " forwarded, status, label, received_at, updated_at, card_state)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                m.contact_id,
+                chat_id,
+                message_id,
+                media_group_id,
+                m.text,
+                int(m.forwarded),
+                status,
+                m.label,
+                ts(m.at),
+                ts(m.at),
+                card_state,
+            ),
+        ).fetchone()
+        report_id = int(new[0])
+    if media is not None:
+        conn.execute(
+            "INSERT INTO report_media (report_id, chat_id, message_id, kind, file_id,"
+            " file_unique_id, file_size, mime_type, caption) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                report_id,
+                chat_id,
+                media.message_id,
+                media.kind,
+                media.file_id,
+                media.file_unique_id,
+                media.file_size,
+                media.mime_type,
+                media.caption,
+            ),
+        )
+        if media_group_id is not None:
+            _join_album_captions(conn, report_id, m.at)
+    return _existing(conn, report_id), True
+
+
+def report_in(conn: sqlite3.Connection, report_id: int) -> Report | None:
+    """The report, read inside the caller's transaction on the plain connection."""
+    row = conn.execute(f"{_REPORT_SELECT} WHERE reports.id = ?", (report_id,)).fetchone()
+    return _report(row) if row else None
+
+
+def _existing(conn: sqlite3.Connection, report_id: int) -> Report:
+    report = report_in(conn, report_id)
+    assert report is not None
+    return report
+
+
+def _join_album_captions(conn: sqlite3.Connection, report_id: int, at: datetime) -> None:
     """An album's text is its items' captions, in the order the contact sent them."""
-    async with conn.execute(
-        "SELECT caption FROM report_media WHERE report_id = ? AND caption != ''"
-        " ORDER BY message_id",
-        (report_id,),
-    ) as cursor:
-        captions = [row[0] for row in await cursor.fetchall()]
-    await conn.execute(
+    captions = [
+        row[0]
+        for row in conn.execute(
+            "SELECT caption FROM report_media WHERE report_id = ? AND caption != ''"
+            " ORDER BY message_id",
+            (report_id,),
+        )
+    ]
+    conn.execute(
         "UPDATE reports SET text = ?, updated_at = ? WHERE id = ?",
         ("\n\n".join(captions), ts(at), report_id),
     )

@@ -11,6 +11,7 @@ from storage import (
     Database,
     Inbox,
     NewMedia,
+    NewMessage,
     People,
     Posts,
     Prompts,
@@ -45,15 +46,17 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         photo = NewMedia(message_id=2, kind="photo", file_id="f", file_unique_id="u")
         for message_id, media in ((1, None), (2, photo)):
             await reports.add_message(
-                contact_id=1,
-                chat_id=7,
-                message_id=message_id,
-                text="t",
-                forwarded=False,
-                media=media,
-                media_group_id=None,
-                label="unconfirmed",
-                at=at,
+                NewMessage(
+                    contact_id=1,
+                    chat_id=7,
+                    message_id=message_id,
+                    text="t",
+                    forwarded=False,
+                    media=media,
+                    media_group_id=None,
+                    label="unconfirmed",
+                    at=at,
+                )
             )
         statements: list[str] = []
         await db.conn.set_trace_callback(statements.append)

@@ -16,7 +16,7 @@ from bot.logs import RedactToken, redact
 from bot.media import UnsafeImageError, clean_image
 from bot.sandbox import image_bytes
 from bot.settings import Settings
-from storage import Database, NewMedia, People, Reports
+from storage import Database, NewMedia, NewMessage, People, Reports
 from storage.database import migrations
 from tests.test_intake_stories import gps_jpeg
 
@@ -144,26 +144,31 @@ async def test_intake_is_idempotent_per_chat_and_message(tmp_path: Path) -> None
         assert contact is not None
         reports = Reports(db)
         at = datetime(2026, 1, 1, tzinfo=UTC)
-        kwargs = dict(
-            contact_id=contact.id, chat_id=5, text="hi", forwarded=False, label="unconfirmed", at=at
-        )
-        first, created = await reports.add_message(
-            message_id=1, media=None, media_group_id=None, **kwargs
-        )
-        again, created_again = await reports.add_message(
-            message_id=1, media=None, media_group_id=None, **kwargs
-        )
+
+        def message(
+            message_id: int, media: NewMedia | None = None, group: str | None = None
+        ) -> NewMessage:
+            return NewMessage(
+                contact_id=contact.id,
+                chat_id=5,
+                message_id=message_id,
+                text="hi",
+                forwarded=False,
+                media=media,
+                media_group_id=group,
+                label="unconfirmed",
+                at=at,
+            )
+
+        first, created = await reports.add_message(message(1))
+        again, created_again = await reports.add_message(message(1))
         assert created and not created_again and first.id == again.id
         photo = NewMedia(message_id=2, kind="photo", file_id="f", file_unique_id="u", caption="a")
-        album, _ = await reports.add_message(
-            message_id=2, media=photo, media_group_id="g", **kwargs
-        )
+        album, _ = await reports.add_message(message(2, photo, "g"))
         photo2 = NewMedia(
             message_id=3, kind="photo", file_id="f2", file_unique_id="u2", caption="b"
         )
-        album2, _ = await reports.add_message(
-            message_id=3, media=photo2, media_group_id="g", **kwargs
-        )
+        album2, _ = await reports.add_message(message(3, photo2, "g"))
         assert album.id == album2.id and album2.text == "a\n\nb" and album2.status == "collecting"
         assert await reports.count() == 2
         assert await reports.by_message(5, 3) == album2
