@@ -450,7 +450,7 @@ async def bench_startup_and_memory(quick: bool) -> list[Result]:
             stderr=asyncio.subprocess.DEVNULL,
         )
         polled = await run_until(
-            lambda: bool(sandbox.calls_of("getupdates")), 60, "the first getUpdates", 0.005
+            lambda: bool(sandbox.calls_of("getUpdates")), 60, "the first getUpdates", 0.005
         )
         await asyncio.sleep(3)
         idle = rss_mb(process.pid)
@@ -531,7 +531,7 @@ async def bench_soak(quick: bool) -> list[Result]:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
-        await run_until(lambda: bool(sandbox.calls_of("getupdates")), 60, "the bot polling")
+        await run_until(lambda: bool(sandbox.calls_of("getUpdates")), 60, "the bot polling")
         end = time.monotonic() + minutes * 60
         warm = time.monotonic() + minutes * 60 * 0.2
         samples: list[tuple[float, float]] = []

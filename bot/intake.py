@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from storage import AuditLog, NewMedia, NewMessage, Person, Report, Reports
+from storage import AuditLog, NewMedia, NewMessage, Person, Report, Reports, StoredMessage
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +76,11 @@ class IntakeService:
             self._stored,
         )
 
-    def _stored(self, outcome: tuple[Report, bool]) -> None:
-        report, created = outcome
-        if not created:
-            log.info("duplicate delivery of a message of report %s ignored", report.code)
-        elif report.status == "collecting":
-            self._restart_album_timer(report.id)
+    def _stored(self, stored: StoredMessage) -> None:
+        if not stored.created:
+            log.info("duplicate delivery of a message of report R-%s ignored", stored.report_id)
+        elif stored.collecting:
+            self._restart_album_timer(stored.report_id)
         else:
             self.on_ready()  # its audit entry was written with it
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import telegram
 import tornado.web
 from PIL import Image
 from tornado.httpserver import HTTPServer
@@ -75,6 +76,14 @@ class StoredFile:
     @property
     def size(self) -> int:
         return self.declared_size if self.declared_size is not None else len(self.data)
+
+
+# Every Bot API method under its documented spelling, by its lower-case one.
+_METHOD_NAMES = {
+    name.lower(): name
+    for name in dir(telegram.Bot)
+    if name[:1].islower() and name != name.lower() and "_" not in name
+}
 
 
 @dataclass
@@ -585,6 +594,9 @@ class Sandbox:
         return None
 
     async def call(self, method: str, params: Json, files: dict[str, bytes]) -> Any:
+        # Bot API method names are case-insensitive: calls are recorded, and faults matched,
+        # under the documented spelling whichever one the bot used.
+        method = _METHOD_NAMES.get(method.lower(), method)
         self.calls.append(Call(method, params, files, time.monotonic()))
         self._changed.set()
         fault = self._fault_for(method, params)

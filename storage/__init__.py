@@ -18,6 +18,7 @@ from storage.models import (
     Prompt,
     RedeemOutcome,
     Report,
+    StoredMessage,
     Story,
 )
 from storage.outbox import Posts, Stories
@@ -53,6 +54,7 @@ __all__ = [
     "SchemaTooNewError",
     "StateStore",
     "StorageError",
+    "StoredMessage",
     "Stories",
     "Story",
     "Transaction",

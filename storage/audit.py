@@ -19,11 +19,16 @@ _INSERT = (
 )
 
 
-def audit_in(
-    conn: sqlite3.Connection, *, at: datetime, actor: str, action: str, report_id: int
+def audit_person_in(
+    conn: sqlite3.Connection, *, at: datetime, person_id: int, action: str, report_id: int
 ) -> None:
-    """An entry about a report, inside the caller's transaction on the plain connection."""
-    conn.execute(_INSERT, (ts(at), None, actor, action, report_id, None, None, None))
+    """An entry of a person's action on a report, under their pseudonym, inside the
+    caller's transaction on the plain connection."""
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, action, report_id)"
+        " SELECT ?, pseudonym, ?, ? FROM people WHERE id = ?",
+        (ts(at), action, report_id, person_id),
+    )
 
 
 class AuditLog:

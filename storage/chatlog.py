@@ -8,6 +8,14 @@ from datetime import datetime
 from storage.database import Database
 from storage.rows import req_dt, ts
 
+# One row per message: [chat id, message id, time], as a JSON array (see Database.defer_row).
+_RECORD = (
+    "INSERT OR IGNORE INTO private_messages (chat_id, message_id, at)"
+    " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+    " json_extract(value, '$[2]') FROM json_each(?) WHERE EXISTS (SELECT 1 FROM people"
+    " WHERE telegram_user_id = json_extract(value, '$[0]') AND status = 'active')"
+)
+
 
 class ChatLog:
     def __init__(self, db: Database) -> None:
@@ -20,17 +28,7 @@ class ChatLog:
         Deferred (see Database.defer), so a burst of messages costs one commit: an incoming
         message lost in a crash is recorded again when its update is replayed; an outgoing
         one is lost only if the bot dies in the same turn of its event loop as it sent it."""
-        self.db.defer(
-            "a message to wipe later",
-            lambda conn: (
-                conn.execute(
-                    "INSERT OR IGNORE INTO private_messages (chat_id, message_id, at)"
-                    " SELECT ?, ?, ? WHERE EXISTS"
-                    " (SELECT 1 FROM people WHERE telegram_user_id = ? AND status = 'active')",
-                    (chat_id, message_id, ts(at), chat_id),
-                ).rowcount
-            ),
-        )
+        self.db.defer_row("a message to wipe later", _RECORD, [chat_id, message_id, ts(at)])
 
     async def messages(
         self, chat_id: int, before: datetime | None = None

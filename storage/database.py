@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import sqlite3
@@ -50,6 +51,21 @@ class _Deferred:
     then: Callable[[Any], None] | None
 
 
+@dataclass(slots=True)
+class _Rows:
+    """Deferred rows for one statement, written by that statement in one step."""
+
+    what: str
+    statement: str
+    rows: list[Any]
+
+    def work(self, conn: sqlite3.Connection) -> int:
+        return conn.execute(self.statement, (json.dumps(self.rows),)).rowcount
+
+    def one_by_one(self) -> list[_Rows]:
+        return [_Rows(self.what, self.statement, [row]) for row in self.rows]
+
+
 @dataclass(frozen=True, slots=True)
 class _Failed:
     error: Exception
@@ -74,7 +90,8 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
-        self._deferred: list[_Deferred] = []
+        self._deferred: list[_Deferred | _Rows] = []
+        self._rows: dict[str, _Rows] = {}
         self._flushing: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
@@ -188,6 +205,22 @@ class Database:
         repeat (an acknowledgement sent twice). A failing `work` is rolled back alone, logged
         with `what`, and its `then` is not called; the others still commit."""
         self._deferred.append(_Deferred(what, work, then))
+        self._flush_later()
+
+    def defer_row(self, what: str, statement: str, row: Any) -> None:
+        """Queue one row for `statement`, which takes a single parameter: the JSON array of
+        all the rows queued for it (read with json_each), so that a burst of them is written
+        in one step. Rows of a statement are written together, where its first queued row
+        stands among the deferred writes: use it only for writes that no later deferred
+        write of another kind depends on."""
+        batch = self._rows.get(statement)
+        if batch is None:
+            batch = self._rows[statement] = _Rows(what, statement, [])
+            self._deferred.append(batch)
+        batch.rows.append(row)
+        self._flush_later()
+
+    def _flush_later(self) -> None:
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.get_running_loop().create_task(self._flush_soon())
 
@@ -216,18 +249,16 @@ class Database:
         return result
 
     async def _commit_deferred(self) -> None:
-        deferred, self._deferred = self._deferred, []
+        deferred, self._deferred, self._rows = self._deferred, [], {}
         try:
-            outcomes = await self._in_thread(
-                lambda conn: _apply_each(conn, [item.work for item in deferred])
-            )
+            outcomes = await self._in_thread(lambda conn: _apply_all(conn, deferred))
         except sqlite3.Error as exc:
             log.error("%d deferred write(s) could not be committed: %s", len(deferred), exc)
             return
         for item, outcome in zip(deferred, outcomes, strict=True):
             if isinstance(outcome, _Failed):
                 log.error("could not store %s: %s", item.what, outcome.error)
-            elif item.then is not None:
+            elif isinstance(item, _Deferred) and item.then is not None:
                 try:
                     item.then(outcome)
                 except Exception:
@@ -295,23 +326,34 @@ def _in_transaction(conn: sqlite3.Connection, work: Work[T]) -> T:
     return result
 
 
-def _apply_each(conn: sqlite3.Connection, works: list[Work[Any]]) -> list[Any]:
-    """Every work in one transaction, each in a savepoint so that one failing is undone
-    alone. Returns each result, or _Failed."""
+def _apply_all(conn: sqlite3.Connection, deferred: list[_Deferred | _Rows]) -> list[Any]:
+    """Every deferred write in one transaction; returns each one's result, or _Failed.
 
-    def each(conn: sqlite3.Connection) -> list[Any]:
-        outcomes: list[Any] = []
-        for work in works:
-            conn.execute("SAVEPOINT deferred")
-            try:
-                outcomes.append(work(conn))
-            except Exception as exc:  # one bad write must not undo the others
-                conn.execute("ROLLBACK TO deferred")
-                outcomes.append(_Failed(exc))
-            conn.execute("RELEASE deferred")
-        return outcomes
+    Few statements, on purpose: each one hands the GIL back and forth between aiosqlite's
+    thread and a busy event loop, which costs both far more than the statement itself. So
+    the writes run plainly, and only if one fails is the transaction rolled back and run
+    again with each write (each row) in a savepoint of its own, so that the bad one is
+    undone alone."""
+    try:
+        return _in_transaction(conn, lambda conn: [item.work(conn) for item in deferred])
+    except Exception as exc:
+        log.warning("a deferred write failed (%s); writing them one by one to find it", exc)
+    return _in_transaction(conn, lambda conn: [_isolated(conn, item) for item in deferred])
 
-    return _in_transaction(conn, each)
+
+def _isolated(conn: sqlite3.Connection, item: _Deferred | _Rows) -> Any:
+    if isinstance(item, _Rows) and len(item.rows) > 1:
+        parts = [_isolated(conn, row) for row in item.one_by_one()]
+        failed = [part for part in parts if isinstance(part, _Failed)]
+        return failed[0] if failed else sum(parts)
+    conn.execute("SAVEPOINT deferred")
+    try:
+        result = item.work(conn)
+    except Exception as exc:  # one bad write must not undo the others
+        conn.execute("ROLLBACK TO deferred")
+        result = _Failed(exc)
+    conn.execute("RELEASE deferred")
+    return result
 
 
 async def _current_version(conn: aiosqlite.Connection) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -17,18 +19,28 @@ class Inbox:
         self.db = db
 
     async def store(self, updates: Sequence[tuple[int, str]], at: datetime) -> None:
-        async with self.db.transaction() as conn:
-            await conn.executemany(
-                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
-                [(update_id, payload, ts(at)) for update_id, payload in updates],
+        """Keep a batch of raw updates (update id, JSON text), durably, in one step."""
+        if not updates:
+            return
+        rows = json.dumps([[update_id, payload, ts(at)] for update_id, payload in updates])
+        last = str(max(update_id for update_id, _ in updates))
+
+        def store(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT OR IGNORE INTO inbox (update_id, payload, received_at)"
+                " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+                " json_extract(value, '$[2]') FROM json_each(?)",
+                (rows,),
             )
-            if updates:
-                await conn.execute(
-                    "INSERT INTO state (key, value) VALUES ('last_update_id', ?)"
-                    " ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER),"
-                    " excluded.value)",
-                    (str(max(update_id for update_id, _ in updates)),),
-                )
+            conn.execute(
+                "INSERT INTO state (key, value) VALUES ('last_update_id', ?)"
+                # Both as numbers: SQLite orders any text above any number.
+                " ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER),"
+                " CAST(excluded.value AS INTEGER))",
+                (last,),
+            )
+
+        await self.db.run(store)
 
     async def unhandled(self) -> list[tuple[int, str]]:
         rows = await self.db.fetch_all("SELECT update_id, payload FROM inbox ORDER BY update_id")
@@ -37,13 +49,13 @@ class Inbox:
     def handled(self, update_id: int) -> None:
         """Forget a handled update: nothing of an unknown sender's message stays behind.
 
-        Deferred (see Database.defer) after the writes its handling deferred, so it commits
-        with them or after them: a crash before that leaves the update to be replayed."""
-        self.db.defer(
+        Deferred (see Database.defer_row) after the writes its handling deferred, so it
+        commits in the same transaction as they do or a later one: a crash before that leaves
+        the update to be replayed."""
+        self.db.defer_row(
             "a handled update",
-            lambda conn: (
-                conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,)).rowcount
-            ),
+            "DELETE FROM inbox WHERE update_id IN (SELECT value FROM json_each(?))",
+            update_id,
         )
 
     async def last_update_id(self) -> int | None:

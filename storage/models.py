@@ -67,6 +67,15 @@ class NewMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """What storing a contact's message did."""
+
+    report_id: int
+    created: bool  # False: a duplicate delivery, nothing was stored
+    collecting: bool  # an album's item: the report waits for the album to be complete
+
+
+@dataclass(frozen=True, slots=True)
 class MediaItem:
     id: int
     report_id: int

@@ -8,13 +8,14 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.audit import audit_in
+from storage.audit import audit_person_in
 from storage.database import Database
 from storage.models import (
     CardMessage,
     MediaItem,
     NewMessage,
     Report,
+    StoredMessage,
 )
 from storage.rows import UNPUBLISHED, dt, req_dt, ts
 
@@ -97,29 +98,19 @@ class Reports:
         return _report(row) if row else None
 
     async def add_message(self, message: NewMessage) -> tuple[Report, bool]:
-        """store_message (below) in a transaction of its own."""
-        return await self.db.run(lambda conn: store_message(conn, message))
-
-    def add_message_later(
-        self, message: NewMessage, then: Callable[[tuple[Report, bool]], None]
-    ) -> None:
-        """store_message deferred (see Database.defer), with the audit entry of a new pending
-        report in the same transaction; `then` gets what add_message returns. Lost in a crash,
-        the message is stored when its update is replayed from the inbox."""
+        """store_message (below) in a transaction of its own; the report and whether
+        anything new was stored."""
 
         def store(conn: sqlite3.Connection) -> tuple[Report, bool]:
-            report, created = store_message(conn, message)
-            if created and report.status == "pending":
-                audit_in(
-                    conn,
-                    at=message.at,
-                    actor=report.pseudonym,
-                    action="report.received",
-                    report_id=report.id,
-                )
-            return report, created
+            stored = store_message(conn, message)
+            return _existing(conn, stored.report_id), stored.created
 
-        self.db.defer("a report", store, then)
+        return await self.db.run(store)
+
+    def add_message_later(self, message: NewMessage, then: Callable[[StoredMessage], None]) -> None:
+        """store_message deferred (see Database.defer). Lost in a crash, the message is
+        stored when its update is replayed from the inbox."""
+        self.db.defer("a report", lambda conn: store_message(conn, message), then)
 
     async def finish_album(self, report_id: int, at: datetime) -> Report | None:
         """An album is complete: it becomes a pending report whose card is queued."""
@@ -181,14 +172,11 @@ class Reports:
 
     def mark_acknowledged_later(self, report_id: int, ack_message_id: int | None) -> None:
         """Deferred (see Database.defer): lost in a crash, the report is acknowledged again."""
-        self.db.defer(
+        self.db.defer_row(
             "an acknowledgement",
-            lambda conn: (
-                conn.execute(
-                    "UPDATE reports SET acknowledged = 1, ack_message_id = ? WHERE id = ?",
-                    (ack_message_id, report_id),
-                ).rowcount
-            ),
+            "UPDATE reports SET acknowledged = 1, ack_message_id = json_extract(value, '$[1]')"
+            " FROM json_each(?) WHERE reports.id = json_extract(value, '$[0]')",
+            [report_id, ack_message_id],
         )
 
     async def transition(
@@ -436,12 +424,13 @@ class Reports:
         return int(row[0]) if row else 0
 
 
-def store_message(conn: sqlite3.Connection, message: NewMessage) -> tuple[Report, bool]:
+def store_message(conn: sqlite3.Connection, message: NewMessage) -> StoredMessage:
     """Store one incoming message, inside the caller's transaction; idempotent per (chat id,
-    message id).
+    message id). As few statements as it can (see Database.defer): this runs for every
+    report of a burst.
 
     A message of an album joins the album's report (status `collecting`), otherwise it makes
-    a new `pending` report. Returns the report and whether anything new was stored.
+    a new `pending` report, with its "report.received" audit entry.
     """
     m = message
     chat_id, message_id, media, media_group_id = m.chat_id, m.message_id, m.media, m.media_group_id
@@ -452,7 +441,7 @@ def store_message(conn: sqlite3.Connection, message: NewMessage) -> tuple[Report
         (chat_id, message_id, chat_id, message_id),
     ).fetchone()
     if seen is not None and seen[0] is not None:
-        return _existing(conn, seen[0]), False
+        return StoredMessage(seen[0], created=False, collecting=False)
     report_id: int | None = None
     if media_group_id is not None:
         album = conn.execute(
@@ -463,10 +452,10 @@ def store_message(conn: sqlite3.Connection, message: NewMessage) -> tuple[Report
     if report_id is None:
         status = "collecting" if media_group_id is not None else "pending"
         card_state = "waiting" if media_group_id is not None else "queued"
-        new = conn.execute(
+        inserted = conn.execute(
             "INSERT INTO reports (contact_id, chat_id, message_id, media_group_id, text,"
             " forwarded, status, label, received_at, updated_at, card_state)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 m.contact_id,
                 chat_id,
@@ -480,8 +469,12 @@ def store_message(conn: sqlite3.Connection, message: NewMessage) -> tuple[Report
                 ts(m.at),
                 card_state,
             ),
-        ).fetchone()
-        report_id = int(new[0])
+        )
+        report_id = int(inserted.lastrowid or 0)
+        if media_group_id is None:  # an album is audited once complete (finish_album)
+            audit_person_in(
+                conn, at=m.at, person_id=m.contact_id, action="report.received", report_id=report_id
+            )
     if media is not None:
         conn.execute(
             "INSERT INTO report_media (report_id, chat_id, message_id, kind, file_id,"
@@ -500,7 +493,7 @@ def store_message(conn: sqlite3.Connection, message: NewMessage) -> tuple[Report
         )
         if media_group_id is not None:
             _join_album_captions(conn, report_id, m.at)
-    return _existing(conn, report_id), True
+    return StoredMessage(report_id, created=True, collecting=media_group_id is not None)
 
 
 def report_in(conn: sqlite3.Connection, report_id: int) -> Report | None:

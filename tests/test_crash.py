@@ -48,7 +48,7 @@ class BotProcess:
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
-        polls = len(self.sandbox.calls_of("getupdates"))
+        polls = len(self.sandbox.calls_of("getUpdates"))
         with self.log.open("a") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -61,7 +61,7 @@ class BotProcess:
                 stderr=log,
             )
         await self.sandbox.wait_for(
-            lambda: len(self.sandbox.calls_of("getupdates")) > polls,
+            lambda: len(self.sandbox.calls_of("getUpdates")) > polls,
             timeout=30,
             what="the restarted bot polling",
         )
