@@ -44,26 +44,24 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
-@dataclass(frozen=True, slots=True)
-class _Deferred:
-    what: str
-    work: Work[Any]
-    then: Callable[[Any], None] | None
+# Work on many deferred items at once: one result per item, in order.
+ManyWork = Callable[[sqlite3.Connection, list[Any]], list[Any]]
 
 
 @dataclass(slots=True)
-class _Rows:
-    """Deferred rows for one statement, written by that statement in one step."""
+class _Batch:
+    """Deferred items written by one piece of work, and what to call with each result."""
 
     what: str
-    statement: str
-    rows: list[Any]
+    work: ManyWork
+    items: list[Any]
+    thens: list[Callable[[Any], None] | None]
 
-    def work(self, conn: sqlite3.Connection) -> int:
-        return conn.execute(self.statement, (json.dumps(self.rows),)).rowcount
-
-    def one_by_one(self) -> list[_Rows]:
-        return [_Rows(self.what, self.statement, [row]) for row in self.rows]
+    def one_by_one(self) -> list[_Batch]:
+        return [
+            _Batch(self.what, self.work, [item], [then])
+            for item, then in zip(self.items, self.thens, strict=True)
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +88,9 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
-        self._deferred: list[_Deferred | _Rows] = []
-        self._rows: dict[str, _Rows] = {}
+        self._deferred: list[_Batch] = []
+        self._batches: dict[ManyWork, _Batch] = {}  # the batches of defer_many, by work
+        self._row_statements: dict[str, ManyWork] = {}
         self._flushing: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
@@ -204,21 +203,41 @@ class Database:
         stays in the inbox until its deletion is committed after its effects) or costs only a
         repeat (an acknowledgement sent twice). A failing `work` is rolled back alone, logged
         with `what`, and its `then` is not called; the others still commit."""
-        self._deferred.append(_Deferred(what, work, then))
+        self._deferred.append(_Batch(what, lambda conn, _: [work(conn)], [None], [then]))
+        self._flush_later()
+
+    def defer_many(
+        self,
+        what: str,
+        work: ManyWork,
+        item: Any,
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Like `defer`, for many items written by the same `work` in one go: it gets every
+        item queued for it and returns one result per item. The items are written together,
+        where the first of them stands among the deferred writes: use it only for writes
+        that no later deferred write of another kind depends on. If the batch fails, each
+        item is tried alone, so that only the bad one is lost."""
+        batch = self._batches.get(work)
+        if batch is None:
+            batch = self._batches[work] = _Batch(what, work, [], [])
+            self._deferred.append(batch)
+        batch.items.append(item)
+        batch.thens.append(then)
         self._flush_later()
 
     def defer_row(self, what: str, statement: str, row: Any) -> None:
-        """Queue one row for `statement`, which takes a single parameter: the JSON array of
-        all the rows queued for it (read with json_each), so that a burst of them is written
-        in one step. Rows of a statement are written together, where its first queued row
-        stands among the deferred writes: use it only for writes that no later deferred
-        write of another kind depends on."""
-        batch = self._rows.get(statement)
-        if batch is None:
-            batch = self._rows[statement] = _Rows(what, statement, [])
-            self._deferred.append(batch)
-        batch.rows.append(row)
-        self._flush_later()
+        """`defer_many` for one statement that takes a single parameter: the JSON array of
+        all the rows queued for it (read with json_each), so a burst is one step."""
+        work = self._row_statements.get(statement)
+        if work is None:
+
+            def work(conn: sqlite3.Connection, rows: list[Any]) -> list[Any]:
+                conn.execute(statement, (json.dumps(rows),))
+                return [None] * len(rows)
+
+            self._row_statements[statement] = work
+        self.defer_many(what, work, row)
 
     def _flush_later(self) -> None:
         if self._flushing is None or self._flushing.done():
@@ -249,20 +268,22 @@ class Database:
         return result
 
     async def _commit_deferred(self) -> None:
-        deferred, self._deferred, self._rows = self._deferred, [], {}
+        deferred, self._deferred, self._batches = self._deferred, [], {}
         try:
             outcomes = await self._in_thread(lambda conn: _apply_all(conn, deferred))
         except sqlite3.Error as exc:
-            log.error("%d deferred write(s) could not be committed: %s", len(deferred), exc)
+            count = sum(len(batch.items) for batch in deferred)
+            log.error("%d deferred write(s) could not be committed: %s", count, exc)
             return
-        for item, outcome in zip(deferred, outcomes, strict=True):
-            if isinstance(outcome, _Failed):
-                log.error("could not store %s: %s", item.what, outcome.error)
-            elif isinstance(item, _Deferred) and item.then is not None:
-                try:
-                    item.then(outcome)
-                except Exception:
-                    log.exception("after storing %s", item.what)
+        for batch, results in zip(deferred, outcomes, strict=True):
+            for then, result in zip(batch.thens, results, strict=True):
+                if isinstance(result, _Failed):
+                    log.error("could not store %s: %s", batch.what, result.error)
+                elif then is not None:
+                    try:
+                        then(result)
+                    except Exception:
+                        log.exception("after storing %s", batch.what)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -326,29 +347,29 @@ def _in_transaction(conn: sqlite3.Connection, work: Work[T]) -> T:
     return result
 
 
-def _apply_all(conn: sqlite3.Connection, deferred: list[_Deferred | _Rows]) -> list[Any]:
-    """Every deferred write in one transaction; returns each one's result, or _Failed.
+def _apply_all(conn: sqlite3.Connection, deferred: list[_Batch]) -> list[list[Any]]:
+    """Every deferred write in one transaction; returns each item's result, or _Failed.
 
     Few statements, on purpose: each one hands the GIL back and forth between aiosqlite's
     thread and a busy event loop, which costs both far more than the statement itself. So
     the writes run plainly, and only if one fails is the transaction rolled back and run
-    again with each write (each row) in a savepoint of its own, so that the bad one is
-    undone alone."""
+    again with each item in a savepoint of its own, so that the bad one is undone alone."""
     try:
-        return _in_transaction(conn, lambda conn: [item.work(conn) for item in deferred])
+        return _in_transaction(
+            conn, lambda conn: [batch.work(conn, batch.items) for batch in deferred]
+        )
     except Exception as exc:
         log.warning("a deferred write failed (%s); writing them one by one to find it", exc)
-    return _in_transaction(conn, lambda conn: [_isolated(conn, item) for item in deferred])
+    return _in_transaction(
+        conn,
+        lambda conn: [[_isolated(conn, one) for one in batch.one_by_one()] for batch in deferred],
+    )
 
 
-def _isolated(conn: sqlite3.Connection, item: _Deferred | _Rows) -> Any:
-    if isinstance(item, _Rows) and len(item.rows) > 1:
-        parts = [_isolated(conn, row) for row in item.one_by_one()]
-        failed = [part for part in parts if isinstance(part, _Failed)]
-        return failed[0] if failed else sum(parts)
+def _isolated(conn: sqlite3.Connection, one: _Batch) -> Any:
     conn.execute("SAVEPOINT deferred")
     try:
-        result = item.work(conn)
+        [result] = one.work(conn, one.items)
     except Exception as exc:  # one bad write must not undo the others
         conn.execute("ROLLBACK TO deferred")
         result = _Failed(exc)

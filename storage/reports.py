@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -13,6 +15,7 @@ from storage.database import Database
 from storage.models import (
     CardMessage,
     MediaItem,
+    NewMedia,
     NewMessage,
     Report,
     StoredMessage,
@@ -102,15 +105,15 @@ class Reports:
         anything new was stored."""
 
         def store(conn: sqlite3.Connection) -> tuple[Report, bool]:
-            stored = store_message(conn, message)
+            [stored] = store_messages(conn, [message])
             return _existing(conn, stored.report_id), stored.created
 
         return await self.db.run(store)
 
     def add_message_later(self, message: NewMessage, then: Callable[[StoredMessage], None]) -> None:
-        """store_message deferred (see Database.defer). Lost in a crash, the message is
-        stored when its update is replayed from the inbox."""
-        self.db.defer("a report", lambda conn: store_message(conn, message), then)
+        """store_messages deferred (see Database.defer_many): a burst is stored together.
+        Lost in a crash, the message is stored when its update is replayed from the inbox."""
+        self.db.defer_many("a report", store_messages, message, then)
 
     async def finish_album(self, report_id: int, at: datetime) -> Report | None:
         """An album is complete: it becomes a pending report whose card is queued."""
@@ -424,24 +427,130 @@ class Reports:
         return int(row[0]) if row else 0
 
 
-def store_message(conn: sqlite3.Connection, message: NewMessage) -> StoredMessage:
-    """Store one incoming message, inside the caller's transaction; idempotent per (chat id,
-    message id). As few statements as it can (see Database.defer): this runs for every
-    report of a burst.
+def store_messages(conn: sqlite3.Connection, messages: list[NewMessage]) -> list[StoredMessage]:
+    """Store incoming messages inside the caller's transaction; idempotent per (chat id,
+    message id). Returns what happened to each, in order.
 
-    A message of an album joins the album's report (status `collecting`), otherwise it makes
-    a new `pending` report, with its "report.received" audit entry.
+    A single message makes a new `pending` report with its "report.received" audit entry; a
+    burst of them takes five statements however many there are (see Database.defer_many).
+    A message of an album joins the album's report (status `collecting`), one by one.
     """
-    m = message
-    chat_id, message_id, media, media_group_id = m.chat_id, m.message_id, m.media, m.media_group_id
-    seen = conn.execute(
+    stored: dict[int, StoredMessage] = {}
+    singles = {i: m for i, m in enumerate(messages) if m.media_group_id is None}
+    if singles:
+        stored.update(_store_singles(conn, singles))
+    for i, message in enumerate(messages):
+        if i not in singles:
+            stored[i] = store_message(conn, message)
+    return [stored[i] for i in range(len(messages))]
+
+
+def _store_singles(
+    conn: sqlite3.Connection, singles: dict[int, NewMessage]
+) -> dict[int, StoredMessage]:
+    (before,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM reports").fetchone()
+    conn.execute(
+        "INSERT INTO reports (contact_id, chat_id, message_id, text, forwarded, status, label,"
+        " received_at, updated_at, card_state)"
+        f" SELECT {_json_columns(5)}, 'pending', {_json_column(5)}, {_json_column(6)},"
+        f" {_json_column(6)}, 'queued'"
+        " FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM report_media"
+        "  WHERE chat_id = json_extract(value, '$[1]')"
+        "  AND message_id = json_extract(value, '$[2]'))"
+        " ON CONFLICT (chat_id, message_id) DO NOTHING",
+        (json.dumps([_report_row(m) for m in singles.values()]),),
+    )
+    (inserted,) = conn.execute(
+        "SELECT json_group_array(json_array(id, chat_id, message_id)) FROM reports WHERE id > ?",
+        (before,),
+    ).fetchone()
+    new = {
+        (chat_id, message_id): report_id for report_id, chat_id, message_id in json.loads(inserted)
+    }
+    if not new:
+        return {i: _duplicate(conn, m) for i, m in singles.items()}
+    conn.execute(
+        "INSERT INTO audit_log (at, actor, action, report_id)"
+        " SELECT reports.received_at, people.pseudonym, 'report.received', reports.id"
+        " FROM reports JOIN people ON people.id = reports.contact_id WHERE reports.id > ?"
+        " ORDER BY reports.id",
+        (before,),
+    )
+    media = [
+        (new[(m.chat_id, m.message_id)], m.chat_id, m.media)
+        for m in singles.values()
+        if m.media is not None and (m.chat_id, m.message_id) in new
+    ]
+    if media:
+        conn.execute(
+            "INSERT INTO report_media (report_id, chat_id, message_id, kind, file_id,"
+            " file_unique_id, file_size, mime_type, caption)"
+            f" SELECT {_json_columns(9)} FROM json_each(?)",
+            (json.dumps([_media_row(*entry) for entry in media]),),
+        )
+    result: dict[int, StoredMessage] = {}
+    for i, m in singles.items():
+        report_id = new.pop((m.chat_id, m.message_id), None)  # a second copy is a duplicate
+        result[i] = (
+            StoredMessage(report_id, created=True, collecting=False)
+            if report_id is not None
+            else _duplicate(conn, m)
+        )
+    return result
+
+
+def _json_column(index: int) -> str:
+    return f"json_extract(value, '$[{index}]')"
+
+
+def _json_columns(count: int) -> str:
+    """The first `count` items of each row of json_each(?), as columns."""
+    return ", ".join(_json_column(index) for index in range(count))
+
+
+def _report_row(m: NewMessage) -> list[Any]:
+    return [m.contact_id, m.chat_id, m.message_id, m.text, int(m.forwarded), m.label, ts(m.at)]
+
+
+def _media_row(report_id: int, chat_id: int, item: NewMedia) -> list[Any]:
+    return [
+        report_id,
+        chat_id,
+        item.message_id,
+        item.kind,
+        item.file_id,
+        item.file_unique_id,
+        item.file_size,
+        item.mime_type,
+        item.caption,
+    ]
+
+
+def _duplicate(conn: sqlite3.Connection, message: NewMessage) -> StoredMessage:
+    report_id = _seen(conn, message.chat_id, message.message_id)
+    if report_id is None:
+        raise sqlite3.IntegrityError(f"message {message.message_id} was neither stored nor seen")
+    return StoredMessage(report_id, created=False, collecting=False)
+
+
+def _seen(conn: sqlite3.Connection, chat_id: int, message_id: int) -> int | None:
+    """The report a message already belongs to, if any."""
+    row = conn.execute(
         "SELECT COALESCE("
         " (SELECT id FROM reports WHERE chat_id = ? AND message_id = ?),"
         " (SELECT report_id FROM report_media WHERE chat_id = ? AND message_id = ?))",
         (chat_id, message_id, chat_id, message_id),
     ).fetchone()
-    if seen is not None and seen[0] is not None:
-        return StoredMessage(seen[0], created=False, collecting=False)
+    return int(row[0]) if row is not None and row[0] is not None else None
+
+
+def store_message(conn: sqlite3.Connection, message: NewMessage) -> StoredMessage:
+    """Store one incoming message, inside the caller's transaction (see store_messages)."""
+    m = message
+    chat_id, message_id, media, media_group_id = m.chat_id, m.message_id, m.media, m.media_group_id
+    seen = _seen(conn, chat_id, message_id)
+    if seen is not None:
+        return StoredMessage(seen, created=False, collecting=False)
     report_id: int | None = None
     if media_group_id is not None:
         album = conn.execute(
