@@ -30,7 +30,7 @@ ALBUM_MAX = 10
 # Acknowledgements read per turn of the desk: one read for a burst's worth, and their
 # bookkeeping is committed together (sending them concurrently was measured slower: every
 # extra connection makes each request of httpcore's pool dearer).
-ACK_BATCH = 50
+ACK_BATCH = 100
 ICONS = {"pending": "🆕", "approved": "✅", "published": "📣", "rejected": "🗑", "withdrawn": "↩️"}
 
 

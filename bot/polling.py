@@ -42,9 +42,7 @@ class UpdateInbox:
         self.clock = clock
 
     async def store(self, updates: list[dict[str, Any]]) -> None:
-        await self.inbox.store(
-            [(raw["update_id"], json.dumps(raw)) for raw in updates], self.clock.now()
-        )
+        await self.inbox.store([(raw["update_id"], raw) for raw in updates], self.clock.now())
 
     async def replay(self) -> int:
         """Handle updates that were stored but not handled before the last stop."""

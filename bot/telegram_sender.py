@@ -97,9 +97,7 @@ class TelegramSender:
         keyboard: Keyboard | None = None,
     ) -> int:
         if isinstance(self.bot, RecordingBot):
-            return await _call(
-                self.bot.send_message_id(chat_id, text, _reply(reply_to), markup(keyboard))
-            )
+            return await _call(self.bot.send_message_id(chat_id, text, reply_to, keyboard))
         message = await _call(
             self.bot.send_message(
                 chat_id, text, reply_parameters=_reply(reply_to), reply_markup=markup(keyboard)
@@ -255,20 +253,24 @@ class RecordingBot(ExtBot[None]):
         return message
 
     async def send_message_id(
-        self,
-        chat_id: ChatId,
-        text: str,
-        reply_parameters: ReplyParameters | None,
-        reply_markup: InlineKeyboardMarkup | None,
+        self, chat_id: ChatId, text: str, reply_to: int | None, keyboard: Keyboard | None
     ) -> int:
-        """sendMessage, returning only the new message's id. The message Telegram sends back
-        is not parsed: with the quoted message nested in it, parsing was a sixth of the cost
-        of an acknowledgement (bench/run.py), and the desk needs only the id."""
+        """sendMessage, returning only the new message's id, for the bot's busiest sends
+        (acknowledgements, cards). Neither the request nor the message Telegram sends back
+        goes through python-telegram-bot's objects: with the quoted message nested in the
+        answer, they were a fifth of the cost of an acknowledgement (docs/BENCHMARKS.md)."""
         kwargs: dict[str, Any] = {"chat_id": chat_id, "text": text}
-        if reply_parameters is not None:
-            kwargs["reply_parameters"] = reply_parameters
-        if reply_markup is not None:
-            kwargs["reply_markup"] = reply_markup
+        if reply_to is not None:
+            kwargs["reply_parameters"] = {
+                "message_id": reply_to,
+                "allow_sending_without_reply": True,
+            }
+        if keyboard:
+            kwargs["reply_markup"] = {
+                "inline_keyboard": [
+                    [{"text": b.label, "callback_data": b.data} for b in row] for row in keyboard
+                ]
+            }
         # Bot API method names are case-insensitive; this spelling keeps python-telegram-bot
         # from suggesting Bot.send_message, which is the parsing call avoided here.
         sent = await self.do_api_request("sendmessage", api_kwargs=kwargs)

@@ -125,6 +125,8 @@ class Database:
     async def close(self) -> None:
         if self._conn is not None:
             await self.flush()
+            if self._flushing is not None:
+                self._flushing.cancel()  # its work is done
             conn, self._conn = self._conn, None
             await conn.close()
 

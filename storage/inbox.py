@@ -18,8 +18,9 @@ class Inbox:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def store(self, updates: Sequence[tuple[int, str]], at: datetime) -> None:
-        """Keep a batch of raw updates (update id, JSON text), durably, in one step."""
+    async def store(self, updates: Sequence[tuple[int, Any]], at: datetime) -> None:
+        """Keep a batch of raw updates (update id, the update as parsed JSON), durably, in
+        one step. Each is kept as JSON text; `unhandled` gives that text back."""
         if not updates:
             return
         rows = json.dumps([[update_id, payload, ts(at)] for update_id, payload in updates])

@@ -82,6 +82,26 @@ def _rows(database: Path, sql: str) -> list[tuple[Any, ...]]:
         return conn.execute(sql).fetchall()
 
 
+def _acknowledged_text(sandbox: Sandbox, ack: dict[str, Any]) -> str:
+    """The text of the contact's message an acknowledgement answers."""
+    return str(sandbox.messages[CONTACT][ack["reply_to_message"]["message_id"]].get("text"))
+
+
+def _acknowledged_but_not_stored(sandbox: Sandbox, database: Path) -> list[str]:
+    """Acknowledgements the contact has seen whose report is not in the database (with the
+    text of the message acknowledged): a report is acknowledged only once it is committed."""
+    stored = {
+        f"R-{report_id}": text
+        for report_id, text in _rows(database, "SELECT id, text FROM reports")
+    }
+    wrong = []
+    for message in sandbox.bot_messages(CONTACT):
+        match = re.match(r"Received — report (R-\d+)\.", message.get("text", ""))
+        if match and stored.get(match.group(1)) != _acknowledged_text(sandbox, message):
+            wrong.append(message["text"])
+    return wrong
+
+
 def _press_now_on_pending_cards(sandbox: Sandbox, pressed: set[int]) -> None:
     for message in sandbox.bot_messages(EDITORS_CHAT):
         match = re.match(r"🆕 Report R-(\d+) · pending review", message.get("text", ""))
@@ -138,6 +158,7 @@ async def test_kill_9_at_random_moments_loses_nothing_and_posts_nothing_twice(
         _press_now_on_pending_cards(sandbox, pressed)
         await asyncio.sleep(rng.uniform(0.0, 0.6))
         await bot.kill()
+        assert _acknowledged_but_not_stored(sandbox, database) == []
         await bot.start()
 
     # Let the last run settle: every report carded and, once pressed, published.
@@ -162,9 +183,15 @@ async def test_kill_9_at_random_moments_loses_nothing_and_posts_nothing_twice(
         pytest.fail("the bot did not settle after the crashes; see bot.log")
     assert await bot.stop() == 0
 
-    # Every report a contact sent exists exactly once.
+    # Every report a contact sent exists exactly once, and was acknowledged.
     stored = [row[0] for row in _rows(database, "SELECT text FROM reports")]
     assert sorted(stored) == sorted(sent_texts)
+    acknowledged = {
+        _acknowledged_text(sandbox, message)
+        for message in sandbox.bot_messages(CONTACT)
+        if message.get("text", "").startswith("Received")
+    }
+    assert acknowledged == set(sent_texts)
 
     # Numbers: 1..N, no gaps, no repeats.
     numbers = sorted(row[0] for row in _rows(database, "SELECT number FROM reports"))

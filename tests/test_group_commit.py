@@ -4,6 +4,7 @@ committed together, durable once committed, and a bad one never takes the others
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -107,10 +108,12 @@ async def test_closing_commits_what_is_deferred(tmp_path: Path) -> None:
 async def test_the_last_update_id_only_grows(db: Database) -> None:
     inbox = Inbox(db)
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    await inbox.store([(10, "{}"), (12, "{}")], at)
-    await inbox.store([(11, "{}")], at)  # a late, lower one (a webhook retry)
+    await inbox.store([(10, {"update_id": 10}), (12, {"update_id": 12, "text": "é"})], at)
+    await inbox.store([(11, {"update_id": 11})], at)  # a late, lower one (a webhook retry)
     assert await inbox.last_update_id() == 12
-    assert [update_id for update_id, _ in await inbox.unhandled()] == [10, 11, 12]
+    stored = await inbox.unhandled()
+    assert [update_id for update_id, _ in stored] == [10, 11, 12]
+    assert json.loads(stored[2][1]) == {"update_id": 12, "text": "é"}
     inbox.handled(10)
     inbox.handled(12)
     assert [update_id for update_id, _ in await inbox.unhandled()] == [11]
