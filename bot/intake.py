@@ -60,7 +60,8 @@ class IntakeService:
 
     def receive(self, contact: Person, message: IncomingMessage) -> None:
         """Store a contact's message. The write is deferred so that a burst of reports is
-        committed together (see Database.defer); the desk is woken once it is stored."""
+        committed together (see Reports.add_message_later); the desk is woken once it is
+        stored."""
         self.reports.add_message_later(
             NewMessage(
                 contact_id=contact.id,

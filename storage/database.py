@@ -75,11 +75,12 @@ class Database:
     One connection; every statement runs under one lock, so a transaction is never
     interleaved with another coroutine's statements. Writes use BEGIN IMMEDIATE.
 
-    Hot writes can be deferred (`defer`): they are committed together, in one transaction
-    and one trip to aiosqlite's thread, at the end of the event loop's current turn or before
-    anything else touches the database, whichever comes first. Every read therefore sees
-    them; what a crash can lose is only what was deferred since the last turn, and each
-    deferred write says why that is safe.
+    Hot writes can be deferred (`defer`, `defer_many`, `defer_row`): they are committed
+    together, in one transaction and one trip to aiosqlite's thread, before anything else
+    touches the database, when someone calls `flush` (the polling loop, after each batch of
+    updates), or `commit_delay` seconds after the first of them, whichever comes first.
+    Every read therefore sees them; a crash can lose only what was deferred since the last
+    commit, and each deferred write says why that is safe.
     """
 
     def __init__(self, path: Path | str, *, commit_delay: float = 0.0) -> None:
@@ -274,6 +275,7 @@ class Database:
         try:
             outcomes = await self._in_thread(lambda conn: _apply_all(conn, deferred))
         except sqlite3.Error as exc:
+            # The updates they came from stay in the inbox: handled again on the next start.
             count = sum(len(batch.items) for batch in deferred)
             log.error("%d deferred write(s) could not be committed: %s", count, exc)
             return
