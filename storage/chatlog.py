@@ -25,9 +25,10 @@ class ChatLog:
         """Remember a message of a private chat, only if the chat is a registered person's:
         nothing is kept about strangers.
 
-        Deferred (see Database.defer), so a burst of messages costs one commit: an incoming
-        message lost in a crash is recorded again when its update is replayed; an outgoing
-        one is lost only if the bot dies in the same turn of its event loop as it sent it."""
+        Deferred (see Database.defer_row), so a burst of messages costs one commit: an
+        incoming message lost in a crash is recorded again when its update is replayed; an
+        outgoing one is lost only if the bot dies within GROUP_COMMIT_SECONDS of sending it
+        (then /wipe cannot delete that one message)."""
         self.db.defer_row("a message to wipe later", _RECORD, [chat_id, message_id, ts(at)])
 
     async def messages(

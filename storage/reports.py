@@ -101,7 +101,7 @@ class Reports:
         return _report(row) if row else None
 
     async def add_message(self, message: NewMessage) -> tuple[Report, bool]:
-        """store_message (below) in a transaction of its own; the report and whether
+        """store_messages (below) in a transaction of its own; the report and whether
         anything new was stored."""
 
         def store(conn: sqlite3.Connection) -> tuple[Report, bool]:
