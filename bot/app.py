@@ -216,10 +216,10 @@ class FieldRelay:
         db, settings, clock = self.db, self.settings, self.clock
         reports, audit, people = Reports(db), AuditLog(db), People(db)
         contact_messages, prompts = ContactMessages(db), Prompts(db)
-        sender = TelegramSender(self.application.bot)
-        chat_log = ChatLog(db)
         bot = self.application.bot
         assert isinstance(bot, RecordingBot)
+        sender = TelegramSender(bot)
+        chat_log = ChatLog(db)
         bot.record_private_messages(
             lambda chat, message: chat_log.record(chat, message, clock.now())
         )

@@ -9,7 +9,6 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import (
-    Bot,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -85,7 +84,7 @@ async def _call(awaitable: Awaitable[T]) -> T:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: RecordingBot) -> None:
         self.bot = bot
 
     async def send_text(
@@ -96,14 +95,7 @@ class TelegramSender:
         reply_to: int | None = None,
         keyboard: Keyboard | None = None,
     ) -> int:
-        if isinstance(self.bot, RecordingBot):
-            return await _call(self.bot.send_message_id(chat_id, text, reply_to, keyboard))
-        message = await _call(
-            self.bot.send_message(
-                chat_id, text, reply_parameters=_reply(reply_to), reply_markup=markup(keyboard)
-            )
-        )
-        return message.message_id
+        return await _call(self.bot.send_message_id(chat_id, text, reply_to, keyboard))
 
     def _input(self, media: OutgoingMedia) -> str | bytes:
         # Raw bytes, not InputFile: python-telegram-bot then attaches them correctly both to

@@ -27,6 +27,13 @@ _REPORT_SELECT = (
     " JOIN people ON people.id = reports.contact_id"
 )
 
+# The id of the report a contact's message belongs to: its first message or one of its media.
+# Parameters: chat id, message id, chat id, message id.
+_REPORT_OF_MESSAGE = (
+    "COALESCE((SELECT id FROM reports WHERE chat_id = ? AND message_id = ?),"
+    " (SELECT report_id FROM report_media WHERE chat_id = ? AND message_id = ?))"
+)
+
 
 def _report(row: aiosqlite.Row) -> Report:
     return Report(
@@ -93,9 +100,7 @@ class Reports:
     async def by_message(self, chat_id: int, message_id: int) -> Report | None:
         """The report a contact's message belongs to: its first message or one of its media."""
         row = await self.db.fetch_one(
-            f"{_REPORT_SELECT} WHERE reports.id = COALESCE("
-            " (SELECT id FROM reports WHERE chat_id = ? AND message_id = ?),"
-            " (SELECT report_id FROM report_media WHERE chat_id = ? AND message_id = ?))",
+            f"{_REPORT_SELECT} WHERE reports.id = {_REPORT_OF_MESSAGE}",
             (chat_id, message_id, chat_id, message_id),
         )
         return _report(row) if row else None
@@ -536,10 +541,7 @@ def _duplicate(conn: sqlite3.Connection, message: NewMessage) -> StoredMessage:
 def _seen(conn: sqlite3.Connection, chat_id: int, message_id: int) -> int | None:
     """The report a message already belongs to, if any."""
     row = conn.execute(
-        "SELECT COALESCE("
-        " (SELECT id FROM reports WHERE chat_id = ? AND message_id = ?),"
-        " (SELECT report_id FROM report_media WHERE chat_id = ? AND message_id = ?))",
-        (chat_id, message_id, chat_id, message_id),
+        f"SELECT {_REPORT_OF_MESSAGE}", (chat_id, message_id, chat_id, message_id)
     ).fetchone()
     return int(row[0]) if row is not None and row[0] is not None else None
 
