@@ -222,7 +222,12 @@ async def relay_intake(
         users = seed_contacts(database, contacts)
         for user in users:
             sandbox.add_user(user, "Contact")
-        relay = FieldRelay(settings_for(sandbox, database, [-1009001]))
+        # The editors chat at Telegram's real pace (the default setting): cards trickle out
+        # as they would in a real group, beside the acknowledgements being measured.
+        group_limit = Settings.model_fields["group_messages_per_minute"].default
+        relay = FieldRelay(
+            settings_for(sandbox, database, [-1009001], group_messages_per_minute=group_limit)
+        )
         await relay.start()
         total = send_burst(sandbox, users, per_contact)
         started = time.monotonic()

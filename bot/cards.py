@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
 from bot import texts
@@ -256,54 +256,70 @@ class ReviewDesk:
         self.settings = settings
         self.clock = clock
         self.chat_id = settings.editors_chat_id
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        # Two lanes, each its own worker: acknowledgements, and everything else. An
+        # acknowledgement never waits behind a card, which Telegram's limit for the editors
+        # chat (about one message every 3 s) can hold for seconds.
+        self._lanes = {
+            "review-desk-acknowledgements": (self.acknowledge_once, asyncio.Event()),
+            "review-desk": (self.work_once, asyncio.Event()),
+        }
+        self._tasks: list[asyncio.Task[None]] = []
         self.max_backoff = settings.retry_backoff_max_seconds
 
     def wake(self) -> None:
-        self._wake.set()
+        for _, event in self._lanes.values():
+            event.set()
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self.run(), name="review-desk")
-        self._wake.set()
+        loop = asyncio.get_running_loop()
+        self._tasks = [
+            loop.create_task(self.run(work, event), name=name)
+            for name, (work, event) in self._lanes.items()
+        ]
+        self.wake()
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
+        for task in self._tasks:
+            await cancel_and_wait(task)
+        self._tasks = []
 
-    async def run(self) -> None:
+    async def run(self, work: Callable[[], Awaitable[bool]], wake: asyncio.Event) -> None:
+        """Do `work` until there is none left, each time `wake` is set."""
         backoff = 0.5
         while True:
-            await self._wake.wait()
-            self._wake.clear()
+            await wake.wait()
+            wake.clear()
             try:
-                while await self.work_once():
+                while await work():
                     pass
                 backoff = 0.5
             except SendError as exc:
                 log.warning("review desk: %s; retrying in %.1f s", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
-                self._wake.set()
+                wake.set()
             except Exception:
                 log.exception("review desk failed; retrying in %.1f s", backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
-                self._wake.set()
+                wake.set()
+
+    async def acknowledge_once(self) -> bool:
+        """Acknowledge the reports not yet acknowledged (a frightened contact wants to know
+        it arrived), oldest first; False when there were none."""
+        unacknowledged = await self.reports.unacknowledged(limit=ACK_BATCH)
+        for report in unacknowledged:
+            await self.acknowledge(report)
+        return bool(unacknowledged)
 
     async def work_once(self) -> bool:
-        """Do the most important pending piece of work; False when there is none.
+        """Do the most important pending piece of work but acknowledgements (their own lane);
+        False when there is none.
 
-        Acknowledgements first (a frightened contact wants to know it arrived), then other
-        messages to contacts, then notices of deliveries in doubt or failed, then cards whose
-        report changed (a decision must show at once), then new cards, newest first so a
+        Messages to contacts first, then notices of deliveries in doubt or failed, then cards
+        whose report changed (a decision must show at once), then new cards, newest first so a
         burst never hides fresh news.
         """
-        unacknowledged = await self.reports.unacknowledged(limit=ACK_BATCH)
-        if unacknowledged:
-            for report in unacknowledged:
-                await self.acknowledge(report)
-            return True
         for message in await self.contact_messages.unsent(limit=1):
             await self.tell_contact(message)
             return True

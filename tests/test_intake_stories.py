@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
-from bot.sandbox import image_bytes
-from tests.conftest import EDITORS_CHAT, World
+from bot.sandbox import Sandbox, image_bytes
+from tests.conftest import EDITORS_CHAT, World, make_settings
 
 
 def _keyboard(message: dict) -> list[str]:  # type: ignore[type-arg]
@@ -248,3 +251,21 @@ async def test_media_telegram_refuses_still_leaves_a_card(world: World) -> None:
     card = await world.card_of("R-1")
     assert "Convoy at dawn" in card["text"]
     assert "1 media item(s) could not be shown safely" in card["text"]
+
+
+async def test_an_acknowledgement_never_waits_behind_a_card_held_by_the_group_limit(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Callable[..., Any]
+) -> None:
+    # The editors chat at two messages a minute: after the first card, the next waits 30 s.
+    settings = make_settings(sandbox, tmp_path / "relay.db", group_messages_per_minute=2)
+    world = World(sandbox, await start_relay(settings))
+    contact = await world.join("contact", "Kirkuk-30")
+    sandbox.send_text(contact, "Smoke over the market")
+    await world.card_of("R-1")
+    await world.bot_says(contact, "report R-1")
+    sandbox.send_text(contact, "Sirens in the north")  # its card now waits for the limit
+    await world.bot_says(contact, "report R-2")
+    sandbox.send_text(contact, "Road to the hospital is open")
+    await world.bot_says(contact, "report R-3", timeout=5)
+    cards = [m for m in sandbox.bot_messages(EDITORS_CHAT) if "Report R-" in m.get("text", "")]
+    assert len(cards) == 1  # the second card is still waiting: the acknowledgement was not
