@@ -21,7 +21,16 @@ from bot.publishing import Copy
 from bot.sender import Button, Keyboard, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
-from storage import ContactMessage, ContactMessages, MediaItem, Post, Posts, Report, Reports
+from storage import (
+    ContactMessage,
+    ContactMessages,
+    MediaItem,
+    Post,
+    Posts,
+    Report,
+    Reports,
+    Unacknowledged,
+)
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +343,7 @@ class ReviewDesk:
             return True
         return False
 
-    async def acknowledge(self, report: Report) -> None:
+    async def acknowledge(self, report: Unacknowledged) -> None:
         withdraw = [
             [Button(texts.BUTTON_WITHDRAW, CallbackData(Action.WITHDRAW, report.id).encode())]
         ]

@@ -20,6 +20,7 @@ from storage.models import (
     Report,
     StoredMessage,
     Story,
+    Unacknowledged,
 )
 from storage.outbox import Posts, Stories
 from storage.people import Invites, People, PseudonymTakenError
@@ -58,5 +59,6 @@ __all__ = [
     "Stories",
     "Story",
     "Transaction",
+    "Unacknowledged",
     "backup",
 ]

@@ -7,6 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 
 
+def report_code(report_id: int) -> str:
+    """The reference contacts and editors use for a report: R-42."""
+    return f"R-{report_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     id: int
@@ -64,6 +69,19 @@ class NewMessage:
     media_group_id: str | None
     label: str
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Unacknowledged:
+    """A report its contact has not been told about yet."""
+
+    id: int
+    chat_id: int
+    message_id: int
+
+    @property
+    def code(self) -> str:
+        return report_code(self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +145,7 @@ class Report:
     @property
     def code(self) -> str:
         """The reference contacts and editors use: R-42."""
-        return f"R-{self.id}"
+        return report_code(self.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from storage.models import (
     NewMessage,
     Report,
     StoredMessage,
+    Unacknowledged,
 )
 from storage.rows import UNPUBLISHED, dt, req_dt, ts
 
@@ -353,13 +354,18 @@ class Reports:
         )
         return [_report(row) for row in rows]
 
-    async def unacknowledged(self, limit: int = 100) -> list[Report]:
-        rows = await self.db.fetch_all(
-            f"{_REPORT_SELECT} WHERE reports.acknowledged = 0"
-            " AND reports.status != 'collecting' ORDER BY reports.id LIMIT ?",
+    async def unacknowledged(self, limit: int = 100) -> list[Unacknowledged]:
+        """Reports whose contact has not been told they arrived, oldest first. Read as one
+        row of JSON: a burst's worth is one step of SQLite, not one per report (see
+        Database.defer on why steps cost)."""
+        row = await self.db.fetch_one(
+            "SELECT json_group_array(json_array(id, chat_id, message_id)) FROM"
+            " (SELECT id, chat_id, message_id FROM reports WHERE acknowledged = 0"
+            "  AND status != 'collecting' ORDER BY id LIMIT ?)",
             (limit,),
         )
-        return [_report(row) for row in rows]
+        found = json.loads(row[0]) if row is not None else []
+        return [Unacknowledged(*fields) for fields in found]
 
     async def cards_to_post(self, limit: int = 10) -> list[Report]:
         """Reports whose card is queued, newest first so a burst never starves fresh news."""
