@@ -17,7 +17,7 @@ from bot.callbacks import Action, CallbackData
 from bot.clock import Clock
 from bot.formatting import TEXT_LIMIT, both_clocks, split_text
 from bot.media import UNCLEANABLE, UnsafeImageError, clean_image, needs_media_check
-from bot.publishing import Copy
+from bot.publishing import ALBUM_MAX, VISUAL, Copy
 from bot.sender import Button, Keyboard, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
@@ -34,8 +34,6 @@ from storage import (
 
 log = logging.getLogger(__name__)
 
-VISUAL = {"photo", "video"}
-ALBUM_MAX = 10
 # Acknowledgements read per turn of the desk: one read for a burst's worth, and their
 # bookkeeping is committed together (sending them concurrently was measured slower: every
 # extra connection makes each request of httpcore's pool dearer).

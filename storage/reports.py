@@ -27,6 +27,7 @@ _REPORT_SELECT = (
     "SELECT reports.*, people.pseudonym AS pseudonym FROM reports"
     " JOIN people ON people.id = reports.contact_id"
 )
+_REPORT_BY_ID = f"{_REPORT_SELECT} WHERE reports.id = ?"
 
 # The id of the report a contact's message belongs to: its first message or one of its media.
 # Parameters: chat id, message id, chat id, message id.
@@ -95,7 +96,7 @@ class Reports:
         """The report, read inside the caller's transaction `conn` when one is given."""
         if conn is not None:
             return await _report_in_or_none(conn, report_id)
-        row = await self.db.fetch_one(f"{_REPORT_SELECT} WHERE reports.id = ?", (report_id,))
+        row = await self.db.fetch_one(_REPORT_BY_ID, (report_id,))
         return _report(row) if row else None
 
     async def by_message(self, chat_id: int, message_id: int) -> Report | None:
@@ -615,7 +616,7 @@ def store_message(conn: sqlite3.Connection, message: NewMessage) -> StoredMessag
 
 def report_in(conn: sqlite3.Connection, report_id: int) -> Report | None:
     """The report, read inside the caller's transaction on the plain connection."""
-    row = conn.execute(f"{_REPORT_SELECT} WHERE reports.id = ?", (report_id,)).fetchone()
+    row = conn.execute(_REPORT_BY_ID, (report_id,)).fetchone()
     return _report(row) if row else None
 
 
@@ -642,7 +643,7 @@ def _join_album_captions(conn: sqlite3.Connection, report_id: int, at: datetime)
 
 
 async def _report_in_or_none(conn: aiosqlite.Connection, report_id: int) -> Report | None:
-    async with conn.execute(f"{_REPORT_SELECT} WHERE reports.id = ?", (report_id,)) as cursor:
+    async with conn.execute(_REPORT_BY_ID, (report_id,)) as cursor:
         row = await cursor.fetchone()
     return _report(row) if row else None
 

@@ -33,6 +33,21 @@ GROWING = (
 )
 
 
+def _message(message_id: int, media: NewMedia | None, at: datetime) -> NewMessage:
+    """A single message of contact 1 in chat 7."""
+    return NewMessage(
+        contact_id=1,
+        chat_id=7,
+        message_id=message_id,
+        text="t",
+        forwarded=False,
+        media=media,
+        media_group_id=None,
+        label="unconfirmed",
+        at=at,
+    )
+
+
 async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
     at = datetime(2026, 1, 1, tzinfo=UTC)
     async with Database(tmp_path / "plans.db") as db:
@@ -45,19 +60,7 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         reports, posts = Reports(db), Posts(db)
         photo = NewMedia(message_id=2, kind="photo", file_id="f", file_unique_id="u")
         for message_id, media in ((1, None), (2, photo)):
-            await reports.add_message(
-                NewMessage(
-                    contact_id=1,
-                    chat_id=7,
-                    message_id=message_id,
-                    text="t",
-                    forwarded=False,
-                    media=media,
-                    media_group_id=None,
-                    label="unconfirmed",
-                    at=at,
-                )
-            )
+            await reports.add_message(_message(message_id, media, at))
         statements: list[str] = []
         await db.conn.set_trace_callback(statements.append)
         await People(db).active_by_telegram_id(7)
@@ -85,20 +88,8 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         # The group commit's writes (a burst of reports, the chat log, inbox and
         # acknowledgement marks) join on JSON arrays: they must look rows up, not scan.
         stored: list[object] = []
-        reports.add_message_later(
-            NewMessage(
-                contact_id=1,
-                chat_id=7,
-                message_id=3,
-                text="t",
-                forwarded=False,
-                media=NewMedia(message_id=3, kind="photo", file_id="g", file_unique_id="v"),
-                media_group_id=None,
-                label="unconfirmed",
-                at=at,
-            ),
-            stored.append,
-        )
+        photo = NewMedia(message_id=3, kind="photo", file_id="g", file_unique_id="v")
+        reports.add_message_later(_message(3, photo, at), stored.append)
         ChatLog(db).record(7, 3, at)
         Inbox(db).handled(1)
         reports.mark_acknowledged_later(1, 10)
