@@ -76,8 +76,8 @@ def _bot(settings: Settings) -> Bot:
 
 
 async def run(settings: Settings, *, webhook: bool = False) -> int:
-    from bot.app import FieldRelay
     from bot.logs import configure_logging
+    from bot.telegram.relay import FieldRelay
 
     problem = settings.webhook_problem() if webhook else None
     if problem:
@@ -161,7 +161,7 @@ async def _check_channel(bot: Bot, channel: int | str, report: Callable[[bool, s
 
 async def make_invite(settings: Settings, role: str, name: str) -> int:
     from bot.clock import SystemClock
-    from bot.invites import PSEUDONYM, InviteService, invite_link
+    from bot.people.invites import PSEUDONYM, InviteService, invite_link
     from storage import AuditLog, Invites, PseudonymTakenError
 
     if not PSEUDONYM.match(name):

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.app import FieldRelay
 from bot.clock import SystemClock
-from bot.sandbox import Sandbox, image_bytes
+from bot.telegram.relay import FieldRelay
+from sandbox import Sandbox, image_bytes
 
 TOKEN = "4242:DEMO-sandbox-token"
 ADMIN, CONTACT, EDITOR = 100, 200, 300

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
-from bot.context import Caller, RelayContext
+from bot.telegram.context import Caller, RelayContext
 from handlers.common import answer_query
 
 log = logging.getLogger(__name__)

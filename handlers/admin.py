@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot import texts
-from bot.context import RelayContext
 from bot.formatting import both_clocks
-from bot.invites import PSEUDONYM, ROLES, InviteError, invite_link
+from bot.people.invites import PSEUDONYM, ROLES, InviteError, invite_link
+from bot.telegram.context import RelayContext
 from storage import Invite, Person, PseudonymTakenError
 
 

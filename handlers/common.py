@@ -8,8 +8,8 @@ from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
 
 from bot import texts
-from bot.callbacks import BadCallbackData, CallbackData
-from bot.context import RelayContext
+from bot.review.callbacks import BadCallbackData, CallbackData
+from bot.telegram.context import RelayContext
 from storage import RedeemOutcome
 
 log = logging.getLogger(__name__)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Audio, Document, Message, PhotoSize, Update, Video, Voice
 
 from bot import texts
-from bot.context import RelayContext
-from bot.intake import IncomingMessage
-from bot.media import IMAGE_MIME_TYPES
+from bot.intake.media import IMAGE_MIME_TYPES
+from bot.intake.service import IncomingMessage
+from bot.telegram.context import RelayContext
 from handlers.common import answer_query, decode_press, report_id_argument
 from storage import NewMedia
 

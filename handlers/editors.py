@@ -7,11 +7,11 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot import texts
-from bot.callbacks import Action
-from bot.cards import message_link
-from bot.context import RelayContext
 from bot.formatting import split_text
-from bot.review import Editor, Outcome
+from bot.review.callbacks import Action
+from bot.review.cards import message_link
+from bot.review.decisions import Editor, Outcome
+from bot.telegram.context import RelayContext
 from handlers.common import answer_query, decode_press, report_id_argument
 
 PROMPTS = {

@@ -6,7 +6,7 @@ import logging
 
 from telegram import Update
 
-from bot.context import RelayContext
+from bot.telegram.context import RelayContext
 
 log = logging.getLogger(__name__)
 

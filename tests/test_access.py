@@ -83,8 +83,8 @@ async def test_bot_leaves_any_other_group_it_is_added_to(world: World) -> None:
 
 
 async def test_channel_posts_are_ignored(world: World) -> None:
-    world.sandbox._new_message(CHANNEL, None, text="UPDATE #1 ...")
-    world.sandbox._push_update("channel_post", world.sandbox.chat_messages(CHANNEL)[-1])
+    world.sandbox.new_message(CHANNEL, None, text="UPDATE #1 ...")
+    world.sandbox.push_update("channel_post", world.sandbox.chat_messages(CHANNEL)[-1])
     await world.sync()
     assert world.sandbox.calls_of("leaveChat") == []
 

@@ -147,8 +147,8 @@ async def random_group(world: World, contact: int) -> tuple[int, int]:
 
 
 async def channel_post(world: World, contact: int) -> tuple[int, int]:
-    message = world.sandbox._new_message(CHANNEL, None, text="someone else's post")
-    world.sandbox._push_update("channel_post", message)
+    message = world.sandbox.new_message(CHANNEL, None, text="someone else's post")
+    world.sandbox.push_update("channel_post", message)
     return CHANNEL, message["message_id"]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox import Sandbox
+from sandbox import Sandbox
 from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, TOKEN
 
 GOOD = {

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox import Sandbox
+from sandbox import Sandbox
 from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT
 
 ROUNDS = int(os.environ.get("FIELDRELAY_CRASH_ROUNDS", "30"))

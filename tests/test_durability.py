@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.logs import install_redaction
-from bot.sandbox import Sandbox, image_bytes
 from bot.settings import Settings
+from sandbox import Sandbox, image_bytes
 from tests.conftest import EDITORS_CHAT, TOKEN, World, make_settings
 
 
@@ -22,7 +22,7 @@ async def test_an_update_stored_but_not_handled_is_replayed_on_start(
     contact = await world.join("contact", "Kirkuk-1")
     await relay.stop()
     # The bot fetched and stored this update, then died before handling it.
-    message = sandbox._new_message(contact, sandbox.users[contact], text="Sent just before a crash")
+    message = sandbox.new_message(contact, sandbox.users[contact], text="Sent just before a crash")
     async with relay.db as db:
         await db.execute(
             "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",

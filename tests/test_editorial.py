@@ -7,9 +7,9 @@ from typing import Any
 
 from bot import texts
 from bot.clock import FixedClock
-from bot.review import Editor
-from bot.sandbox import Sandbox
+from bot.review.decisions import Editor
 from bot.settings import Settings
+from sandbox import Sandbox
 from tests.conftest import ADMIN, EDITORS_CHAT, World, make_settings
 
 # 11:59 in New York (the default slot zone is the audience zone), 1 minute before a slot.

@@ -9,7 +9,7 @@ from typing import Any
 
 from PIL import Image
 
-from bot.sandbox import Sandbox, image_bytes
+from sandbox import Sandbox, image_bytes
 from tests.conftest import EDITORS_CHAT, World, make_settings
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from bot import texts
 from bot.clock import FixedClock
-from bot.sandbox import Sandbox
 from bot.settings import Settings
+from sandbox import Sandbox
 from tests.conftest import ADMIN, EDITORS_CHAT, STRANGER, World
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import FixedClock
-from bot.sandbox import Sandbox, image_bytes
 from bot.settings import Settings
+from sandbox import Sandbox, image_bytes
 from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World, make_settings
 
 SECOND_CHANNEL = -100901

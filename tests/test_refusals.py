@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot import texts
-from bot.sandbox import Sandbox
+from sandbox import Sandbox
 from tests.conftest import EDITORS_CHAT, World
 
 MB = 1024 * 1024

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bot.callbacks import Action, BadCallbackData, CallbackData
 from bot.formatting import both_clocks, split_text
+from bot.intake.media import UnsafeImageError, clean_image
 from bot.logs import RedactToken, redact
-from bot.media import UnsafeImageError, clean_image
-from bot.sandbox import image_bytes
+from bot.review.callbacks import Action, BadCallbackData, CallbackData
 from bot.settings import Settings
+from sandbox import image_bytes
 from storage import Database, NewMedia, NewMessage, People, Reports
 from storage.database import migrations
 from tests.test_intake_stories import gps_jpeg
@@ -185,7 +185,7 @@ async def test_using_the_database_inside_its_own_transaction_fails_fast(tmp_path
 def test_publish_slots_parse_and_the_next_slot_is_strictly_later() -> None:
     from datetime import time
 
-    from bot.schedule import next_slot
+    from bot.publishing.schedule import next_slot
 
     settings = _settings(publish_slots="20:00, 08:00,12:00")
     assert settings.publish_slots == [time(8), time(12), time(20)]

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.clock import FixedClock
-from bot.sandbox import Sandbox, image_bytes
 from bot.settings import Settings
+from sandbox import Sandbox, image_bytes
 from tests.conftest import EDITORS_CHAT, STRANGER, World
 
 START = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)

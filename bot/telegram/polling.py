@@ -20,7 +20,7 @@ from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.clock import Clock
-from bot.telegram_sender import retry_after_seconds
+from bot.telegram.sender import retry_after_seconds
 from storage import Inbox
 
 log = logging.getLogger(__name__)

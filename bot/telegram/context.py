@@ -7,15 +7,15 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.cards import ReviewDesk
 from bot.clock import Clock
-from bot.intake import IntakeService
-from bot.invites import InviteService
-from bot.publishing import Publisher
-from bot.review import ReviewService
+from bot.intake.service import IntakeService
+from bot.people.invites import InviteService
+from bot.people.wipe import ChatWiper
+from bot.publishing.publisher import Publisher
+from bot.review.decisions import ReviewService
+from bot.review.desk import ReviewDesk
 from bot.sender import Sender
 from bot.settings import Settings
-from bot.wipe import ChatWiper
 from storage import (
     AuditLog,
     ChatLog,

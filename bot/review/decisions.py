@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot import texts
-from bot.callbacks import Action
 from bot.clock import Clock
 from bot.formatting import both_clocks
-from bot.media import needs_media_check
-from bot.schedule import next_slot
+from bot.intake.media import needs_media_check
+from bot.publishing.schedule import next_slot
+from bot.review.callbacks import Action
 from bot.settings import Settings
 from storage import (
     UNPUBLISHED,

@@ -18,9 +18,9 @@ import tornado.web
 from telegram import Update
 from tornado.httpserver import HTTPServer
 
-from bot.polling import UpdateInbox
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
+from bot.telegram.polling import UpdateInbox
 
 log = logging.getLogger(__name__)
 

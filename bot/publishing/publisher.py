@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot import texts
 from bot.clock import Clock
-from bot.posts import intro_text, render_update
-from bot.review import PAUSED_KEY
+from bot.publishing.albums import send_media_set
+from bot.publishing.copies import Copy, chat_ref
+from bot.publishing.updates import intro_text, render_update
+from bot.review.decisions import PAUSED_KEY
 from bot.sender import ChatId, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
@@ -41,43 +40,6 @@ from storage import (
 )
 
 log = logging.getLogger(__name__)
-
-VISUAL = {"photo", "video"}
-ALBUM_MAX = 10
-
-
-def chat_ref(channel: str) -> ChatId:
-    """Channels are stored as text; numeric ids go back to Telegram as numbers."""
-    return int(channel) if channel.lstrip("-").isdigit() else channel
-
-
-@dataclass(frozen=True, slots=True)
-class Copy:
-    """Where one update sits in a channel: its media messages, the message whose caption
-    carries the text (if any), and its text messages."""
-
-    media: list[int]
-    caption_id: int | None
-    text: list[int]
-
-    def to_json(self) -> str:
-        return json.dumps({"media": self.media, "caption_id": self.caption_id, "text": self.text})
-
-    @classmethod
-    def from_json(cls, raw: str | None) -> Copy | None:
-        if not raw:
-            return None
-        data: dict[str, Any] = json.loads(raw)
-        return cls(list(data["media"]), data["caption_id"], list(data["text"]))
-
-    @property
-    def first(self) -> int | None:
-        ids = self.media + self.text
-        return ids[0] if ids else None
-
-    @property
-    def all(self) -> list[int]:
-        return self.media + self.text
 
 
 class Publisher:
@@ -284,38 +246,15 @@ class Publisher:
         media = [m for m in await self.reports.media(report.id) if _publishable(m)]
         update = render_update(report, self.settings, has_media=bool(media))
         reply_to = await self._thread_root(report, key)
-        media_ids: list[int] = []
-        caption_id = None
-        visual = [m for m in media if m.kind in VISUAL]
-        others = [m for m in media if m.kind not in VISUAL]
-        for start in range(0, len(visual), ALBUM_MAX):
-            chunk = [_outgoing(m) for m in visual[start : start + ALBUM_MAX]]
-            caption = update.caption if not media_ids else None
-            target = reply_to if not media_ids else None
-            if len(chunk) == 1:
-                sent = [
-                    await self.sender.send_media(
-                        channel, chunk[0], reply_to=target, caption=caption
-                    )
-                ]
-            else:
-                sent = await self.sender.send_album(
-                    channel, chunk, reply_to=target, caption=caption
-                )
-            if caption is not None:
-                caption_id = sent[0].message_id
-            media_ids += [s.message_id for s in sent]
-        for item in others:
-            caption = update.caption if not media_ids else None
-            result = await self.sender.send_media(
-                channel,
-                _outgoing(item),
-                reply_to=media_ids[0] if media_ids else reply_to,
-                caption=caption,
-            )
-            if caption is not None:
-                caption_id = result.message_id
-            media_ids.append(result.message_id)
+        sent = await send_media_set(
+            self.sender,
+            channel,
+            [_outgoing(m) for m in media],
+            caption=update.caption,
+            reply_to=reply_to,
+        )
+        media_ids = [result.message_id for _, result in sent]
+        caption_id = media_ids[0] if media_ids and update.caption is not None else None
         text_ids: list[int] = []
         for part in update.messages:
             anchor = text_ids[0] if text_ids else (media_ids[0] if media_ids else reply_to)

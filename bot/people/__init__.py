@@ -1,0 +1,1 @@
+"""People: invites that let contacts and editors in, and wiping a contact's chat."""

@@ -1,0 +1,1 @@
+"""Publishing: approved reports become numbered updates, sent to every channel in order."""

@@ -1,0 +1,220 @@
+"""Review cards: how a report looks to editors, with its media, text and decision buttons.
+
+Pure views: they read a report and return text and buttons; the review desk sends them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot import texts
+from bot.formatting import TEXT_LIMIT, both_clocks, split_text
+from bot.intake.media import UNCLEANABLE, needs_media_check
+from bot.publishing.copies import Copy
+from bot.review.callbacks import Action, CallbackData
+from bot.sender import Button, Keyboard
+from bot.settings import Settings
+from storage import MediaItem, Post, Report
+
+ICONS = {"pending": "🆕", "approved": "✅", "published": "📣", "rejected": "🗑", "withdrawn": "↩️"}
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """What a card shows: its text messages (first one carries the buttons) and buttons."""
+
+    parts: list[str]
+    keyboard: Keyboard
+
+
+def card_keyboard(report: Report, media: Sequence[MediaItem] = ()) -> Keyboard:
+    """Only the buttons that still make sense for the report's state."""
+
+    def button(label: str, action: Action) -> Button:
+        return Button(label, CallbackData(action, report.id).encode())
+
+    label_button = (
+        button(texts.BUTTON_MARK_CONFIRMED, Action.CONFIRM)
+        if report.label == "unconfirmed"
+        else button(texts.BUTTON_MARK_UNCONFIRMED, Action.UNCONFIRM)
+    )
+    if report.status == "pending":
+        check = [[button(texts.BUTTON_MEDIA_CHECKED, Action.MEDIA_CHECKED)]]
+        return (check if needs_media_check(report, media) else []) + [
+            [
+                button(texts.BUTTON_APPROVE, Action.APPROVE),
+                button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
+            ],
+            [
+                label_button,
+                button(texts.BUTTON_EDIT, Action.EDIT),
+                button(texts.BUTTON_REJECT, Action.REJECT),
+            ],
+        ]
+    if report.status == "approved" and not report.urgent:
+        return [
+            [
+                button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
+                button(texts.BUTTON_UNDO, Action.UNDO),
+            ],
+            [label_button],
+        ]
+    if report.status == "published" and report.retracted_at is None:
+        row = [button(texts.BUTTON_CORRECT, Action.CORRECT)]
+        row.append(button(texts.BUTTON_RETRACT, Action.RETRACT))
+        if report.label == "unconfirmed":
+            row.insert(0, button(texts.BUTTON_CONFIRM_PUBLISHED, Action.CONFIRM))
+        return [row]
+    return []
+
+
+def decision_lines(report: Report, settings: Settings) -> list[str]:
+    """Who decided what, and when, as the card shows it."""
+    if report.decided_at is None:
+        return []
+    who, when = report.decided_by or "?", both_clocks(report.decided_at, settings)
+    if report.status == "approved" and report.urgent:
+        return [texts.CARD_DECISION_URGENT.format(who=who, when=when)]
+    if report.status == "approved" and report.due_at is not None:
+        due = both_clocks(report.due_at, settings)
+        return [texts.CARD_DECISION_APPROVED.format(who=who, when=when, due=due)]
+    if report.status == "rejected":
+        lines = [texts.CARD_DECISION_REJECTED.format(who=who, when=when)]
+        if report.reject_reason:
+            lines.append(texts.CARD_REASON.format(reason=report.reject_reason))
+        return lines
+    if report.status == "withdrawn":
+        return [texts.CARD_DECISION_WITHDRAWN.format(when=when)]
+    if report.status == "published":
+        return published_lines(report, settings, who, when)
+    return []
+
+
+def published_lines(report: Report, settings: Settings, who: str, when: str) -> list[str]:
+    assert report.published_at is not None
+    lines = [
+        texts.CARD_DECISION_URGENT.format(who=who, when=when)
+        if report.urgent
+        else texts.CARD_DECISION_APPROVED_ONLY.format(who=who, when=when),
+        texts.CARD_PUBLISHED.format(
+            number=report.number, when=both_clocks(report.published_at, settings)
+        ),
+    ]
+    if report.confirmed_at is not None:
+        lines.append(texts.CARD_CONFIRMED.format(when=both_clocks(report.confirmed_at, settings)))
+    if report.corrected_at is not None:
+        lines.append(texts.CARD_CORRECTED.format(when=both_clocks(report.corrected_at, settings)))
+    if report.retracted_at is not None:
+        lines.append(
+            texts.CARD_RETRACTED.format(
+                when=both_clocks(report.retracted_at, settings),
+                reason=report.retract_reason or "—",
+            )
+        )
+    return lines
+
+
+def delivery_lines(deliveries: Sequence[Post]) -> list[str]:
+    """Per channel: where the first copy of the update stands, with a link once sent."""
+    lines = []
+    for post in deliveries:
+        if post.action != "send":
+            continue
+        state = texts.DELIVERY_STATES.get(post.state, post.state)
+        line = f"  {post.channel}: {state}"
+        copy = Copy.from_json(post.message_ids)
+        if post.state == "sent" and copy is not None and copy.first is not None:
+            line += f" {message_link(post.channel, copy.first)}"
+        if post.state in ("failed", "in_doubt") and post.error:
+            line += f" ({post.error[:80]})"
+        lines.append(line)
+    changes = [p for p in deliveries if p.action != "send" and p.state != "sent"]
+    if changes:
+        lines.append(texts.CARD_CHANGES_PENDING.format(count=len(changes)))
+    return lines
+
+
+def message_link(channel: str, message_id: int) -> str:
+    """A link to a message in a channel or supergroup: t.me/name/N or t.me/c/ID/N."""
+    if channel.startswith("@"):
+        return f"https://t.me/{channel[1:]}/{message_id}"
+    return f"https://t.me/c/{channel.removeprefix('-100')}/{message_id}"
+
+
+def card_status(report: Report) -> str:
+    if report.status == "approved" and report.urgent:
+        return texts.STATUS_URGENT
+    if report.status == "published":
+        template = texts.STATUS_RETRACTED if report.retracted_at else texts.STATUS_PUBLISHED
+        return template.format(number=report.number)
+    return texts.STATUSES.get(report.status, report.status)
+
+
+def describe_media(media: Sequence[MediaItem]) -> str:
+    counts: dict[str, int] = {}
+    for item in media:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    return ", ".join(f"{count} {kind}{'s' if count > 1 else ''}" for kind, count in counts.items())
+
+
+def render_card(
+    report: Report,
+    media: Sequence[MediaItem],
+    settings: Settings,
+    *,
+    waiting: int = 0,
+    deliveries: Sequence[Post] = (),
+) -> CardView:
+    """The card's text, split so no message passes Telegram's 4096 characters."""
+    header = [
+        texts.CARD_HEADER.format(
+            icon="⚡"
+            if report.urgent and report.status == "approved"
+            else ICONS.get(report.status, "•"),
+            code=report.code,
+            status=card_status(report),
+        ),
+        texts.CARD_FROM.format(pseudonym=report.pseudonym)
+        + (texts.CARD_FORWARDED if report.forwarded else ""),
+        texts.CARD_RECEIVED.format(when=both_clocks(report.received_at, settings)),
+        texts.CARD_LABEL.format(label=texts.LABELS.get(report.label, report.label)),
+    ]
+    if media:
+        header.append(texts.CARD_MEDIA.format(media=describe_media(media)))
+    risky = sorted({UNCLEANABLE[item.kind] for item in media if item.kind in UNCLEANABLE})
+    if risky and report.media_checked_at is not None:
+        header.append(
+            texts.CARD_MEDIA_CHECKED.format(
+                who=report.media_checked_by, when=both_clocks(report.media_checked_at, settings)
+            )
+        )
+    elif risky:
+        header.append(texts.CARD_MEDIA_WARNING.format(kinds=" and ".join(risky)))
+    if report.media_withheld:
+        header.append(texts.CARD_WITHHELD.format(count=report.media_withheld))
+    header += decision_lines(report, settings)
+    if deliveries:
+        header += delivery_lines(deliveries)
+    if waiting:
+        header.append(texts.CARD_WAITING.format(count=waiting))
+    head = "\n".join(header)
+    body = report.text.strip() or texts.CARD_NO_TEXT
+    room = TEXT_LIMIT - len(head) - 2
+    if len(body) <= room:
+        return CardView([f"{head}\n\n{body}"], card_keyboard(report, media))
+    # Long text: the card carries the start, continuations follow as replies.
+    first, rest = _first_chunk(body, room - 2)
+    continued_room = TEXT_LIMIT - len(texts.CARD_CONTINUED) - 20
+    tail = split_text(rest, continued_room)
+    total = len(tail) + 1
+    parts = [f"{head}\n\n{first} …"]
+    parts += [
+        texts.CARD_CONTINUED.format(code=report.code, part=index + 2, total=total) + "\n\n" + chunk
+        for index, chunk in enumerate(tail)
+    ]
+    return CardView(parts, card_keyboard(report, media))
+
+
+def _first_chunk(body: str, room: int) -> tuple[str, str]:
+    first = split_text(body, room)[0]
+    return first, body[len(first) :].lstrip("\n ")

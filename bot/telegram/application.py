@@ -1,0 +1,186 @@
+"""The Application: every handler in the order it runs, the rate limits, the command menus."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot import texts
+from bot.review.callbacks import Action
+from bot.settings import Settings
+from bot.telegram.context import RelayContext
+from bot.telegram.sender import RecordingBot
+from handlers import access, admin, common, contacts, editors, errors
+
+log = logging.getLogger(__name__)
+
+ADMIN_COMMANDS = [
+    BotCommand("invite", "Invite a contact or an editor: /invite contact Kirkuk-1"),
+    BotCommand("people", "Who is registered"),
+    BotCommand("revoke", "Remove someone at once: /revoke Kirkuk-1"),
+    BotCommand("help", "What you can do here"),
+]
+CONTACT_COMMANDS = [
+    BotCommand("wipe", "Delete this chat's messages from your phone now"),
+    BotCommand("withdraw", "Withdraw a report not yet published: /withdraw R-42"),
+    BotCommand("help", "What you can do here"),
+]
+EDITOR_COMMANDS = [
+    BotCommand("queue", "Reports waiting for a decision or to be published"),
+    BotCommand("story", "The current story; /story new <title> | <intro>; /story close"),
+    BotCommand("history", "Everything that happened to a report: /history R-42"),
+    BotCommand("pause", "Admins: stop all publishing at once"),
+    BotCommand("resume", "Admins: publish again"),
+]
+
+RelayApplication = Application[Any, RelayContext, Any, Any, Any, Any]
+
+
+def add_handlers(application: RelayApplication, settings: Settings) -> None:
+    """Every handler, in the order it runs. Note: order matters!"""
+    private = filters.ChatType.PRIVATE
+    admins = filters.User(user_id=settings.admin_ids)
+    editors_chat = filters.Chat(chat_id=settings.editors_chat_id)
+
+    # Group -1: who is this? Strangers, other groups and channels stop here.
+    application.add_handler(TypeHandler(Update, access.identify_caller), group=-1)
+
+    # Commands in private chats. Admin commands from anyone else get a plain refusal.
+    application.add_handler(CommandHandler("start", common.start, filters=private))
+    application.add_handler(CommandHandler("help", common.help_command, filters=private))
+    application.add_handler(CommandHandler("invite", admin.invite, filters=private & admins))
+    application.add_handler(CommandHandler("revoke", admin.revoke, filters=private & admins))
+    application.add_handler(CommandHandler("people", admin.people, filters=private & admins))
+    application.add_handler(
+        CommandHandler(["invite", "revoke", "people"], admin.admins_only, filters=private)
+    )
+    application.add_handler(CommandHandler("withdraw", route_withdraw, filters=private))
+    application.add_handler(CommandHandler("wipe", contacts.wipe, filters=private))
+    application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+
+    # Editors chat: commands, and replies answering the bot's questions (edit, reason).
+    application.add_handler(CommandHandler("queue", editors.queue, filters=editors_chat))
+    application.add_handler(CommandHandler("story", editors.story, filters=editors_chat))
+    application.add_handler(CommandHandler("history", editors.history, filters=editors_chat))
+    application.add_handler(CommandHandler("pause", editors.pause, filters=editors_chat))
+    application.add_handler(CommandHandler("resume", editors.resume, filters=editors_chat))
+    application.add_handler(
+        MessageHandler(editors_chat & filters.REPLY & ~filters.COMMAND, editors.prompt_reply)
+    )
+
+    # Reports: any other message in a private chat, and edits of them.
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, route_report)
+    )
+    application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, route_edit))
+
+    # Buttons: Withdraw under a contact's acknowledgement; decisions on review cards
+    # (the guard already checked that a presser in the editors chat is an editor).
+    application.add_handler(
+        CallbackQueryHandler(route_withdraw_button, pattern=f"^v1:{Action.WITHDRAW.value}:")
+    )
+    application.add_handler(CallbackQueryHandler(editors.card_button))
+
+    application.add_error_handler(errors.log_error)
+
+
+async def route_report(update: Update, context: RelayContext) -> None:
+    """Contacts' messages are reports; editors and admins get a hint instead."""
+    if context.caller.is_contact:
+        await contacts.report(update, context)
+    else:
+        await contacts.not_a_contact(update, context)
+
+
+async def route_withdraw(update: Update, context: RelayContext) -> None:
+    if context.caller.is_contact:
+        await contacts.withdraw_command(update, context)
+    else:
+        await contacts.not_a_contact(update, context)
+
+
+async def route_withdraw_button(update: Update, context: RelayContext) -> None:
+    if context.caller.is_contact and update.effective_chat is not None:
+        await contacts.withdraw_button(update, context)
+    elif update.callback_query is not None:
+        await common.answer_query(update.callback_query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
+
+
+async def route_edit(update: Update, context: RelayContext) -> None:
+    if context.caller.is_contact:
+        await contacts.edited(update, context)
+
+
+async def unknown_command(update: Update, context: RelayContext) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
+
+
+def build_application(settings: Settings) -> RelayApplication:
+    # Telegram's limits, paced smoothly: buckets of one, so messages leave evenly spaced
+    # (a channel's 20 a minute, one every 3 s) and never in a burst that Telegram's own
+    # counting window could punish with a 429. The headroom absorbs network jitter, which
+    # can bunch requests that left evenly spaced.
+    headroom = 1.05
+    rate_limiter = AIORateLimiter(
+        overall_max_rate=1,
+        overall_time_period=headroom / settings.global_messages_per_second,
+        group_max_rate=1,
+        group_time_period=headroom * 60 / settings.group_messages_per_minute,
+        max_retries=settings.retry_after_max_retries,
+    )
+    bot = RecordingBot(
+        settings.token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_file_base_url,
+        # Every reply quotes the message it answers, so a contact knows which one it was.
+        defaults=Defaults(do_quote=True),
+        rate_limiter=rate_limiter,
+        request=HTTPXRequest(
+            connection_pool_size=64,
+            read_timeout=settings.request_timeout_seconds,
+            write_timeout=settings.request_timeout_seconds,
+            media_write_timeout=max(60.0, settings.request_timeout_seconds),
+        ),
+        get_updates_request=HTTPXRequest(),
+    )
+    application: RelayApplication = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(ContextTypes(context=RelayContext))
+        .updater(None)
+        .build()
+    )
+    add_handlers(application, settings)
+    return application
+
+
+async def set_command_menus(bot: ExtBot[None], settings: Settings) -> None:
+    """Each audience sees only its own commands."""
+    try:
+        await bot.set_my_commands(CONTACT_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+        for admin_id in settings.admin_ids:
+            await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
+        await bot.set_my_commands(
+            EDITOR_COMMANDS, scope=BotCommandScopeChat(settings.editors_chat_id)
+        )
+    except TelegramError as exc:
+        # An admin who never opened a chat with the bot cannot get a menu yet.
+        log.warning("could not set the command menus: %s", exc.message)

@@ -1,0 +1,231 @@
+"""The running bot: the database, the services wired together, the workers and receiving."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from bot.clock import Clock, SystemClock
+from bot.intake.service import IntakeService
+from bot.logs import quiet_noisy_loggers
+from bot.people.invites import InviteService
+from bot.people.wipe import ChatWiper
+from bot.publishing.publisher import Publisher
+from bot.review.decisions import ReviewService
+from bot.review.desk import ReviewDesk
+from bot.settings import Settings
+from bot.tasks import cancel_and_wait
+from bot.telegram.application import build_application, set_command_menus
+from bot.telegram.context import Services
+from bot.telegram.polling import DurablePolling, UpdateInbox
+from bot.telegram.sender import RecordingBot, TelegramSender
+from bot.telegram.webhook import WebhookReceiver
+from storage import (
+    AuditLog,
+    ChatLog,
+    ContactMessages,
+    Database,
+    Inbox,
+    Invites,
+    People,
+    Posts,
+    Prompts,
+    Reports,
+    StateStore,
+    Stories,
+)
+
+log = logging.getLogger(__name__)
+
+
+def build_services(
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    bot: RecordingBot,
+    *,
+    schedule_wakeup: Callable[[float], None],
+) -> Services:
+    """Every service, each given the repositories it works on and the workers it wakes."""
+    reports, audit, people = Reports(db), AuditLog(db), People(db)
+    contact_messages, prompts = ContactMessages(db), Prompts(db)
+    state, posts, stories, chat_log = StateStore(db), Posts(db), Stories(db), ChatLog(db)
+    sender = TelegramSender(bot)
+    bot.record_private_messages(lambda chat, message: chat_log.record(chat, message, clock.now()))
+    desk = ReviewDesk(reports, contact_messages, posts, sender, settings, clock)
+    intake = IntakeService(
+        reports,
+        audit,
+        clock,
+        quiet_seconds=settings.album_quiet_seconds,
+        default_label=settings.default_label,
+        on_ready=desk.wake,
+    )
+    publisher = Publisher(
+        reports,
+        posts,
+        stories,
+        audit,
+        contact_messages,
+        state,
+        sender,
+        settings,
+        clock,
+        wake_desk=desk.wake,
+        schedule_wakeup=schedule_wakeup,
+    )
+    review = ReviewService(
+        db,
+        people,
+        reports,
+        audit,
+        prompts,
+        posts,
+        contact_messages,
+        state,
+        clock,
+        settings,
+        wake_desk=desk.wake,
+        wake_publisher=publisher.wake,
+    )
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        people=people,
+        reports=reports,
+        audit=audit,
+        invites=InviteService(Invites(db), audit, clock, settings.invite_ttl_hours),
+        intake=intake,
+        desk=desk,
+        review=review,
+        prompts=prompts,
+        sender=sender,
+        publisher=publisher,
+        stories=stories,
+        posts=posts,
+        chat_log=chat_log,
+        wiper=ChatWiper(chat_log, sender, clock),
+    )
+
+
+class FieldRelay:
+    """The running bot: database, services, application and durable polling."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        quiet_noisy_loggers()
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.db = Database(settings.database_path, commit_delay=settings.group_commit_seconds)
+        self.application = build_application(settings)
+        self._polling: asyncio.Task[None] | None = None
+        self.webhook: WebhookReceiver | None = None
+        self.services: Services | None = None
+
+    async def start(self, *, receive: str = "polling") -> None:
+        """Start everything; `receive` is "polling", "webhook", or "none" (tests, CLI)."""
+        await self.db.open()
+        bot = self.application.bot
+        assert isinstance(bot, RecordingBot)
+        self.services = build_services(
+            self.db, self.settings, self.clock, bot, schedule_wakeup=self._schedule_publishing
+        )
+        self.application.bot_data["services"] = self.services
+        await self.application.initialize()
+        await self.application.start()
+        await set_command_menus(bot, self.settings)
+        await self._start_workers(self.services)
+        await self._start_receiving(receive)
+        log.info("Field Relay is running as @%s", bot.username)
+
+    async def _start_workers(self, services: Services) -> None:
+        """The desk and the publisher pick up where the database says they stopped."""
+        services.desk.start()
+        await services.intake.resume_albums()
+        await services.publisher.start()
+        job_queue = self.application.job_queue
+        assert job_queue is not None
+        # A safety sweep: whatever happens to a timer, due reports never wait long.
+        job_queue.run_repeating(
+            self._publishing_due,
+            interval=self.settings.publish_sweep_seconds,
+            first=self.settings.publish_sweep_seconds,
+            name="publishing-sweep",
+        )
+        if self.settings.auto_wipe_hours > 0:
+            job_queue.run_repeating(
+                self._auto_wipe,
+                interval=self.settings.auto_wipe_check_minutes * 60,
+                first=1,
+                name="auto-wipe",
+            )
+
+    async def _start_receiving(self, receive: str) -> None:
+        updates = UpdateInbox(self.application, Inbox(self.db), self.clock)
+        if receive == "polling":
+            polling = DurablePolling(
+                updates,
+                timeout=self.settings.poll_timeout_seconds,
+                max_backoff=self.settings.retry_backoff_max_seconds,
+            )
+            self._polling = asyncio.get_running_loop().create_task(polling.run(), name="polling")
+        elif receive == "webhook":
+            self.webhook = WebhookReceiver(updates, self.settings)
+            await self.webhook.start()
+
+    async def stop(self) -> None:
+        await cancel_and_wait(self._polling)
+        self._polling = None
+        if self.webhook is not None:
+            await self.webhook.stop()
+            self.webhook = None
+        if self.services is not None:
+            self.services.intake.stop()
+            await self.services.publisher.stop()
+            await self.services.desk.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+        await self.db.close()
+
+    async def run_until_stopped(self, stop: asyncio.Event, *, webhook: bool = False) -> None:
+        """Run until `stop` is set (SIGTERM/SIGINT) or polling fails for good."""
+        await self.start(receive="webhook" if webhook else "polling")
+        try:
+            waiter = asyncio.get_running_loop().create_task(stop.wait())
+            watched: set[asyncio.Task[Any]] = {waiter}
+            if self._polling is not None:
+                watched.add(self._polling)
+            done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            if self._polling in done:
+                self._polling.result()
+        finally:
+            await self.stop()
+
+    def _schedule_publishing(self, delay: float) -> None:
+        """Wake the publisher when the next report falls due (the database is the schedule;
+        this job only wakes it, and is rebuilt from the database on every start)."""
+        job_queue = self.application.job_queue
+        assert job_queue is not None
+        for job in job_queue.get_jobs_by_name("publishing-due"):
+            job.schedule_removal()
+        job_queue.run_once(
+            self._publishing_due,
+            when=delay,
+            name="publishing-due",
+            # Late is better than never: a missed wake-up must still run.
+            job_kwargs={"misfire_grace_time": None},
+        )
+
+    async def _auto_wipe(self, context: object) -> None:
+        if self.services is not None:
+            deleted = await self.services.wiper.auto_wipe(self.settings.auto_wipe_hours)
+            if deleted:
+                log.info("auto-wipe deleted %d message(s) from contacts' chats", deleted)
+
+    async def _publishing_due(self, context: object) -> None:
+        if self.services is not None:
+            self.services.publisher.wake()
