@@ -245,7 +245,7 @@ async def relay_intake(
             - sandbox.created_at[(ack["chat"]["id"], ack["reply_to_message"]["message_id"])]
             for ack in acks
         ]
-        stored = await relay.services.reports.count() if relay.services else 0
+        stored = await relay.services.store.reports.count() if relay.services else 0
         await relay.stop()
     await sandbox.stop()
     assert stored >= total

@@ -208,7 +208,7 @@ async def list_people(settings: Settings) -> int:
 
 async def show_status(settings: Settings) -> int:
     """What an operator wants to know at a glance, read from the database."""
-    from storage import Posts, StateStore, Stories
+    from storage import Outbox, StateStore, Stories
 
     async with Database(settings.database_path) as db:
         reports = {
@@ -217,7 +217,7 @@ async def show_status(settings: Settings) -> int:
         }
         cards = await db.fetch_one("SELECT COUNT(*) FROM reports WHERE card_state = 'queued'")
         last = await db.fetch_one("SELECT MAX(published_at) FROM reports")
-        posts = await Posts(db).counts()
+        posts = await Outbox(db).counts()
         paused = await StateStore(db).get("publishing_paused") == "1"
         story = await Stories(db).current()
     print(f"Publishing: {'PAUSED' if paused else 'running'}")

@@ -32,7 +32,7 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
     if chat.type != ChatType.PRIVATE and not editors_chat:
         await _leave(context, chat.id)
         raise ApplicationHandlerStop
-    person = await services.people.active_by_telegram_id(user.id)
+    person = await services.store.people.active_by_telegram_id(user.id)
     caller = Caller(user.id, person, user.id in services.settings.admin_ids)
     context.caller = caller
     if editors_chat:
@@ -40,7 +40,7 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
             return
         if update.callback_query:
             await answer_query(update.callback_query, texts.ONLY_EDITORS, alert=True)
-            await services.audit.record(
+            await services.store.audit.record(
                 at=services.clock.now(),
                 actor="non-editor",
                 actor_telegram_id=user.id,
@@ -50,7 +50,9 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
         raise ApplicationHandlerStop
     if caller.person is not None and update.effective_message is not None:
         # Remembered so the chat can be wiped from their phone later (/wipe, auto-wipe).
-        services.chat_log.record(chat.id, update.effective_message.message_id, services.clock.now())
+        services.store.chat_log.record(
+            chat.id, update.effective_message.message_id, services.clock.now()
+        )
     if caller.is_known:
         return
     message = update.effective_message

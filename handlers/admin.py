@@ -53,13 +53,13 @@ async def revoke(update: Update, context: RelayContext) -> None:
         return
     pseudonym = (context.args or [""])[0]
     services = context.services
-    person = await services.people.revoke(pseudonym, services.clock.now())
+    person = await services.store.people.revoke(pseudonym, services.clock.now())
     if person is None:
         await message.reply_text(texts.REVOKE_UNKNOWN.format(pseudonym=pseudonym))
         return
     dropped = await services.intake.drop_albums_of(person)
     wiped = await services.wiper.wipe(person.telegram_user_id)
-    await services.audit.record(
+    await services.store.audit.record(
         at=services.clock.now(),
         actor=context.caller.name,
         actor_telegram_id=context.caller.telegram_user_id,
@@ -79,7 +79,7 @@ async def people(update: Update, context: RelayContext) -> None:
     if message is None:
         return
     services = context.services
-    everyone = await services.people.all()
+    everyone = await services.store.people.all()
     open_invites = await services.invites.invites.open_invites(services.clock.now())
     if not everyone and not open_invites:
         await message.reply_text(texts.PEOPLE_EMPTY)

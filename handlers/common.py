@@ -33,7 +33,7 @@ async def start(update: Update, context: RelayContext) -> None:
         )
         if outcome is RedeemOutcome.JOINED and person is not None:
             # The /start message carries the invite code: it goes with the next wipe.
-            context.services.chat_log.record(
+            context.services.store.chat_log.record(
                 message.chat_id, message.message_id, context.services.clock.now()
             )
             welcome = texts.WELCOME_CONTACT if person.role == "contact" else texts.WELCOME_EDITOR

@@ -59,7 +59,7 @@ async def ask(context: RelayContext, outcome: Outcome, editor: Editor) -> None:
     assert outcome.report is not None and outcome.prompt is not None
     services = context.services
     report = outcome.report
-    cards = await services.reports.card_messages(report.id)
+    cards = await services.store.cards.messages(report.id)
     card_id = next((m.message_id for m in cards if m.part == "card"), None)
     template, placeholder = PROMPTS[outcome.prompt]
     message_id = await services.sender.send_prompt(
@@ -80,7 +80,7 @@ async def prompt_reply(update: Update, context: RelayContext) -> None:
     if message is None or message.reply_to_message is None:
         return
     services = context.services
-    prompt = await services.prompts.get(message.chat_id, message.reply_to_message.message_id)
+    prompt = await services.store.prompts.get(message.chat_id, message.reply_to_message.message_id)
     if prompt is None:
         return
     outcome = await services.review.reply_to_prompt(
@@ -96,11 +96,11 @@ async def queue(update: Update, context: RelayContext) -> None:
     if message is None:
         return
     services = context.services
-    waiting = await services.reports.in_queue()
+    waiting = await services.store.reports.in_queue()
     lines = []
     if await services.review.paused():
         lines.append(texts.QUEUE_PAUSED)
-    cards_waiting = await services.reports.count_cards_queued()
+    cards_waiting = await services.store.cards.count_queued()
     if cards_waiting:
         lines.append(texts.QUEUE_CARDS_WAITING.format(count=cards_waiting))
     if not waiting:
@@ -108,7 +108,7 @@ async def queue(update: Update, context: RelayContext) -> None:
     else:
         lines.append(texts.QUEUE_HEADER.format(count=len(waiting)))
         for report in waiting:
-            cards = await services.reports.card_messages(report.id)
+            cards = await services.store.cards.messages(report.id)
             card = next((m for m in cards if m.part == "card"), None)
             link = f" {message_link(str(card.chat_id), card.message_id)}" if card else ""
             state = texts.STATUS_URGENT if report.urgent else report.status
@@ -128,12 +128,12 @@ async def history(update: Update, context: RelayContext) -> None:
         await message.reply_text(texts.HISTORY_USAGE)
         return
     services = context.services
-    report = await services.reports.get(report_id)
+    report = await services.store.reports.get(report_id)
     if report is None:
         await message.reply_text(texts.HISTORY_UNKNOWN.format(code=f"R-{report_id}"))
         return
     lines = [texts.HISTORY_HEADER.format(code=report.code, status=report.status)]
-    for entry in await services.audit.for_report(report.id):
+    for entry in await services.store.audit.for_report(report.id):
         line = f"• {services.review.when(entry.at)} — {entry.actor}: {entry.action}"
         if entry.before is not None or entry.after is not None:
             line += f"\n    before: {_short(entry.before)}\n    after: {_short(entry.after)}"
@@ -188,7 +188,7 @@ async def story(update: Update, context: RelayContext) -> None:
     args = context.args or []
     now = services.clock.now()
     if not args:
-        current = await services.stories.current()
+        current = await services.store.stories.current()
         if current is None:
             await message.reply_text(texts.STORY_NONE)
         else:
@@ -202,7 +202,7 @@ async def story(update: Update, context: RelayContext) -> None:
         return
     command = args[0].lower()
     if command == "close" and len(args) == 1:
-        closed = await services.stories.close(now)
+        closed = await services.store.stories.close(now)
         reply = (
             texts.STORY_CLOSED.format(title=closed.title, count=closed.last_number)
             if closed
@@ -210,7 +210,7 @@ async def story(update: Update, context: RelayContext) -> None:
         )
         await message.reply_text(reply)
         if closed:
-            await services.audit.record(
+            await services.store.audit.record(
                 at=now, actor=context.caller.name, action="story.close", detail=closed.title
             )
         return
@@ -219,14 +219,14 @@ async def story(update: Update, context: RelayContext) -> None:
     if command != "new" or not title.strip():
         await message.reply_text(texts.STORY_USAGE)
         return
-    opened, closed = await services.stories.open_new(
+    opened, closed = await services.store.stories.open_new(
         title.strip()[:200],
         intro.strip() or None,
         context.caller.name,
         now,
         [str(channel) for channel in services.settings.channel_ids],
     )
-    await services.audit.record(
+    await services.store.audit.record(
         at=now, actor=context.caller.name, action="story.open", detail=opened.title
     )
     services.publisher.wake()

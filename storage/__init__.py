@@ -1,10 +1,14 @@
 """Storage: the only place with SQL. One Database, numbered migrations, small repositories."""
 
+from storage.acknowledgements import Acknowledgements
 from storage.audit import AuditLog
+from storage.cards import Cards
 from storage.chatlog import ChatLog
 from storage.database import Database, SchemaTooNewError, StorageError, backup
 from storage.editorial import ContactMessages, Prompts
 from storage.inbox import Inbox, StateStore
+from storage.incoming import Incoming
+from storage.media import Media
 from storage.models import (
     AuditEntry,
     CardMessage,
@@ -13,8 +17,8 @@ from storage.models import (
     MediaItem,
     NewMedia,
     NewMessage,
+    OutboxRow,
     Person,
-    Post,
     Prompt,
     RedeemOutcome,
     Report,
@@ -22,36 +26,58 @@ from storage.models import (
     Story,
     Unacknowledged,
 )
-from storage.outbox import Posts, Stories
+from storage.outbox import Outbox
 from storage.people import Invites, People, PseudonymTakenError
 from storage.reports import Reports
-from storage.rows import UNPUBLISHED, Transaction
+from storage.repositories import Repositories
+from storage.rows import Transaction
+from storage.statuses import (
+    UNPUBLISHED,
+    CardState,
+    Label,
+    PostAction,
+    PostState,
+    PromptKind,
+    ReportStatus,
+)
+from storage.stories import Stories
 
 __all__ = [
     "UNPUBLISHED",
+    "Acknowledgements",
     "AuditEntry",
     "AuditLog",
     "CardMessage",
+    "CardState",
+    "Cards",
     "ChatLog",
     "ContactMessage",
     "ContactMessages",
     "Database",
     "Inbox",
+    "Incoming",
     "Invite",
     "Invites",
+    "Label",
+    "Media",
     "MediaItem",
     "NewMedia",
     "NewMessage",
+    "Outbox",
+    "OutboxRow",
     "People",
     "Person",
-    "Post",
-    "Posts",
+    "PostAction",
+    "PostState",
     "Prompt",
+    "PromptKind",
     "Prompts",
     "PseudonymTakenError",
     "RedeemOutcome",
     "Report",
+    "ReportStatus",
     "Reports",
+    "Repositories",
     "SchemaTooNewError",
     "StateStore",
     "StorageError",

@@ -204,7 +204,7 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
-class Post:
+class OutboxRow:
     """One send, edit or delete owed to a channel (the channel outbox)."""
 
     id: int

@@ -1,97 +1,23 @@
-"""Stories and the channel outbox."""
+"""The channel outbox: one row per send, edit or delete owed to a channel.
+
+A send is marked `sending` before the call and `sent` with its message ids after it; a row
+left `sending` by a crash is in doubt, for editors to settle."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 import aiosqlite
 
 from storage.database import Database
 from storage.models import (
-    Post,
-    Report,
-    Story,
+    OutboxRow,
 )
-from storage.reports import read_report
 from storage.rows import dt, req_dt, ts
 
 
-def _story(row: aiosqlite.Row) -> Story:
-    return Story(
-        id=row["id"],
-        title=row["title"],
-        intro=row["intro"],
-        status=row["status"],
-        last_number=row["last_number"],
-        opened_by=row["opened_by"],
-        opened_at=req_dt(row["opened_at"]),
-        closed_at=dt(row["closed_at"]),
-    )
-
-
-async def _open_story(conn: aiosqlite.Connection) -> Story | None:
-    async with conn.execute("SELECT * FROM stories WHERE status = 'open'") as cursor:
-        row = await cursor.fetchone()
-    return _story(row) if row else None
-
-
-class Stories:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    async def current(self) -> Story | None:
-        async with self.db.read() as conn:
-            return await _open_story(conn)
-
-    async def get(self, story_id: int) -> Story | None:
-        row = await self.db.fetch_one("SELECT * FROM stories WHERE id = ?", (story_id,))
-        return _story(row) if row else None
-
-    async def open_new(
-        self,
-        title: str,
-        intro: str | None,
-        by: str,
-        at: datetime,
-        channels: Sequence[str],
-    ) -> tuple[Story, Story | None]:
-        """Open a story (closing the current one); queue its opening post to every channel
-        when it has an intro. Returns the new story and the one it closed, if any."""
-        async with self.db.transaction() as conn:
-            closed = await _close_open_story(conn, at)
-            async with conn.execute(
-                "INSERT INTO stories (title, intro, opened_by, opened_at) VALUES (?, ?, ?, ?)"
-                " RETURNING *",
-                (title, intro, by, ts(at)),
-            ) as cursor:
-                row = await cursor.fetchone()
-            assert row is not None
-            story = _story(row)
-            if intro:
-                await conn.executemany(
-                    "INSERT INTO posts (channel, story_id, action, created_at, updated_at)"
-                    " VALUES (?, ?, 'send', ?, ?)",
-                    [(channel, story.id, ts(at), ts(at)) for channel in channels],
-                )
-            return story, closed
-
-    async def close(self, at: datetime) -> Story | None:
-        async with self.db.transaction() as conn:
-            return await _close_open_story(conn, at)
-
-
-async def _close_open_story(conn: aiosqlite.Connection, at: datetime) -> Story | None:
-    async with conn.execute(
-        "UPDATE stories SET status = 'closed', closed_at = ? WHERE status = 'open' RETURNING *",
-        (ts(at),),
-    ) as cursor:
-        row = await cursor.fetchone()
-    return _story(row) if row else None
-
-
-def _post(row: aiosqlite.Row) -> Post:
-    return Post(
+def _post(row: aiosqlite.Row) -> OutboxRow:
+    return OutboxRow(
         id=row["id"],
         channel=row["channel"],
         report_id=row["report_id"],
@@ -107,54 +33,9 @@ def _post(row: aiosqlite.Row) -> Post:
     )
 
 
-class Posts:
-    """The channel outbox."""
-
+class Outbox:
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    async def publish(
-        self,
-        report_id: int,
-        channels: Sequence[str],
-        at: datetime,
-        default_title: str,
-    ) -> Report | None:
-        """Give an approved report the next number of the current story and queue one send
-        per channel, all in one transaction: a number is never skipped or used twice.
-
-        Returns the published report, or None if it was no longer approved."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "SELECT 1 FROM reports WHERE id = ? AND status = 'approved'", (report_id,)
-            ) as cursor:
-                if await cursor.fetchone() is None:
-                    return None
-            story = await _open_story(conn)
-            if story is None:
-                async with conn.execute(
-                    "INSERT INTO stories (title, opened_by, opened_at) VALUES (?, 'bot', ?)"
-                    " RETURNING *",
-                    (default_title, ts(at)),
-                ) as cursor:
-                    row = await cursor.fetchone()
-                assert row is not None
-                story = _story(row)
-            number = story.last_number + 1
-            await conn.execute(
-                "UPDATE stories SET last_number = ? WHERE id = ?", (number, story.id)
-            )
-            await conn.execute(
-                "UPDATE reports SET status = 'published', story_id = ?, number = ?,"
-                " published_at = ?, card_dirty = card_dirty + 1, updated_at = ? WHERE id = ?",
-                (story.id, number, ts(at), ts(at), report_id),
-            )
-            await conn.executemany(
-                "INSERT INTO posts (channel, report_id, action, created_at, updated_at)"
-                " VALUES (?, ?, 'send', ?, ?)",
-                [(channel, report_id, ts(at), ts(at)) for channel in channels],
-            )
-            return await read_report(conn, report_id)
 
     async def queue_change(
         self,
@@ -176,7 +57,7 @@ class Posts:
         ):
             return cursor.rowcount
 
-    async def next_in(self, channel: str) -> Post | None:
+    async def next_in(self, channel: str) -> OutboxRow | None:
         """The oldest unfinished row of a channel: channels are served strictly in order."""
         row = await self.db.fetch_one(
             "SELECT * FROM posts WHERE channel = ? AND state = 'queued' ORDER BY id LIMIT 1",
@@ -188,13 +69,13 @@ class Posts:
         rows = await self.db.fetch_all("SELECT DISTINCT channel FROM posts WHERE state = 'queued'")
         return [row[0] for row in rows]
 
-    async def get(self, post_id: int) -> Post | None:
+    async def get(self, post_id: int) -> OutboxRow | None:
         row = await self.db.fetch_one("SELECT * FROM posts WHERE id = ?", (post_id,))
         return _post(row) if row else None
 
     async def sent_copy(
         self, report_id: int | None, story_id: int | None, channel: str
-    ) -> Post | None:
+    ) -> OutboxRow | None:
         """The send row of a report (or of a story's opening post) in a channel."""
         column, value = (
             ("report_id", report_id) if report_id is not None else ("story_id", story_id)
@@ -206,13 +87,13 @@ class Posts:
         )
         return _post(row) if row else None
 
-    async def of_report(self, report_id: int) -> list[Post]:
+    async def of_report(self, report_id: int) -> list[OutboxRow]:
         rows = await self.db.fetch_all(
             "SELECT * FROM posts WHERE report_id = ? ORDER BY id", (report_id,)
         )
         return [_post(row) for row in rows]
 
-    async def start_sending(self, post: Post, at: datetime) -> bool:
+    async def start_sending(self, post: OutboxRow, at: datetime) -> bool:
         """Record that the call is about to be made (state `sending`), before making it."""
         async with (
             self.db.transaction() as conn,
@@ -226,7 +107,7 @@ class Posts:
 
     async def finish(
         self,
-        post: Post,
+        post: OutboxRow,
         state: str,
         at: datetime,
         *,
@@ -251,7 +132,7 @@ class Posts:
                 "UPDATE reports SET card_dirty = card_dirty + 1 WHERE id = ?", (post.report_id,)
             )
 
-    async def mark_in_doubt(self) -> list[Post]:
+    async def mark_in_doubt(self) -> list[OutboxRow]:
         """At start: rows left `sending` by a crash. Nobody knows whether they went out."""
         async with (
             self.db.transaction() as conn,
@@ -262,11 +143,11 @@ class Posts:
             rows = await cursor.fetchall()
         return [_post(row) for row in rows]
 
-    async def in_doubt(self) -> list[Post]:
+    async def in_doubt(self) -> list[OutboxRow]:
         rows = await self.db.fetch_all("SELECT * FROM posts WHERE state = 'in_doubt' ORDER BY id")
         return [_post(row) for row in rows]
 
-    async def resolve(self, post_id: int, resend: bool, at: datetime) -> Post | None:
+    async def resolve(self, post_id: int, resend: bool, at: datetime) -> OutboxRow | None:
         """An editor decided an in-doubt row: send it again, or take it as sent."""
         async with self.db.transaction() as conn:
             rows = await conn.execute_fetchall(
@@ -283,7 +164,7 @@ class Posts:
                 )
         return post
 
-    async def needing_notice(self) -> list[Post]:
+    async def needing_notice(self) -> list[OutboxRow]:
         """Rows editors must hear about (in doubt, or failed for good) and have not yet."""
         rows = await self.db.fetch_all(
             "SELECT * FROM posts WHERE state IN ('in_doubt', 'failed')"

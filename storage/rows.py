@@ -1,4 +1,4 @@
-"""Helpers shared by the repositories: how times are stored, transactions, report states."""
+"""Helpers shared by the repositories: how times are stored, and transactions."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ import aiosqlite
 
 # An open transaction, for repository calls that must commit together.
 Transaction = aiosqlite.Connection
-
-# Statuses in which a report has not gone out and may still be decided on.
-UNPUBLISHED = ("pending", "approved")
 
 
 def ts(value: datetime) -> str:

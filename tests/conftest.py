@@ -68,7 +68,7 @@ class World:
         """The report once it has the expected fields (e.g. card_state="posted")."""
 
         async def matches() -> Any:
-            report = await self.services.reports.get(report_id)
+            report = await self.services.store.reports.get(report_id)
             ok = report is not None and all(getattr(report, k) == v for k, v in expected.items())
             return report if ok else None
 
@@ -88,7 +88,7 @@ class World:
     async def card_message(self, report_id: int) -> dict[str, Any]:
         """The card message of a report, as the editors chat shows it now."""
         cards = await self.eventually(
-            lambda: self.services.reports.card_messages(report_id), what=f"card of R-{report_id}"
+            lambda: self.services.store.cards.messages(report_id), what=f"card of R-{report_id}"
         )
         card_id = next(m.message_id for m in cards if m.part == "card")
         message: dict[str, Any] = self.sandbox.messages[EDITORS_CHAT][card_id]
@@ -103,7 +103,7 @@ class World:
         return card
 
     async def people_id(self, pseudonym: str) -> int:
-        person = await self.services.people.active_by_pseudonym(pseudonym)
+        person = await self.services.store.people.active_by_pseudonym(pseudonym)
         assert person is not None
         return int(person.telegram_user_id)
 

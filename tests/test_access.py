@@ -11,7 +11,7 @@ from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, STRANGER, World
 async def _tables(world: World) -> dict[str, int]:
     counts = {}
     for table in ("people", "invites", "reports", "report_media", "audit_log", "inbox"):
-        row = await world.services.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
+        row = await world.services.store.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
         counts[table] = row[0]
     return counts
 
@@ -34,12 +34,12 @@ async def test_unknown_sender_gets_one_polite_line_and_nothing_is_stored(world: 
 
 
 async def _inbox_empty(world: World) -> bool:
-    row = await world.services.db.fetch_one("SELECT COUNT(*) FROM inbox")
+    row = await world.services.store.db.fetch_one("SELECT COUNT(*) FROM inbox")
     return row[0] == 0
 
 
 async def _iterdump(world: World):  # type: ignore[no-untyped-def]
-    async with world.services.db.read() as conn:
+    async with world.services.store.db.read() as conn:
         async for line in conn.iterdump():
             yield line
 
@@ -59,7 +59,7 @@ async def test_non_editor_pressing_a_card_button_is_refused_and_audited(world: W
     answer = await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
     assert answer == {"text": texts.ONLY_EDITORS, "show_alert": True}
     assert (await world.report(1)).status == "pending"
-    entries = await world.services.audit.recent()
+    entries = await world.services.store.audit.recent()
     assert entries[0].action == "refused.not_editor" and entries[0].detail == "v1:approve:1"
 
 

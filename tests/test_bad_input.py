@@ -256,11 +256,11 @@ async def test_bad_input(world: World, name: str) -> None:
     if case.check is not None:
         await case.check(world)
     await world.sync()
-    assert await world.services.reports.count() == case.reports
-    people = await world.services.people.all()
+    assert await world.services.store.reports.count() == case.reports
+    people = await world.services.store.people.all()
     assert tuple(sorted(p.pseudonym for p in people if p.status == "active")) == case.people
     # Nothing of the strangers involved was kept.
-    async with world.services.db.read() as conn:
+    async with world.services.store.db.read() as conn:
         dump = "\n".join([line async for line in conn.iterdump()])
     assert "Curious Stranger" not in dump and "Second Stranger" not in dump
     assert "Real Name" not in dump

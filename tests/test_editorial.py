@@ -87,7 +87,7 @@ async def test_two_editors_at_once_make_exactly_one_decision(world: World) -> No
     assert answers[1]["show_alert"] is True
     report = await world.report(1, status="approved")
     assert report.decided_by == "Desk-1"
-    actions = [e.action for e in await world.services.audit.for_report(1)]
+    actions = [e.action for e in await world.services.store.audit.for_report(1)]
     assert actions.count("report.approve") == 1 and "report.reject" not in actions
 
 
@@ -98,7 +98,7 @@ async def test_the_same_press_delivered_twice_decides_once(world: World) -> None
     await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
     world.sandbox.redeliver_update(world.sandbox.delivered[-1])
     await world.sync()
-    actions = [e.action for e in await world.services.audit.for_report(1)]
+    actions = [e.action for e in await world.services.store.audit.for_report(1)]
     assert actions.count("report.reject") == 1
     prompts = [m for m in world.sandbox.bot_messages(EDITORS_CHAT) if "reason" in m["text"]]
     assert len(prompts) == 1
@@ -115,7 +115,7 @@ async def test_label_toggles_and_a_stale_press_changes_nothing(world: World) -> 
     )
     assert await world.press(desk2, 1, "unconfirm") == "R-1 is now marked Unconfirmed."
     await world.card_shows(1, "Label: Unconfirmed")
-    history = await world.services.audit.for_report(1)
+    history = await world.services.store.audit.for_report(1)
     labels = [(e.actor, e.after) for e in history if e.action == "report.label"]
     assert labels == [("Desk-1", "confirmed"), ("Desk-2", "unconfirmed")]
 
@@ -152,7 +152,7 @@ async def test_edit_flow_only_the_asking_editor_can_answer(world: World) -> None
     done = await world.bot_says(EDITORS_CHAT, "R-1 updated by Desk-1", after=mine["message_id"])
     assert "/history 1" in done["text"]
     await world.card_shows(1, "Gunfire reported near the citadel, two witnesses")
-    edit = [e for e in await world.services.audit.for_report(1) if e.action == "report.edit"]
+    edit = [e for e in await world.services.store.audit.for_report(1) if e.action == "report.edit"]
     assert len(edit) == 1 and edit[0].before == "Gunfire reported near the citadel"
     assert edit[0].actor == "Desk-1"
     # A second reply to the same (answered) question changes nothing.

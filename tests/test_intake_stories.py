@@ -48,7 +48,7 @@ async def test_contact_sends_text_and_editors_get_a_card(world: World) -> None:
         "v1:reject:1",
     ]
     await world.report(1, status="pending", card_state="posted", acknowledged=True)
-    card_ids = [m.message_id for m in await world.services.reports.card_messages(1)]
+    card_ids = [m.message_id for m in await world.services.store.cards.messages(1)]
     assert card_ids == [card["message_id"]]
 
 
@@ -82,7 +82,7 @@ async def test_photo_is_cleaned_and_shown_above_its_card(world: World) -> None:
         assert image.size == (48, 64)  # orientation applied before the tag was dropped
         assert not image.getexif()
     await world.report(1, card_state="posted")
-    media = await world.services.reports.media(1)
+    media = await world.services.store.media.of_report(1)
     assert media[0].clean_file_id == shown_file
 
 
@@ -94,7 +94,7 @@ async def test_album_of_three_makes_one_report_and_one_album_card(world: World) 
     assert ack["reply_to_message"]["message_id"] == album[0]["message_id"]
     card = await world.card_of("R-1")
 
-    assert await world.services.reports.count() == 1
+    assert await world.services.store.reports.count() == 1
     shown = world.sandbox.chat_messages(EDITORS_CHAT)
     album_shown = [m for m in shown if m.get("media_group_id")]
     assert len(album_shown) == 3 and len({m["media_group_id"] for m in album_shown}) == 1
@@ -138,8 +138,8 @@ async def test_video_and_voice_are_kept_and_video_is_flagged(world: World) -> No
     voice_card = await world.card_of("R-2")
     assert "Media: 1 voice" in voice_card["text"] and "location data" not in voice_card["text"]
     assert "(no text)" in voice_card["text"]
-    kinds = [m.kind for m in await world.services.reports.media(1)]
-    kinds += [m.kind for m in await world.services.reports.media(2)]
+    kinds = [m.kind for m in await world.services.store.media.of_report(1)]
+    kinds += [m.kind for m in await world.services.store.media.of_report(2)]
     assert kinds == ["video", "voice"]
 
 
@@ -159,9 +159,9 @@ async def test_edit_while_pending_updates_report_and_card(world: World) -> None:
 
     await world.sandbox.wait_for(card_updated, what="card edited in place")
     assert len(world.sandbox.bot_messages(EDITORS_CHAT)) == 1  # edited, not re-sent
-    report = await world.services.reports.get(1)
+    report = await world.services.store.reports.get(1)
     assert report.text == "Shelling near the north bridge, 2 hurt"
-    history = await world.services.audit.for_report(1)
+    history = await world.services.store.audit.for_report(1)
     edit = next(entry for entry in history if entry.action == "report.contact_edit")
     assert edit.before == "Shelling near the bridge" and edit.actor == "Kirkuk-5"
 
@@ -184,7 +184,7 @@ async def test_long_text_is_kept_whole_and_split_cleanly_on_the_card(world: Worl
     assert all(len(m["text"]) <= 4096 for m in parts)
     assert parts[1]["reply_to_message"]["message_id"] == card["message_id"]
     assert "continued (2/2)" in parts[1]["text"]
-    assert (await world.services.reports.get(1)).text == text
+    assert (await world.services.store.reports.get(1)).text == text
     # Every word of the report is on the card, in order.
     shown = " ".join(m["text"] for m in parts)
     for paragraph in paragraphs:
@@ -200,7 +200,7 @@ async def test_duplicate_delivery_of_an_update_makes_one_report(world: World) ->
     world.sandbox.redeliver(sent["message_id"], contact)
     world.sandbox.send_text(contact, "Second report")
     await world.card_of("R-2")
-    assert await world.services.reports.count() == 2
+    assert await world.services.store.reports.count() == 2
     acks = [m for m in world.sandbox.bot_messages(contact) if "Received" in m.get("text", "")]
     assert [a["text"][:22] for a in acks] == ["Received — report R-1.", "Received — report R-2."]
 

@@ -18,7 +18,7 @@ async def test_invite_link_is_single_use_and_stored_only_as_a_hash(world: World)
     code = link.split("start=")[1]
     assert link.startswith("https://t.me/fieldrelay_sandbox_bot?start=")
     assert len(code) >= 43  # 256 random bits, URL-safe
-    row = await world.services.db.fetch_one("SELECT code_hash FROM invites")
+    row = await world.services.store.db.fetch_one("SELECT code_hash FROM invites")
     assert row[0] != code and code not in row[0]
 
     first = 3101
@@ -27,7 +27,7 @@ async def test_invite_link_is_single_use_and_stored_only_as_a_hash(world: World)
     second = 3102
     world.sandbox.add_user(second, "Second", None)
     assert await world.ask(second, f"/start {code}") == texts.INVITE_USED
-    people = await world.services.people.all()
+    people = await world.services.store.people.all()
     assert [(p.pseudonym, p.role, p.telegram_user_id) for p in people] == [
         ("Kirkuk-1", "contact", first)
     ]
@@ -41,12 +41,12 @@ async def test_expired_invite_is_refused(
     code = (await world.invite_link("editor", "Desk-1")).split("start=")[1]
     clock.advance(hours=72, seconds=1)
     assert await world.ask(STRANGER, f"/start {code}") == texts.INVITE_EXPIRED
-    assert await world.services.people.all() == []
+    assert await world.services.store.people.all() == []
 
 
 async def test_editor_invite_makes_an_editor(world: World) -> None:
     editor = await world.join("editor", "Desk-2")
-    person = await world.services.people.active_by_telegram_id(editor)
+    person = await world.services.store.people.active_by_telegram_id(editor)
     assert person.role == "editor"
     assert await world.ask(editor, "I am here") == texts.NOT_A_CONTACT_EDITOR
 
@@ -75,7 +75,7 @@ async def test_revoked_contact_is_refused_at_once(world: World) -> None:
     assert reply == texts.REVOKED.format(pseudonym="Kirkuk-1") + texts.REVOKED_WIPED.format(count=2)
     assert world.sandbox.chat_messages(contact) == []  # /start <code> and the welcome: gone
     assert await world.ask(contact, "still here?") == texts.NOT_INVITED
-    assert await world.services.reports.count() == 0
+    assert await world.services.store.reports.count() == 0
     assert await world.ask(ADMIN, "/revoke Kirkuk-1") == texts.REVOKE_UNKNOWN.format(
         pseudonym="Kirkuk-1"
     )
@@ -91,11 +91,13 @@ async def test_revoke_discards_an_album_still_arriving(
     )
     contact = await world.join("contact", "Kirkuk-1")
     sandbox.send_album(contact, [b"\xff\xd8 one", b"\xff\xd8 two"])
-    await world.eventually(lambda: world.services.reports.collecting(), what="album collecting")
+    await world.eventually(
+        lambda: world.services.store.incoming.collecting(), what="album collecting"
+    )
     reply = await world.ask(ADMIN, "/revoke Kirkuk-1")
     assert texts.REVOKED_DROPPED in reply
     assert reply.endswith(texts.REVOKED_WIPED.format(count=4))  # the album's two photos too
-    assert await world.services.reports.count() == 0
+    assert await world.services.store.reports.count() == 0
     assert sandbox.bot_messages(EDITORS_CHAT) == []
 
 

@@ -144,7 +144,7 @@ async def test_numbers_never_skip_or_repeat_under_a_burst(
         )
         numbers = [int(body(p).split(" ")[1][1:]) for p in posts]
         assert numbers == list(range(1, 13))
-    reports = [await world.services.reports.get(i) for i in range(1, 13)]
+    reports = [await world.services.store.reports.get(i) for i in range(1, 13)]
     assert sorted(r.number for r in reports) == list(range(1, 13))
     # Each channel shows each report once, under the same number as every other channel.
     first = {body(p).split("\n\n")[1]: body(p).split(" ")[1] for p in channel_posts(sandbox)}
@@ -226,7 +226,7 @@ async def test_album_goes_to_two_channels_as_one_album_of_clean_photos(
     )
     await world.card_of("R-1")
     await world.report(1, card_state="posted")
-    clean_ids = [m.clean_file_id for m in await world.services.reports.media(1)]
+    clean_ids = [m.clean_file_id for m in await world.services.store.media.of_report(1)]
     await world.press(editor, 1, "now")
     for channel in (CHANNEL, SECOND_CHANNEL):
         posts = await sandbox.wait_for(
@@ -284,7 +284,9 @@ async def test_confirm_correct_and_retract_touch_every_copy(
             ),
             what="corrected copy",
         )
-    history = [e for e in await world.services.audit.for_report(1) if e.action == "report.correct"]
+    history = [
+        e for e in await world.services.store.audit.for_report(1) if e.action == "report.correct"
+    ]
     assert history[0].before == "Fighters posed as police"
 
     await world.press(editor, 1, "retract")
@@ -429,7 +431,9 @@ async def test_a_video_needs_an_explicit_media_check_before_it_can_go_out(world:
     assert post[0]["video"]["file_id"] == sent["video"]["file_id"]
     assert body(post[0]).endswith("Unconfirmed: Convoy")
     checks = [
-        e for e in await world.services.audit.for_report(1) if e.action == "report.media_checked"
+        e
+        for e in await world.services.store.audit.for_report(1)
+        if e.action == "report.media_checked"
     ]
     assert checks[0].actor == "Desk-1"
 
@@ -473,7 +477,7 @@ async def test_a_send_that_times_out_is_in_doubt_not_guessed(
     assert "is in doubt" in notice["text"]
     await world.sync()
     assert len(channel_posts(sandbox)) == 1  # it did arrive; the bot did not post it again
-    post = (await world.services.posts.of_report(1))[0]
+    post = (await world.services.store.outbox.of_report(1))[0]
     assert post.state == "in_doubt" and "TimedOut" in (post.error or "")
     markup = notice["reply_markup"]["inline_keyboard"][0]
     query = sandbox.press(editor, EDITORS_CHAT, notice["message_id"], markup[1]["callback_data"])

@@ -13,9 +13,8 @@ from storage import (
     NewMedia,
     NewMessage,
     People,
-    Posts,
     Prompts,
-    Reports,
+    Repositories,
 )
 
 # Tables that grow with use; a full scan of one of them is a bug waiting for a busy night.
@@ -57,23 +56,25 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
                 " VALUES (7, 'contact', 'K-1', ?)",
                 (at.isoformat(),),
             )
-        reports, posts = Reports(db), Posts(db)
+        store = Repositories.over(db)
+        reports, posts, incoming = store.reports, store.outbox, store.incoming
+        cards, media_items, acknowledgements = store.cards, store.media, store.acknowledgements
         photo = NewMedia(message_id=2, kind="photo", file_id="f", file_unique_id="u")
         for message_id, media in ((1, None), (2, photo)):
-            await reports.add_message(_message(message_id, media, at))
+            await incoming.add_message(_message(message_id, media, at))
         statements: list[str] = []
         await db.conn.set_trace_callback(statements.append)
         await People(db).active_by_telegram_id(7)
         await reports.by_message(7, 2)
-        await reports.unacknowledged(limit=1)
-        await reports.cards_to_post(limit=1)
-        await reports.count_cards_queued()
-        await reports.dirty_cards(limit=1)
+        await acknowledgements.waiting(limit=1)
+        await cards.to_post(limit=1)
+        await cards.count_queued()
+        await cards.dirty(limit=1)
         await reports.due(at)
         await reports.next_due_at()
         await reports.in_queue()
-        await reports.media(1)
-        await reports.card_messages(1)
+        await media_items.of_report(1)
+        await cards.messages(1)
         await posts.next_in("-100")
         await posts.channels_with_work()
         await posts.needing_notice()
@@ -89,10 +90,10 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         # acknowledgement marks) join on JSON arrays: they must look rows up, not scan.
         stored: list[object] = []
         photo = NewMedia(message_id=3, kind="photo", file_id="g", file_unique_id="v")
-        reports.add_message_later(_message(3, photo, at), stored.append)
+        incoming.add_message_later(_message(3, photo, at), stored.append)
         ChatLog(db).record(7, 3, at)
         Inbox(db).handled(1)
-        reports.mark_acknowledged_later(1, 10)
+        acknowledgements.mark_later(1, 10)
         await db.flush()
         assert stored
         await db.conn.set_trace_callback(None)
@@ -141,7 +142,9 @@ async def test_hot_queries_stay_small_on_a_long_night(tmp_path: Path) -> None:
                 " ?, 1, 'posted')",
                 [(i, at, at) for i in range(1, 5001)],
             )
-        reports, posts = Reports(db), Posts(db)
+        store = Repositories.over(db)
+        reports, posts = store.reports, store.outbox
+        cards, acknowledgements = store.cards, store.acknowledgements
         steps = 0
 
         def count() -> int:
@@ -151,10 +154,10 @@ async def test_hot_queries_stay_small_on_a_long_night(tmp_path: Path) -> None:
 
         await db.conn.set_progress_handler(count, 100)
         hot = {
-            "unacknowledged": lambda: reports.unacknowledged(limit=1),
-            "cards_to_post": lambda: reports.cards_to_post(limit=1),
-            "count_cards_queued": reports.count_cards_queued,
-            "dirty_cards": lambda: reports.dirty_cards(limit=1),
+            "unacknowledged": lambda: acknowledgements.waiting(limit=1),
+            "cards_to_post": lambda: cards.to_post(limit=1),
+            "count_cards_queued": cards.count_queued,
+            "dirty_cards": lambda: cards.dirty(limit=1),
             "due": lambda: reports.due(datetime(2026, 1, 2, tzinfo=UTC)),
             "next_due_at": reports.next_due_at,
             "needing_notice": posts.needing_notice,

@@ -107,7 +107,7 @@ async def test_refused_input_gets_a_clear_reply_and_stores_nothing(world: World,
     # A real report afterwards is R-1: the refused message took no number and left no card.
     world.sandbox.send_text(contact, "A real report")
     await world.card_of("R-1")
-    assert await world.services.reports.count() == 1
+    assert await world.services.store.reports.count() == 1
     assert len(world.sandbox.bot_messages(EDITORS_CHAT)) == 1
 
 
@@ -126,7 +126,7 @@ async def test_right_to_left_text_with_emoji_is_kept_intact(world: World) -> Non
     world.sandbox.send_text(contact, text)
     card = await world.card_of("R-1")
     assert text in card["text"]
-    assert (await world.services.reports.get(1)).text == text
+    assert (await world.services.store.reports.get(1)).text == text
 
 
 async def test_forwarded_message_hides_its_origin_from_editors(world: World) -> None:
@@ -140,4 +140,4 @@ async def test_forwarded_message_hides_its_origin_from_editors(world: World) -> 
     card = await world.card_of("R-1")
     assert "forwarded by the contact" in card["text"]
     assert "Original Author" not in world.sandbox.transcript(EDITORS_CHAT)
-    assert (await world.services.reports.get(1)).forwarded
+    assert (await world.services.store.reports.get(1)).forwarded

@@ -16,7 +16,7 @@ from bot.logs import RedactToken, redact
 from bot.review.callbacks import Action, BadCallbackData, CallbackData
 from bot.settings import Settings
 from sandbox import image_bytes
-from storage import Database, NewMedia, NewMessage, People, Reports
+from storage import Database, Incoming, NewMedia, NewMessage, People, Reports
 from storage.database import migrations
 from tests.test_intake_stories import gps_jpeg
 
@@ -142,7 +142,7 @@ async def test_intake_is_idempotent_per_chat_and_message(tmp_path: Path) -> None
             )
         contact = await People(db).active_by_telegram_id(5)
         assert contact is not None
-        reports = Reports(db)
+        reports, incoming = Reports(db), Incoming(db)
         at = datetime(2026, 1, 1, tzinfo=UTC)
 
         def message(
@@ -160,15 +160,15 @@ async def test_intake_is_idempotent_per_chat_and_message(tmp_path: Path) -> None
                 at=at,
             )
 
-        first, created = await reports.add_message(message(1))
-        again, created_again = await reports.add_message(message(1))
+        first, created = await incoming.add_message(message(1))
+        again, created_again = await incoming.add_message(message(1))
         assert created and not created_again and first.id == again.id
         photo = NewMedia(message_id=2, kind="photo", file_id="f", file_unique_id="u", caption="a")
-        album, _ = await reports.add_message(message(2, photo, "g"))
+        album, _ = await incoming.add_message(message(2, photo, "g"))
         photo2 = NewMedia(
             message_id=3, kind="photo", file_id="f2", file_unique_id="u2", caption="b"
         )
-        album2, _ = await reports.add_message(message(3, photo2, "g"))
+        album2, _ = await incoming.add_message(message(3, photo2, "g"))
         assert album.id == album2.id and album2.text == "a\n\nb" and album2.status == "collecting"
         assert await reports.count() == 2
         assert await reports.by_message(5, 3) == album2

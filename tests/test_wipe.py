@@ -28,7 +28,7 @@ async def test_wipe_deletes_both_sides_of_the_chat_and_keeps_the_reports(world: 
     assert note["text"].startswith("🧹 Wiped: 7 message(s) of this chat were deleted")
     assert "Your reports stay safely with the editors" in note["text"]
     assert world.sandbox.chat_messages(contact) == [note]  # only the note is left
-    assert await world.services.reports.count() == 2
+    assert await world.services.store.reports.count() == 2
     assert len([m for m in world.sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m]) == 2
 
     sent = world.sandbox.send_text(contact, "/wipe")
@@ -66,7 +66,7 @@ async def test_auto_wipe_deletes_what_is_older_than_the_setting(
     await world.bot_says(contact, "Received — report R-1")
 
     async def all_recorded() -> bool:
-        row = await world.services.db.fetch_one("SELECT COUNT(*) FROM private_messages")
+        row = await world.services.store.db.fetch_one("SELECT COUNT(*) FROM private_messages")
         return bool(row[0] == 4)
 
     await world.eventually(all_recorded, what="the acknowledgement remembered")
@@ -83,5 +83,5 @@ async def test_auto_wipe_deletes_what_is_older_than_the_setting(
 
 async def test_nothing_is_remembered_of_strangers_chats(world: World) -> None:
     await world.ask(STRANGER, "hello?")
-    row = await world.services.db.fetch_one("SELECT COUNT(*) FROM private_messages")
+    row = await world.services.store.db.fetch_one("SELECT COUNT(*) FROM private_messages")
     assert row[0] == 0

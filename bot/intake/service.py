@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from storage import AuditLog, NewMedia, NewMessage, Person, Report, Reports, StoredMessage
+from storage import NewMedia, NewMessage, Person, Report, Repositories, StoredMessage
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +41,16 @@ class IntakeService:
 
     def __init__(
         self,
-        reports: Reports,
-        audit: AuditLog,
+        store: Repositories,
         clock: Clock,
         *,
         quiet_seconds: float,
         default_label: str,
         on_ready: Callable[[], None],
     ) -> None:
-        self.reports = reports
-        self.audit = audit
+        self.reports = store.reports
+        self.incoming = store.incoming
+        self.audit = store.audit
         self.clock = clock
         self.quiet_seconds = quiet_seconds
         self.default_label = default_label
@@ -62,7 +62,7 @@ class IntakeService:
         """Store a contact's message. The write is deferred so that a burst of reports is
         committed together (see Reports.add_message_later); the desk is woken once it is
         stored."""
-        self.reports.add_message_later(
+        self.incoming.add_message_later(
             NewMessage(
                 contact_id=contact.id,
                 chat_id=message.chat_id,
@@ -90,7 +90,7 @@ class IntakeService:
         report = await self.reports.by_message(chat_id, message_id)
         if report is None or report.contact_id != contact.id:
             return EditOutcome(None, applied=False)
-        updated = await self.reports.contact_edit(
+        updated = await self.incoming.contact_edit(
             report.id, chat_id, message_id, text, self.clock.now()
         )
         if updated is None:
@@ -108,17 +108,17 @@ class IntakeService:
 
     async def resume_albums(self) -> None:
         """After a restart, albums that were arriving get a fresh quiet period."""
-        for report in await self.reports.collecting():
+        for report in await self.incoming.collecting():
             self._restart_album_timer(report.id)
 
     async def drop_albums_of(self, contact: Person) -> int:
         """A revoked contact's half-received album is discarded at once."""
-        for report in await self.reports.collecting():
+        for report in await self.incoming.collecting():
             if report.contact_id == contact.id:
                 timer = self._album_timers.pop(report.id, None)
                 if timer is not None:
                     timer.cancel()
-        return await self.reports.drop_collecting_of(contact.id)
+        return await self.incoming.drop_collecting_of(contact.id)
 
     def stop(self) -> None:
         for timer in self._album_timers.values():
@@ -142,7 +142,7 @@ class IntakeService:
 
     async def _finish_album(self, report_id: int) -> None:
         try:
-            report = await self.reports.finish_album(report_id, self.clock.now())
+            report = await self.incoming.finish_album(report_id, self.clock.now())
             if report is not None and report.status == "pending":
                 await self._received(report)
         except Exception:

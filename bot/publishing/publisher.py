@@ -28,15 +28,10 @@ from bot.sender import ChatId, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from storage import (
-    AuditLog,
-    ContactMessages,
     MediaItem,
-    Post,
-    Posts,
+    OutboxRow,
     Report,
-    Reports,
-    StateStore,
-    Stories,
+    Repositories,
 )
 
 log = logging.getLogger(__name__)
@@ -45,12 +40,7 @@ log = logging.getLogger(__name__)
 class Publisher:
     def __init__(
         self,
-        reports: Reports,
-        posts: Posts,
-        stories: Stories,
-        audit: AuditLog,
-        contact_messages: ContactMessages,
-        state: StateStore,
+        store: Repositories,
         sender: Sender,
         settings: Settings,
         clock: Clock,
@@ -58,12 +48,13 @@ class Publisher:
         wake_desk: Callable[[], None],
         schedule_wakeup: Callable[[float], None],
     ) -> None:
-        self.reports = reports
-        self.posts = posts
-        self.stories = stories
-        self.audit = audit
-        self.contact_messages = contact_messages
-        self.state = state
+        self.reports = store.reports
+        self.media = store.media
+        self.outbox = store.outbox
+        self.stories = store.stories
+        self.audit = store.audit
+        self.contact_messages = store.contact_messages
+        self.state = store.state
         self.sender = sender
         self.settings = settings
         self.clock = clock
@@ -79,7 +70,7 @@ class Publisher:
 
     async def start(self) -> None:
         """Surface rows a crash left in doubt, then publish what fell due while down."""
-        for post in await self.posts.mark_in_doubt():
+        for post in await self.outbox.mark_in_doubt():
             log.warning("post %s to %s was being sent when the bot stopped", post.id, post.channel)
         self.wake_desk()  # the review desk tells editors about rows in doubt
         loop = asyncio.get_running_loop()
@@ -116,7 +107,7 @@ class Publisher:
         published = []
         for report in await self.reports.due(self.clock.now()):
             now = self.clock.now()
-            done = await self.posts.publish(
+            done = await self.stories.publish_report(
                 report.id, self.channels, now, texts.DEFAULT_STORY_TITLE
             )
             if done is None:
@@ -170,7 +161,7 @@ class Publisher:
         event = self._channel_wake[channel]
         while True:
             try:
-                post = await self.posts.next_in(channel)
+                post = await self.outbox.next_in(channel)
                 if post is None:
                     await event.wait()
                     event.clear()
@@ -189,36 +180,36 @@ class Publisher:
                 log.exception("delivery to %s failed unexpectedly; retrying in 5 s", channel)
                 await asyncio.sleep(5)
 
-    async def deliver(self, post: Post) -> None:
+    async def deliver(self, post: OutboxRow) -> None:
         """Make one outbox row's call, recording it before and after."""
         now = self.clock.now()
-        if not await self.posts.start_sending(post, now):
+        if not await self.outbox.start_sending(post, now):
             return
         try:
             copy = await self._perform(post)
         except SendError as exc:
             await self._failed_call(post, exc)
             return
-        await self.posts.finish(
+        await self.outbox.finish(
             post, "sent", self.clock.now(), message_ids=copy.to_json() if copy else None
         )
         self.wake_desk()
 
-    async def _failed_call(self, post: Post, exc: SendError) -> None:
+    async def _failed_call(self, post: OutboxRow, exc: SendError) -> None:
         now = self.clock.now()
         if exc.uncertain:
-            await self.posts.finish(post, "in_doubt", now, error=str(exc))
+            await self.outbox.finish(post, "in_doubt", now, error=str(exc))
         elif exc.permanent:
-            await self.posts.finish(post, "failed", now, error=str(exc))
+            await self.outbox.finish(post, "failed", now, error=str(exc))
         else:
             delay = exc.retry_after or min(self.max_backoff, 2.0 ** min(post.attempts, 8))
-            await self.posts.finish(
+            await self.outbox.finish(
                 post, "queued", now, error=str(exc), not_before=now + timedelta(seconds=delay)
             )
             log.warning("post %s to %s: %s; retrying in %.0f s", post.id, post.channel, exc, delay)
         self.wake_desk()
 
-    async def _perform(self, post: Post) -> Copy | None:
+    async def _perform(self, post: OutboxRow) -> Copy | None:
         channel = chat_ref(post.channel)
         if post.story_id is not None:
             story = await self.stories.get(post.story_id)
@@ -230,7 +221,7 @@ class Publisher:
         assert report is not None
         if post.action == "send":
             return await self._send_update(channel, post.channel, report)
-        sent = await self.posts.sent_copy(report.id, None, post.channel)
+        sent = await self.outbox.sent_copy(report.id, None, post.channel)
         copy = Copy.from_json(sent.message_ids if sent and sent.state == "sent" else None)
         if copy is None:
             log.warning("no delivered copy of %s in %s to change", report.code, post.channel)
@@ -243,7 +234,7 @@ class Publisher:
         return None
 
     async def _send_update(self, channel: ChatId, key: str, report: Report) -> Copy:
-        media = [m for m in await self.reports.media(report.id) if _publishable(m)]
+        media = [m for m in await self.media.of_report(report.id) if _publishable(m)]
         update = render_update(report, self.settings, has_media=bool(media))
         reply_to = await self._thread_root(report, key)
         sent = await send_media_set(
@@ -281,7 +272,7 @@ class Publisher:
         """With THREAD_UPDATES, an update replies to its story's opening post."""
         if not self.settings.thread_updates or report.story_id is None:
             return None
-        opening = await self.posts.sent_copy(None, report.story_id, channel)
+        opening = await self.outbox.sent_copy(None, report.story_id, channel)
         copy = Copy.from_json(opening.message_ids) if opening and opening.state == "sent" else None
         return copy.first if copy else None
 

@@ -14,7 +14,7 @@ from bot.publishing.copies import Copy
 from bot.review.callbacks import Action, CallbackData
 from bot.sender import Button, Keyboard
 from bot.settings import Settings
-from storage import MediaItem, Post, Report
+from storage import MediaItem, OutboxRow, Report
 
 ICONS = {"pending": "🆕", "approved": "✅", "published": "📣", "rejected": "🗑", "withdrawn": "↩️"}
 
@@ -114,7 +114,7 @@ def published_lines(report: Report, settings: Settings, who: str, when: str) -> 
     return lines
 
 
-def delivery_lines(deliveries: Sequence[Post]) -> list[str]:
+def delivery_lines(deliveries: Sequence[OutboxRow]) -> list[str]:
     """Per channel: where the first copy of the update stands, with a link once sent."""
     lines = []
     for post in deliveries:
@@ -163,7 +163,7 @@ def render_card(
     settings: Settings,
     *,
     waiting: int = 0,
-    deliveries: Sequence[Post] = (),
+    deliveries: Sequence[OutboxRow] = (),
 ) -> CardView:
     """The card's text, split so no message passes Telegram's 4096 characters."""
     header = [

@@ -20,17 +20,10 @@ from bot.review.callbacks import Action
 from bot.settings import Settings
 from storage import (
     UNPUBLISHED,
-    AuditLog,
-    ContactMessages,
-    Database,
-    People,
     Person,
-    Posts,
     Prompt,
-    Prompts,
     Report,
-    Reports,
-    StateStore,
+    Repositories,
     Transaction,
 )
 
@@ -60,28 +53,22 @@ class Outcome:
 class ReviewService:
     def __init__(
         self,
-        db: Database,
-        people: People,
-        reports: Reports,
-        audit: AuditLog,
-        prompts: Prompts,
-        posts: Posts,
-        contact_messages: ContactMessages,
-        state: StateStore,
+        store: Repositories,
         clock: Clock,
         settings: Settings,
         *,
         wake_desk: Callable[[], None],
         wake_publisher: Callable[[], None],
     ) -> None:
-        self.db = db
-        self.people = people
-        self.reports = reports
-        self.audit = audit
-        self.prompts = prompts
-        self.posts = posts
-        self.contact_messages = contact_messages
-        self.state = state
+        self.db = store.db
+        self.people = store.people
+        self.reports = store.reports
+        self.media = store.media
+        self.audit = store.audit
+        self.prompts = store.prompts
+        self.outbox = store.outbox
+        self.contact_messages = store.contact_messages
+        self.state = store.state
         self.clock = clock
         self.settings = settings
         self.wake_desk = wake_desk
@@ -118,7 +105,7 @@ class ReviewService:
         report = await self.reports.get(report_id)
         if report is None or report.status not in UNPUBLISHED:
             return None
-        if needs_media_check(report, await self.reports.media(report_id)):
+        if needs_media_check(report, await self.media.of_report(report_id)):
             return Outcome(texts.MEDIA_CHECK_FIRST.format(code=report.code), report=report)
         return None
 
@@ -288,7 +275,7 @@ class ReviewService:
         async with self.db.transaction() as tx:
             report = await self.reports.change_published(report_id, now, confirm=True, conn=tx)
             if report is not None:
-                copies = await self.posts.queue_change(report_id, "edit", now, conn=tx)
+                copies = await self.outbox.queue_change(report_id, "edit", now, conn=tx)
                 await self._audit(
                     editor,
                     "report.confirm",
@@ -347,7 +334,7 @@ class ReviewService:
                 action = self.settings.retract_mode
                 before, after = f"UPDATE #{report.number}", f"retracted: {reason}"
             if updated is not None:
-                copies = await self.posts.queue_change(report.id, action, now, conn=tx)
+                copies = await self.outbox.queue_change(report.id, action, now, conn=tx)
                 await self._audit(
                     editor,
                     f"report.{prompt.kind}",
@@ -372,7 +359,7 @@ class ReviewService:
 
     async def resolve_delivery(self, post_id: int, editor: Editor, resend: bool) -> Outcome:
         """An editor settles a delivery in doubt: send it again, or take it as sent."""
-        post = await self.posts.resolve(post_id, resend, self.clock.now())
+        post = await self.outbox.resolve(post_id, resend, self.clock.now())
         if post is None:
             return Outcome(texts.NOTICE_ALREADY_RESOLVED)
         await self.audit.record(

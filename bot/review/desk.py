@@ -23,12 +23,10 @@ from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from storage import (
     ContactMessage,
-    ContactMessages,
     MediaItem,
-    Post,
-    Posts,
+    OutboxRow,
     Report,
-    Reports,
+    Repositories,
     Unacknowledged,
 )
 
@@ -47,16 +45,17 @@ class ReviewDesk:
 
     def __init__(
         self,
-        reports: Reports,
-        contact_messages: ContactMessages,
-        posts: Posts,
+        store: Repositories,
         sender: Sender,
         settings: Settings,
         clock: Clock,
     ) -> None:
-        self.reports = reports
-        self.contact_messages = contact_messages
-        self.posts = posts
+        self.reports = store.reports
+        self.media = store.media
+        self.cards = store.cards
+        self.acknowledgements = store.acknowledgements
+        self.contact_messages = store.contact_messages
+        self.outbox = store.outbox
         self.sender = sender
         self.settings = settings
         self.clock = clock
@@ -112,7 +111,7 @@ class ReviewDesk:
     async def acknowledge_once(self) -> bool:
         """Acknowledge the reports not yet acknowledged (a frightened contact wants to know
         it arrived), oldest first; False when there were none."""
-        unacknowledged = await self.reports.unacknowledged(limit=ACK_BATCH)
+        unacknowledged = await self.acknowledgements.waiting(limit=ACK_BATCH)
         for report in unacknowledged:
             await self.acknowledge(report)
         return bool(unacknowledged)
@@ -128,13 +127,13 @@ class ReviewDesk:
         for message in await self.contact_messages.unsent(limit=1):
             await self.tell_contact(message)
             return True
-        for post in await self.posts.needing_notice():
+        for post in await self.outbox.needing_notice():
             await self.post_notice(post)
             return True
-        for report in await self.reports.dirty_cards(limit=1):
+        for report in await self.cards.dirty(limit=1):
             await self.refresh_card(report)
             return True
-        for report in await self.reports.cards_to_post(limit=1):
+        for report in await self.cards.to_post(limit=1):
             await self.post_card(report)
             return True
         return False
@@ -156,7 +155,7 @@ class ReviewDesk:
                 raise
             # The contact blocked the bot or deleted the chat: nothing more to do.
             log.warning("could not acknowledge %s to its contact: %s", report.code, exc)
-        self.reports.mark_acknowledged_later(report.id, ack_id)
+        self.acknowledgements.mark_later(report.id, ack_id)
 
     async def tell_contact(self, message: ContactMessage) -> None:
         try:
@@ -168,7 +167,7 @@ class ReviewDesk:
         await self.contact_messages.mark_sent(message.id, self.clock.now())
 
     async def post_card(self, report: Report) -> None:
-        media = await self.reports.media(report.id)
+        media = await self.media.of_report(report.id)
         try:
             sent, withheld = await self._post_media(media)
         except SendError as exc:
@@ -177,7 +176,7 @@ class ReviewDesk:
             # The card matters more than its media: post it saying the media is missing.
             log.error("media of %s cannot be shown to editors: %s", report.code, exc)
             sent, withheld = [], len(media)
-        waiting = max(0, await self.reports.count_cards_queued() - 1)
+        waiting = max(0, await self.cards.count_queued() - 1)
         shown = replace(report, media_withheld=withheld)
         view = render_card(shown, media, self.settings, waiting=waiting)
         try:
@@ -196,11 +195,11 @@ class ReviewDesk:
             if not exc.permanent or exc.forbidden:
                 raise SendError(str(exc), permanent=False) from exc
             log.error("card of %s cannot be posted: %s", report.code, exc)
-            await self.reports.set_card_state(report.id, "failed")
+            await self.cards.set_state(report.id, "failed")
             return
-        await self.reports.record_card(report.id, self.chat_id, messages, withheld)
+        await self.cards.record(report.id, self.chat_id, messages, withheld)
 
-    async def post_notice(self, post: Post) -> None:
+    async def post_notice(self, post: OutboxRow) -> None:
         """Tell editors that a delivery is in doubt (with Resend / Mark as sent) or failed."""
         report = await self.reports.get(post.report_id) if post.report_id else None
         what = (
@@ -224,18 +223,18 @@ class ReviewDesk:
             )
             keyboard = []
         message_id = await self.sender.send_text(self.chat_id, text, keyboard=keyboard)
-        await self.posts.set_notice(post.id, message_id)
+        await self.outbox.set_notice(post.id, message_id)
 
     async def refresh_card(self, report: Report) -> None:
         """Show a report's current state on its card, editing its messages in place."""
-        media = await self.reports.media(report.id)
-        deliveries = await self.posts.of_report(report.id)
+        media = await self.media.of_report(report.id)
+        deliveries = await self.outbox.of_report(report.id)
         view = render_card(report, media, self.settings, deliveries=deliveries)
-        existing = await self.reports.card_messages(report.id)
+        existing = await self.cards.messages(report.id)
         media_messages = [(m.message_id, m.part) for m in existing if m.part == "media"]
         text_ids = [m.message_id for m in existing if m.part in ("card", "text")]
         if not text_ids:  # no card was ever recorded: nothing to edit
-            await self.reports.card_refreshed(report)
+            await self.cards.refreshed(report)
             return
         card_id = text_ids[0]
         await self.sender.edit_text(self.chat_id, card_id, view.parts[0], keyboard=view.keyboard)
@@ -249,8 +248,8 @@ class ReviewDesk:
                 messages.append((new_id, "text"))
         for surplus in text_ids[len(view.parts) :]:
             await self.sender.delete(self.chat_id, surplus)
-        await self.reports.record_card(report.id, self.chat_id, messages)
-        await self.reports.card_refreshed(report)
+        await self.cards.record(report.id, self.chat_id, messages)
+        await self.cards.refreshed(report)
 
     async def _post_media(self, media: Sequence[MediaItem]) -> tuple[list[tuple[int, str]], int]:
         """Send the report's media (images cleaned first); return (message id, part) and the
@@ -291,4 +290,4 @@ class ReviewDesk:
         self, item: MediaItem, outgoing: OutgoingMedia, file_id: str
     ) -> None:
         if item.kind == "photo" and outgoing.data is not None:
-            await self.reports.set_clean_file_id(item.id, file_id)
+            await self.media.set_clean_file_id(item.id, file_id)

@@ -16,17 +16,7 @@ from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
 from bot.sender import Sender
 from bot.settings import Settings
-from storage import (
-    AuditLog,
-    ChatLog,
-    Database,
-    People,
-    Person,
-    Posts,
-    Prompts,
-    Reports,
-    Stories,
-)
+from storage import Person, Repositories
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,22 +47,17 @@ class Caller:
 
 @dataclass(slots=True)
 class Services:
+    """What handlers call: the services, and the repositories they read."""
+
     settings: Settings
     clock: Clock
-    db: Database
-    people: People
-    reports: Reports
-    audit: AuditLog
+    store: Repositories
     invites: InviteService
     intake: IntakeService
     desk: ReviewDesk
     review: ReviewService
-    prompts: Prompts
     sender: Sender
     publisher: Publisher
-    stories: Stories
-    posts: Posts
-    chat_log: ChatLog
     wiper: ChatWiper
 
 

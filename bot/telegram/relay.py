@@ -22,91 +22,47 @@ from bot.telegram.context import Services
 from bot.telegram.polling import DurablePolling, UpdateInbox
 from bot.telegram.sender import RecordingBot, TelegramSender
 from bot.telegram.webhook import WebhookReceiver
-from storage import (
-    AuditLog,
-    ChatLog,
-    ContactMessages,
-    Database,
-    Inbox,
-    Invites,
-    People,
-    Posts,
-    Prompts,
-    Reports,
-    StateStore,
-    Stories,
-)
+from storage import Database, Repositories
 
 log = logging.getLogger(__name__)
 
 
 def build_services(
-    db: Database,
+    store: Repositories,
     settings: Settings,
     clock: Clock,
     bot: RecordingBot,
     *,
     schedule_wakeup: Callable[[float], None],
 ) -> Services:
-    """Every service, each given the repositories it works on and the workers it wakes."""
-    reports, audit, people = Reports(db), AuditLog(db), People(db)
-    contact_messages, prompts = ContactMessages(db), Prompts(db)
-    state, posts, stories, chat_log = StateStore(db), Posts(db), Stories(db), ChatLog(db)
+    """Every service, each given the repositories and the workers it wakes."""
     sender = TelegramSender(bot)
+    chat_log = store.chat_log
     bot.record_private_messages(lambda chat, message: chat_log.record(chat, message, clock.now()))
-    desk = ReviewDesk(reports, contact_messages, posts, sender, settings, clock)
+    desk = ReviewDesk(store, sender, settings, clock)
     intake = IntakeService(
-        reports,
-        audit,
+        store,
         clock,
         quiet_seconds=settings.album_quiet_seconds,
         default_label=settings.default_label,
         on_ready=desk.wake,
     )
     publisher = Publisher(
-        reports,
-        posts,
-        stories,
-        audit,
-        contact_messages,
-        state,
-        sender,
-        settings,
-        clock,
-        wake_desk=desk.wake,
-        schedule_wakeup=schedule_wakeup,
+        store, sender, settings, clock, wake_desk=desk.wake, schedule_wakeup=schedule_wakeup
     )
     review = ReviewService(
-        db,
-        people,
-        reports,
-        audit,
-        prompts,
-        posts,
-        contact_messages,
-        state,
-        clock,
-        settings,
-        wake_desk=desk.wake,
-        wake_publisher=publisher.wake,
+        store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake
     )
     return Services(
         settings=settings,
         clock=clock,
-        db=db,
-        people=people,
-        reports=reports,
-        audit=audit,
-        invites=InviteService(Invites(db), audit, clock, settings.invite_ttl_hours),
+        store=store,
+        invites=InviteService(store.invites, store.audit, clock, settings.invite_ttl_hours),
         intake=intake,
         desk=desk,
         review=review,
-        prompts=prompts,
         sender=sender,
         publisher=publisher,
-        stories=stories,
-        posts=posts,
-        chat_log=chat_log,
         wiper=ChatWiper(chat_log, sender, clock),
     )
 
@@ -130,7 +86,11 @@ class FieldRelay:
         bot = self.application.bot
         assert isinstance(bot, RecordingBot)
         self.services = build_services(
-            self.db, self.settings, self.clock, bot, schedule_wakeup=self._schedule_publishing
+            Repositories.over(self.db),
+            self.settings,
+            self.clock,
+            bot,
+            schedule_wakeup=self._schedule_publishing,
         )
         self.application.bot_data["services"] = self.services
         await self.application.initialize()
@@ -163,7 +123,8 @@ class FieldRelay:
             )
 
     async def _start_receiving(self, receive: str) -> None:
-        updates = UpdateInbox(self.application, Inbox(self.db), self.clock)
+        assert self.services is not None
+        updates = UpdateInbox(self.application, self.services.store.inbox, self.clock)
         if receive == "polling":
             polling = DurablePolling(
                 updates,

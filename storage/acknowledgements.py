@@ -1,0 +1,35 @@
+"""Acknowledgements: reports whose contact has not yet been told they arrived."""
+
+from __future__ import annotations
+
+import json
+
+from storage.database import Database
+from storage.models import Unacknowledged
+
+
+class Acknowledgements:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def waiting(self, limit: int = 100) -> list[Unacknowledged]:
+        """Reports whose contact has not been told they arrived, oldest first. Read as one
+        row of JSON: a burst's worth is one step of SQLite, not one per report (see
+        Database.defer on why steps cost)."""
+        row = await self.db.fetch_one(
+            "SELECT json_group_array(json_array(id, chat_id, message_id)) FROM"
+            " (SELECT id, chat_id, message_id FROM reports WHERE acknowledged = 0"
+            "  AND status != 'collecting' ORDER BY id LIMIT ?)",
+            (limit,),
+        )
+        found = json.loads(row[0]) if row is not None else []
+        return [Unacknowledged(*fields) for fields in found]
+
+    def mark_later(self, report_id: int, ack_message_id: int | None) -> None:
+        """Deferred (see Database.defer): lost in a crash, the report is acknowledged again."""
+        self.db.defer_row(
+            "an acknowledgement",
+            "UPDATE reports SET acknowledged = 1, ack_message_id = json_extract(value, '$[1]')"
+            " FROM json_each(?) WHERE reports.id = json_extract(value, '$[0]')",
+            [report_id, ack_message_id],
+        )

@@ -1,0 +1,88 @@
+"""Review cards: which reports still need a card, and the messages each card is made of."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storage.database import Database
+from storage.models import CardMessage, Report
+from storage.reports import REPORT_SELECT, report_from_row
+
+
+class Cards:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def to_post(self, limit: int = 10) -> list[Report]:
+        """Reports whose card is queued, newest first so a burst never starves fresh news."""
+        rows = await self.db.fetch_all(
+            f"{REPORT_SELECT} WHERE reports.card_state = 'queued' ORDER BY reports.id DESC LIMIT ?",
+            (limit,),
+        )
+        return [report_from_row(row) for row in rows]
+
+    async def count_queued(self) -> int:
+        row = await self.db.fetch_one("SELECT COUNT(*) FROM reports WHERE card_state = 'queued'")
+        return int(row[0]) if row else 0
+
+    async def dirty(self, limit: int = 1) -> list[Report]:
+        # Without the hint SQLite walks every posted card (all of them, on a long night)
+        # instead of the few dirty ones the partial index holds.
+        rows = await self.db.fetch_all(
+            "SELECT reports.*, people.pseudonym AS pseudonym"
+            " FROM reports INDEXED BY reports_card_dirty"
+            " JOIN people ON people.id = reports.contact_id"
+            " WHERE reports.card_dirty > 0 AND reports.card_state = 'posted'"
+            " ORDER BY reports.id LIMIT ?",
+            (limit,),
+        )
+        return [report_from_row(row) for row in rows]
+
+    async def refreshed(self, report: Report) -> None:
+        """Clear the dirty mark, unless the report changed again while its card was edited."""
+        await self.db.execute(
+            "UPDATE reports SET card_dirty = 0 WHERE id = ? AND card_dirty = ?",
+            (report.id, report.card_dirty),
+        )
+
+    async def set_state(self, report_id: int, state: str) -> None:
+        await self.db.execute("UPDATE reports SET card_state = ? WHERE id = ?", (state, report_id))
+
+    async def record(
+        self,
+        report_id: int,
+        chat_id: int,
+        messages: Sequence[tuple[int, str]],
+        media_withheld: int | None = None,
+    ) -> None:
+        """Replace the card's message ids and mark the card posted, in one transaction."""
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM card_messages WHERE report_id = ?", (report_id,))
+            await conn.executemany(
+                "INSERT INTO card_messages (report_id, chat_id, message_id, part, position)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (report_id, chat_id, message_id, part, position)
+                    for position, (message_id, part) in enumerate(messages)
+                ],
+            )
+            await conn.execute(
+                "UPDATE reports SET card_state = 'posted',"
+                " media_withheld = COALESCE(?, media_withheld) WHERE id = ?",
+                (media_withheld, report_id),
+            )
+
+    async def messages(self, report_id: int) -> list[CardMessage]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM card_messages WHERE report_id = ? ORDER BY position", (report_id,)
+        )
+        return [
+            CardMessage(
+                report_id=row["report_id"],
+                chat_id=row["chat_id"],
+                message_id=row["message_id"],
+                part=row["part"],
+                position=row["position"],
+            )
+            for row in rows
+        ]

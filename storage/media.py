@@ -1,0 +1,39 @@
+"""The media items of reports, and their cleaned copies."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from storage.database import Database
+from storage.models import MediaItem
+
+
+def _media(row: aiosqlite.Row) -> MediaItem:
+    return MediaItem(
+        id=row["id"],
+        report_id=row["report_id"],
+        message_id=row["message_id"],
+        kind=row["kind"],
+        file_id=row["file_id"],
+        file_unique_id=row["file_unique_id"],
+        file_size=row["file_size"],
+        mime_type=row["mime_type"],
+        caption=row["caption"],
+        clean_file_id=row["clean_file_id"],
+    )
+
+
+class Media:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def of_report(self, report_id: int) -> list[MediaItem]:
+        rows = await self.db.fetch_all(
+            "SELECT * FROM report_media WHERE report_id = ? ORDER BY message_id", (report_id,)
+        )
+        return [_media(row) for row in rows]
+
+    async def set_clean_file_id(self, media_id: int, clean_file_id: str) -> None:
+        await self.db.execute(
+            "UPDATE report_media SET clean_file_id = ? WHERE id = ?", (clean_file_id, media_id)
+        )

@@ -1,0 +1,130 @@
+"""Stories: the numbered run of updates, and where a number is given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from storage.database import Database
+from storage.models import Report, Story
+from storage.reports import fetch_report
+from storage.rows import dt, req_dt, ts
+
+
+def _story(row: aiosqlite.Row) -> Story:
+    return Story(
+        id=row["id"],
+        title=row["title"],
+        intro=row["intro"],
+        status=row["status"],
+        last_number=row["last_number"],
+        opened_by=row["opened_by"],
+        opened_at=req_dt(row["opened_at"]),
+        closed_at=dt(row["closed_at"]),
+    )
+
+
+async def _open_story(conn: aiosqlite.Connection) -> Story | None:
+    async with conn.execute("SELECT * FROM stories WHERE status = 'open'") as cursor:
+        row = await cursor.fetchone()
+    return _story(row) if row else None
+
+
+class Stories:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def current(self) -> Story | None:
+        async with self.db.read() as conn:
+            return await _open_story(conn)
+
+    async def get(self, story_id: int) -> Story | None:
+        row = await self.db.fetch_one("SELECT * FROM stories WHERE id = ?", (story_id,))
+        return _story(row) if row else None
+
+    async def open_new(
+        self,
+        title: str,
+        intro: str | None,
+        by: str,
+        at: datetime,
+        channels: Sequence[str],
+    ) -> tuple[Story, Story | None]:
+        """Open a story (closing the current one); queue its opening post to every channel
+        when it has an intro. Returns the new story and the one it closed, if any."""
+        async with self.db.transaction() as conn:
+            closed = await _close_open_story(conn, at)
+            async with conn.execute(
+                "INSERT INTO stories (title, intro, opened_by, opened_at) VALUES (?, ?, ?, ?)"
+                " RETURNING *",
+                (title, intro, by, ts(at)),
+            ) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            story = _story(row)
+            if intro:
+                await conn.executemany(
+                    "INSERT INTO posts (channel, story_id, action, created_at, updated_at)"
+                    " VALUES (?, ?, 'send', ?, ?)",
+                    [(channel, story.id, ts(at), ts(at)) for channel in channels],
+                )
+            return story, closed
+
+    async def close(self, at: datetime) -> Story | None:
+        async with self.db.transaction() as conn:
+            return await _close_open_story(conn, at)
+
+    async def publish_report(
+        self,
+        report_id: int,
+        channels: Sequence[str],
+        at: datetime,
+        default_title: str,
+    ) -> Report | None:
+        """The report becomes the story's next numbered update (opening a story if none is
+        open) with one send queued per channel, all in one transaction: a number is never
+        skipped or used twice.
+
+        Returns the published report, or None if it was no longer approved."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT 1 FROM reports WHERE id = ? AND status = 'approved'", (report_id,)
+            ) as cursor:
+                if await cursor.fetchone() is None:
+                    return None
+            story = await _open_story(conn)
+            if story is None:
+                async with conn.execute(
+                    "INSERT INTO stories (title, opened_by, opened_at) VALUES (?, 'bot', ?)"
+                    " RETURNING *",
+                    (default_title, ts(at)),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                assert row is not None
+                story = _story(row)
+            number = story.last_number + 1
+            await conn.execute(
+                "UPDATE stories SET last_number = ? WHERE id = ?", (number, story.id)
+            )
+            await conn.execute(
+                "UPDATE reports SET status = 'published', story_id = ?, number = ?,"
+                " published_at = ?, card_dirty = card_dirty + 1, updated_at = ? WHERE id = ?",
+                (story.id, number, ts(at), ts(at), report_id),
+            )
+            await conn.executemany(
+                "INSERT INTO posts (channel, report_id, action, created_at, updated_at)"
+                " VALUES (?, ?, 'send', ?, ?)",
+                [(channel, report_id, ts(at), ts(at)) for channel in channels],
+            )
+            return await fetch_report(conn, report_id)
+
+
+async def _close_open_story(conn: aiosqlite.Connection, at: datetime) -> Story | None:
+    async with conn.execute(
+        "UPDATE stories SET status = 'closed', closed_at = ? WHERE status = 'open' RETURNING *",
+        (ts(at),),
+    ) as cursor:
+        row = await cursor.fetchone()
+    return _story(row) if row else None
