@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 
 from bot.logs import redact
 from bot.settings import Settings, SettingsError, load_settings
-from storage import Database, StorageError
+from storage import Database, PostState, ReportStatus, StorageError
 
 EXIT_OK, EXIT_PROBLEM, EXIT_CONFIG = 0, 1, 2
 
@@ -206,34 +206,38 @@ async def list_people(settings: Settings) -> int:
     return EXIT_OK
 
 
+CLOSED = (ReportStatus.REJECTED, ReportStatus.WITHDRAWN)
+
+
 async def show_status(settings: Settings) -> int:
     """What an operator wants to know at a glance, read from the database."""
-    from storage import Outbox, StateStore, Stories
+    from storage import Repositories
 
     async with Database(settings.database_path) as db:
-        reports = {
-            row[0]: row[1]
-            for row in await db.fetch_all("SELECT status, COUNT(*) FROM reports GROUP BY status")
-        }
-        cards = await db.fetch_one("SELECT COUNT(*) FROM reports WHERE card_state = 'queued'")
-        last = await db.fetch_one("SELECT MAX(published_at) FROM reports")
-        posts = await Outbox(db).counts()
-        paused = await StateStore(db).get("publishing_paused") == "1"
-        story = await Stories(db).current()
+        store = Repositories.over(db)
+        reports = await store.reports.counts_by_status()
+        cards = await store.cards.count_queued()
+        last = await store.reports.last_published_at()
+        posts = await store.outbox.counts()
+        paused = await store.state.publishing_paused()
+        story = await store.stories.current()
     print(f"Publishing: {'PAUSED' if paused else 'running'}")
     print(f"Story: {story.title + f' ({story.last_number} updates)' if story else 'none open'}")
     print(
         "Reports: "
-        + ", ".join(f"{reports.get(s, 0)} {s}" for s in ("pending", "approved", "published"))
-        + f", {reports.get('rejected', 0) + reports.get('withdrawn', 0)} closed"
+        + ", ".join(
+            f"{reports.get(s, 0)} {s}"
+            for s in (ReportStatus.PENDING, ReportStatus.APPROVED, ReportStatus.PUBLISHED)
+        )
+        + f", {sum(reports.get(s, 0) for s in CLOSED)} closed"
     )
-    print(f"Cards waiting to be posted: {cards[0] if cards else 0}")
+    print(f"Cards waiting to be posted: {cards}")
     print(
         "Channel outbox: "
-        + ", ".join(f"{posts.get(s, 0)} {s}" for s in ("queued", "sending", "sent", "failed"))
+        + ", ".join(f"{posts.get(s, 0)} {s}" for s in PostState if s != PostState.IN_DOUBT)
     )
-    print(f"Deliveries in doubt: {posts.get('in_doubt', 0)}")
-    print(f"Last publish: {last[0] if last and last[0] else 'never'}")
+    print(f"Deliveries in doubt: {posts.get(PostState.IN_DOUBT, 0)}")
+    print(f"Last publish: {last.isoformat() if last else 'never'}")
     return EXIT_OK
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -14,6 +16,8 @@ from bot.telegram.context import Caller, RelayContext
 from handlers.common import answer_query
 
 log = logging.getLogger(__name__)
+
+Handler = Callable[[Update, RelayContext], Coroutine[Any, Any, None]]
 
 
 async def identify_caller(update: Update, context: RelayContext) -> None:
@@ -71,3 +75,17 @@ async def _leave(context: RelayContext, chat_id: int) -> None:
         log.info("left a chat the bot was added to without being asked")
     except TelegramError as exc:
         log.warning("could not leave an unexpected chat: %s", exc.message)
+
+
+def for_contacts(handler: Handler, otherwise: Handler | None = None) -> Handler:
+    """`handler` for contacts; `otherwise` (or nothing) for admins and editors, whom the
+    guard has already let through."""
+
+    async def routed(update: Update, context: RelayContext) -> None:
+        if context.caller.is_contact:
+            await handler(update, context)
+        elif otherwise is not None:
+            await otherwise(update, context)
+
+    routed.__doc__ = handler.__doc__
+    return routed

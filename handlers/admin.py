@@ -52,24 +52,16 @@ async def revoke(update: Update, context: RelayContext) -> None:
         await message.reply_text(texts.REVOKE_USAGE)
         return
     pseudonym = (context.args or [""])[0]
-    services = context.services
-    person = await services.store.people.revoke(pseudonym, services.clock.now())
-    if person is None:
+    caller = context.caller
+    revoked = await context.services.revocation.revoke(
+        pseudonym, caller.name, caller.telegram_user_id
+    )
+    if revoked is None:
         await message.reply_text(texts.REVOKE_UNKNOWN.format(pseudonym=pseudonym))
         return
-    dropped = await services.intake.drop_albums_of(person)
-    wiped = await services.wiper.wipe(person.telegram_user_id)
-    await services.store.audit.record(
-        at=services.clock.now(),
-        actor=context.caller.name,
-        actor_telegram_id=context.caller.telegram_user_id,
-        action="person.revoke",
-        before=f"{person.role} {person.pseudonym}",
-        detail=f"dropped {dropped} album(s) in progress; wiped {wiped.deleted} message(s)",
-    )
-    reply = texts.REVOKED.format(pseudonym=person.pseudonym)
-    reply += texts.REVOKED_DROPPED if dropped else ""
-    reply += texts.REVOKED_WIPED.format(count=wiped.deleted)
+    reply = texts.REVOKED.format(pseudonym=revoked.person.pseudonym)
+    reply += texts.REVOKED_DROPPED if revoked.albums_dropped else ""
+    reply += texts.REVOKED_WIPED.format(count=revoked.messages_wiped)
     await message.reply_text(reply)
 
 

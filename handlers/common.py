@@ -85,3 +85,15 @@ def report_id_argument(args: list[str] | None) -> int | None:
     """The report a command names: `R-42` or `42`; None when it names none."""
     raw = args[0].upper().removeprefix("R-") if args and len(args) == 1 else ""
     return int(raw) if raw.isdigit() and len(raw) <= 18 else None
+
+
+async def unknown_command(update: Update, context: RelayContext) -> None:
+    """A command this chat does not know."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
+
+
+async def button_not_understood(update: Update, context: RelayContext) -> None:
+    """A button press meant for someone else (a contact's Withdraw, pressed by a non-contact)."""
+    if update.callback_query is not None:
+        await answer_query(update.callback_query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)

@@ -13,12 +13,13 @@ from bot.review.cards import message_link
 from bot.review.decisions import Editor, Outcome
 from bot.telegram.context import RelayContext
 from handlers.common import answer_query, decode_press, report_id_argument
+from storage import PromptKind
 
 PROMPTS = {
-    "edit": (texts.PROMPT_EDIT, texts.PROMPT_EDIT_PLACEHOLDER),
-    "reject_reason": (texts.PROMPT_REASON, texts.PROMPT_REASON_PLACEHOLDER),
-    "correct": (texts.PROMPT_CORRECT, texts.PROMPT_CORRECT_PLACEHOLDER),
-    "retract": (texts.PROMPT_RETRACT, texts.PROMPT_RETRACT_PLACEHOLDER),
+    PromptKind.EDIT: (texts.PROMPT_EDIT, texts.PROMPT_EDIT_PLACEHOLDER),
+    PromptKind.REJECT_REASON: (texts.PROMPT_REASON, texts.PROMPT_REASON_PLACEHOLDER),
+    PromptKind.CORRECT: (texts.PROMPT_CORRECT, texts.PROMPT_CORRECT_PLACEHOLDER),
+    PromptKind.RETRACT: (texts.PROMPT_RETRACT, texts.PROMPT_RETRACT_PLACEHOLDER),
 }
 
 
@@ -184,56 +185,41 @@ async def story(update: Update, context: RelayContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    services = context.services
+    stories, review = context.services.stories, context.services.review
     args = context.args or []
-    now = services.clock.now()
+    command = args[0].lower() if args else ""
     if not args:
-        current = await services.store.stories.current()
-        if current is None:
-            await message.reply_text(texts.STORY_NONE)
-        else:
-            await message.reply_text(
-                texts.STORY_CURRENT.format(
-                    title=current.title,
-                    count=current.last_number,
-                    when=services.review.when(current.opened_at),
-                )
+        current = await stories.current()
+        reply = (
+            texts.STORY_CURRENT.format(
+                title=current.title, count=current.last_number, when=review.when(current.opened_at)
             )
-        return
-    command = args[0].lower()
-    if command == "close" and len(args) == 1:
-        closed = await services.store.stories.close(now)
+            if current is not None
+            else texts.STORY_NONE
+        )
+    elif command == "close" and len(args) == 1:
+        closed = await stories.close(context.caller.name)
         reply = (
             texts.STORY_CLOSED.format(title=closed.title, count=closed.last_number)
             if closed
             else texts.STORY_NONE
         )
-        await message.reply_text(reply)
-        if closed:
-            await services.store.audit.record(
-                at=now, actor=context.caller.name, action="story.close", detail=closed.title
-            )
-        return
-    rest = (message.text or "").split(maxsplit=2)[2:] if command == "new" else []
-    title, _, intro = (rest[0] if rest else "").partition("|")
-    if command != "new" or not title.strip():
-        await message.reply_text(texts.STORY_USAGE)
-        return
-    opened, closed = await services.store.stories.open_new(
-        title.strip()[:200],
-        intro.strip() or None,
-        context.caller.name,
-        now,
-        [str(channel) for channel in services.settings.channel_ids],
-    )
-    await services.store.audit.record(
-        at=now, actor=context.caller.name, action="story.open", detail=opened.title
-    )
-    services.publisher.wake()
-    lines = []
-    if closed is not None:
-        lines.append(texts.STORY_CLOSED.format(title=closed.title, count=closed.last_number))
-    lines.append(texts.STORY_OPENED.format(title=opened.title))
-    if opened.intro:
-        lines.append(texts.STORY_INTRO_QUEUED)
-    await message.reply_text("\n".join(lines))
+    else:
+        rest = (message.text or "").split(maxsplit=2)[2:] if command == "new" else []
+        title, _, intro = (rest[0] if rest else "").partition("|")
+        if command != "new" or not title.strip():
+            reply = texts.STORY_USAGE
+        else:
+            opened = await stories.open(title, intro, context.caller.name)
+            lines = []
+            if opened.closed is not None:
+                lines.append(
+                    texts.STORY_CLOSED.format(
+                        title=opened.closed.title, count=opened.closed.last_number
+                    )
+                )
+            lines.append(texts.STORY_OPENED.format(title=opened.story.title))
+            if opened.story.intro:
+                lines.append(texts.STORY_INTRO_QUEUED)
+            reply = "\n".join(lines)
+    await message.reply_text(reply)

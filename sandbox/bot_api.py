@@ -12,7 +12,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from sandbox.models import ApiError, Chat, Json, StoredFile
+from sandbox.models import KIND_META, ApiError, Chat, Json, StoredFile
 
 if TYPE_CHECKING:
     from sandbox.server import Sandbox
@@ -337,14 +337,6 @@ class BotApi:
         chat.members[self.world.bot_id] = "left"
         return True
 
-
-# Fields Telegram always sends with a file of each kind.
-KIND_META: dict[str, Json] = {
-    "video": {"duration": 3, "width": 32, "height": 32},
-    "video_note": {"duration": 3, "length": 32},
-    "voice": {"duration": 3},
-    "audio": {"duration": 3},
-}
 
 MEDIA_KINDS = ("photo", "video", "voice", "audio", "document", "sticker", "location", "poll")
 

@@ -101,3 +101,12 @@ def dimensions(data: bytes) -> tuple[int, int]:
             return image.size
     except Exception:
         return (0, 0)
+
+
+# Fields Telegram always sends with a file of each kind.
+KIND_META: dict[str, Json] = {
+    "video": {"duration": 3, "width": 32, "height": 32},
+    "video_note": {"duration": 3, "length": 32},
+    "voice": {"duration": 3},
+    "audio": {"duration": 3},
+}

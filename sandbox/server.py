@@ -26,8 +26,9 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from bot.settings import Settings
-from sandbox.bot_api import KIND_META, MEDIA_KINDS, BotApi
+from sandbox.bot_api import MEDIA_KINDS, BotApi
 from sandbox.http import ApiHandler, ControlHandler, FileHandler
+from sandbox.limits import Faults, FloodControl
 from sandbox.models import (
     METHOD_NAMES,
     ApiError,
@@ -39,11 +40,12 @@ from sandbox.models import (
     dimensions,
     image_bytes,
 )
+from sandbox.users import UserActions
 
 __all__ = ["Sandbox", "image_bytes"]
 
 
-class Sandbox:
+class Sandbox(UserActions):
     """State of the fake Telegram: users, chats, messages, files and pending updates."""
 
     def __init__(
@@ -78,7 +80,7 @@ class Sandbox:
         self._webhook_task: asyncio.Task[None] | None = None
         self.calls: list[Call] = []
         self.callback_answers: dict[str, Json] = {}
-        self.faults: list[Fault] = []
+        self.faults = Faults()
         self.commands: dict[str, list[Json]] = {}
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -93,12 +95,21 @@ class Sandbox:
         # How many messages the bot has sent into each chat: cheap to check in a tight loop.
         self.sent_by_bot: collections.Counter[int] = collections.Counter()
         self.answered_at: dict[str, float] = {}
-        # Telegram's flood control, when enabled: (messages per second overall, messages per
-        # chat window in a group or channel, that window in seconds). 429 when exceeded.
-        self.flood_limits: tuple[float, int, float] | None = None
-        self.flood_refusals = 0
-        self._sent_overall: collections.deque[float] = collections.deque()
-        self._sent_by_chat: dict[int, collections.deque[float]] = {}
+        self.flood = FloodControl()
+
+    @property
+    def flood_limits(self) -> tuple[float, int, float] | None:
+        """Telegram's flood control, when enabled: (messages per second overall, messages
+        per window in a group or channel, that window in seconds). 429 when exceeded."""
+        return self.flood.limits
+
+    @flood_limits.setter
+    def flood_limits(self, limits: tuple[float, int, float] | None) -> None:
+        self.flood.limits = limits
+
+    @property
+    def flood_refusals(self) -> int:
+        return self.flood.refusals
 
     # ------------------------------------------------------------------ server
 
@@ -237,7 +248,7 @@ class Sandbox:
         fail with `code` (or, with code 200 and a delay, succeed but answer late)."""
         if code == 429 and retry_after is None:
             retry_after = 1
-        self.faults.append(Fault(method, code, retry_after, times, chat_id, delay))
+        self.faults.add(Fault(method, code, retry_after, times, chat_id, delay))
 
     # ------------------------------------------------------------------ acting as users
 
@@ -296,21 +307,6 @@ class Sandbox:
         self._changed.set()
         return message
 
-    def user_sends(self, user_id: int, chat_id: int | None = None, **content: Any) -> Json:
-        """A user sends any message (text, sticker, location...) to the bot."""
-        target = user_id if chat_id is None else chat_id
-        message = self.new_message(target, self.users[user_id], **content)
-        kind = "channel_post" if self.chats[target].type == "channel" else "message"
-        self.push_update(kind, message)
-        return message
-
-    def send_text(self, user_id: int, text: str, chat_id: int | None = None, **extra: Any) -> Json:
-        entities = None
-        if text.startswith("/"):
-            command = text.split()[0]
-            entities = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return self.user_sends(user_id, chat_id, text=text, entities=entities, **extra)
-
     def upload(self, data: bytes, kind: str, declared_size: int | None = None) -> StoredFile:
         number = next(self._file_ids)
         stored = StoredFile(
@@ -344,91 +340,6 @@ class Sandbox:
                 "file_size": full.size,
             },
         ]
-
-    def send_photo(
-        self, user_id: int, data: bytes, caption: str | None = None, **extra: Any
-    ) -> Json:
-        return self.user_sends(user_id, photo=self._photo_sizes(data), caption=caption, **extra)
-
-    def send_album(
-        self, user_id: int, photos: list[bytes], caption: str | None = None
-    ) -> list[Json]:
-        """Several photos sharing one media_group_id, each its own update, caption on the first."""
-        group = f"album-{next(self._file_ids)}"
-        return [
-            self.send_photo(
-                user_id, data, caption=caption if index == 0 else None, media_group_id=group
-            )
-            for index, data in enumerate(photos)
-        ]
-
-    def send_file(
-        self,
-        user_id: int,
-        kind: str,
-        data: bytes,
-        *,
-        caption: str | None = None,
-        declared_size: int | None = None,
-        mime_type: str | None = None,
-        file_name: str | None = None,
-        **extra: Any,
-    ) -> Json:
-        """A document, video, voice or audio message; declared_size fakes a large file."""
-        stored = self.upload(data, kind, declared_size)
-        media: Json = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_size": stored.size,
-        }
-        if mime_type:
-            media["mime_type"] = mime_type
-        if file_name:
-            media["file_name"] = file_name
-        media.update(KIND_META.get(kind, {}))
-        stored.meta = {k: v for k, v in media.items() if k not in ("file_id", "file_unique_id")}
-        content: dict[str, Any] = {kind: media, "caption": caption, **extra}
-        return self.user_sends(user_id, None, **content)
-
-    def edit_text(self, user_id: int, message_id: int, text: str) -> Json:
-        """The user edits a message they sent (text, or caption of a media message)."""
-        message = self.messages[user_id][message_id]
-        key = "text" if "text" in message else "caption"
-        message[key] = text
-        message["edit_date"] = self._now()
-        self.push_update("edited_message", dict(message))
-        return message
-
-    def redeliver(self, message_id: int, chat_id: int) -> Json:
-        """Deliver an update about this message again, under a new update id, as Telegram
-        may after a lost confirmation."""
-        for update in reversed(self.delivered):
-            payload = update.get("message") or update.get("edited_message") or {}
-            if payload.get("message_id") == message_id and payload["chat"]["id"] == chat_id:
-                kind = "message" if "message" in update else "edited_message"
-                return self.push_update(kind, dict(payload))
-        raise KeyError(f"no update about message {message_id} in chat {chat_id}")
-
-    def redeliver_update(self, update: Json) -> Json:
-        """Deliver the same update (same payload, same callback query id) once more."""
-        kind = next(key for key in update if key != "update_id")
-        return self.push_update(kind, update[kind])
-
-    def press(self, user_id: int, chat_id: int, message_id: int, data: str) -> str:
-        """The user presses an inline button; returns the callback query id."""
-        message = self.messages[chat_id][message_id]
-        query_id = str(next(self._callback_ids))
-        self.push_update(
-            "callback_query",
-            {
-                "id": query_id,
-                "from": self.users[user_id],
-                "message": message,
-                "chat_instance": str(chat_id),
-                "data": data,
-            },
-        )
-        return query_id
 
     # ------------------------------------------------------------------ reading
 
@@ -495,24 +406,13 @@ class Sandbox:
 
     # ------------------------------------------------------------------ Bot API
 
-    def _fault_for(self, method: str, params: Json) -> Fault | None:
-        for fault in self.faults:
-            if fault.chat_id is not None and str(params.get("chat_id")) != str(fault.chat_id):
-                continue
-            if fault.method in (method, "*") and fault.times > 0:
-                fault.times -= 1
-                if fault.times == 0:
-                    self.faults.remove(fault)
-                return fault
-        return None
-
     async def call(self, method: str, params: Json, files: dict[str, bytes]) -> Any:
         # Bot API method names are case-insensitive: calls are recorded, and faults matched,
         # under the documented spelling whichever one the bot used.
         method = METHOD_NAMES.get(method.lower(), method)
         self.calls.append(Call(method, params, files, time.monotonic()))
         self._changed.set()
-        fault = self._fault_for(method, params)
+        fault = self.faults.take(method, params)
         if fault is not None and fault.code == 200:
             handler = getattr(self.api, f"api_{method.lower()}")
             result = await handler(params, files)
@@ -526,38 +426,8 @@ class Sandbox:
                     {"retry_after": fault.retry_after},
                 )
             raise ApiError(fault.code, "Internal Server Error" if fault.code >= 500 else "Error")
-        self._check_flood(method, params)
+        self.flood.check(method, params)
         handler = getattr(self.api, f"api_{method.lower()}", None)
         if handler is None:
             raise ApiError(404, "Not Found: method not found")
         return await handler(params, files)
-
-    def _check_flood(self, method: str, params: Json) -> None:
-        """Answer 429 like Telegram when a send would pass the enabled flood limits."""
-        if self.flood_limits is None or not method.lower().startswith(("send", "copy")):
-            return
-        per_second, per_chat, window = self.flood_limits
-        now = time.monotonic()
-        weight = len(params.get("media") or []) if method.lower() == "sendmediagroup" else 1
-        overall = self._sent_overall
-        while overall and now - overall[0] >= 1:
-            overall.popleft()
-        retry = 0.0
-        if len(overall) + weight > per_second:
-            retry = 1 - (now - overall[0])
-        chat_id = int(params.get("chat_id") or 0)
-        chat_sends = self._sent_by_chat.setdefault(chat_id, collections.deque())
-        if chat_id < 0:
-            while chat_sends and now - chat_sends[0] >= window:
-                chat_sends.popleft()
-            if len(chat_sends) + weight > per_chat:
-                retry = max(retry, window - (now - chat_sends[0]))
-        if retry > 0:
-            self.flood_refusals += 1
-            seconds = max(1, int(retry + 0.999))
-            raise ApiError(
-                429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds}
-            )
-        overall.extend([now] * weight)
-        if chat_id < 0:
-            chat_sends.extend([now] * weight)

@@ -64,6 +64,9 @@ class Inbox:
         return int(row[0]) if row else None
 
 
+PAUSED_KEY = "publishing_paused"
+
+
 class StateStore:
     """Small named values that must survive restarts."""
 
@@ -80,3 +83,10 @@ class StateStore:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, str(value)),
         )
+
+    async def publishing_paused(self) -> bool:
+        """An admin's /pause holds every channel until /resume, across restarts."""
+        return await self.get(PAUSED_KEY) == "1"
+
+    async def set_publishing_paused(self, paused: bool) -> None:
+        await self.set(PAUSED_KEY, "1" if paused else "0")

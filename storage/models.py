@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from storage.statuses import CardState, Label, PostAction, PostState, ReportStatus
+
 
 def report_code(report_id: int) -> str:
     """The reference contacts and editors use for a report: R-42."""
@@ -117,12 +119,12 @@ class Report:
     media_group_id: str | None
     text: str
     forwarded: bool
-    status: str
-    label: str
+    status: ReportStatus
+    label: Label
     received_at: datetime
     updated_at: datetime
     acknowledged: bool
-    card_state: str
+    card_state: CardState
     due_at: datetime | None = None
     urgent: bool = False
     decided_by: str | None = None
@@ -211,8 +213,8 @@ class OutboxRow:
     channel: str
     report_id: int | None
     story_id: int | None
-    action: str
-    state: str
+    action: PostAction
+    state: PostState
     message_ids: str | None
     attempts: int
     not_before: datetime | None

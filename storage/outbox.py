@@ -14,6 +14,7 @@ from storage.models import (
     OutboxRow,
 )
 from storage.rows import dt, req_dt, ts
+from storage.statuses import PostAction, PostState
 
 
 def _post(row: aiosqlite.Row) -> OutboxRow:
@@ -22,8 +23,8 @@ def _post(row: aiosqlite.Row) -> OutboxRow:
         channel=row["channel"],
         report_id=row["report_id"],
         story_id=row["story_id"],
-        action=row["action"],
-        state=row["state"],
+        action=PostAction(row["action"]),
+        state=PostState(row["state"]),
         message_ids=row["message_ids"],
         attempts=row["attempts"],
         not_before=dt(row["not_before"]),

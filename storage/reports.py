@@ -12,7 +12,7 @@ import aiosqlite
 from storage.database import Database
 from storage.models import Report
 from storage.rows import dt, req_dt, ts
-from storage.statuses import UNPUBLISHED
+from storage.statuses import UNPUBLISHED, CardState, Label, ReportStatus
 
 REPORT_SELECT = (
     "SELECT reports.*, people.pseudonym AS pseudonym FROM reports"
@@ -37,12 +37,12 @@ def report_from_row(row: aiosqlite.Row) -> Report:
         media_group_id=row["media_group_id"],
         text=row["text"],
         forwarded=bool(row["forwarded"]),
-        status=row["status"],
-        label=row["label"],
+        status=ReportStatus(row["status"]),
+        label=Label(row["label"]),
         received_at=req_dt(row["received_at"]),
         updated_at=req_dt(row["updated_at"]),
         acknowledged=bool(row["acknowledged"]),
-        card_state=row["card_state"],
+        card_state=CardState(row["card_state"]),
         due_at=dt(row["due_at"]),
         urgent=bool(row["urgent"]),
         decided_by=row["decided_by"],

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from storage import NewMedia, NewMessage, Person, Report, Repositories, StoredMessage
+from storage import NewMedia, NewMessage, Person, Report, ReportStatus, Repositories, StoredMessage
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,7 @@ class IntakeService:
         default_label: str,
         on_ready: Callable[[], None],
     ) -> None:
-        self.reports = store.reports
-        self.incoming = store.incoming
-        self.audit = store.audit
+        self.store = store
         self.clock = clock
         self.quiet_seconds = quiet_seconds
         self.default_label = default_label
@@ -62,7 +60,7 @@ class IntakeService:
         """Store a contact's message. The write is deferred so that a burst of reports is
         committed together (see Reports.add_message_later); the desk is woken once it is
         stored."""
-        self.incoming.add_message_later(
+        self.store.incoming.add_message_later(
             NewMessage(
                 contact_id=contact.id,
                 chat_id=message.chat_id,
@@ -87,15 +85,15 @@ class IntakeService:
 
     async def edit(self, contact: Person, chat_id: int, message_id: int, text: str) -> EditOutcome:
         """A contact edited a message: the report follows while it is still pending."""
-        report = await self.reports.by_message(chat_id, message_id)
+        report = await self.store.reports.by_message(chat_id, message_id)
         if report is None or report.contact_id != contact.id:
             return EditOutcome(None, applied=False)
-        updated = await self.incoming.contact_edit(
+        updated = await self.store.incoming.contact_edit(
             report.id, chat_id, message_id, text, self.clock.now()
         )
         if updated is None:
             return EditOutcome(report, applied=False)
-        await self.audit.record(
+        await self.store.audit.record(
             at=self.clock.now(),
             actor=contact.pseudonym,
             action="report.contact_edit",
@@ -108,17 +106,17 @@ class IntakeService:
 
     async def resume_albums(self) -> None:
         """After a restart, albums that were arriving get a fresh quiet period."""
-        for report in await self.incoming.collecting():
+        for report in await self.store.incoming.collecting():
             self._restart_album_timer(report.id)
 
     async def drop_albums_of(self, contact: Person) -> int:
         """A revoked contact's half-received album is discarded at once."""
-        for report in await self.incoming.collecting():
+        for report in await self.store.incoming.collecting():
             if report.contact_id == contact.id:
                 timer = self._album_timers.pop(report.id, None)
                 if timer is not None:
                     timer.cancel()
-        return await self.incoming.drop_collecting_of(contact.id)
+        return await self.store.incoming.drop_collecting_of(contact.id)
 
     def stop(self) -> None:
         for timer in self._album_timers.values():
@@ -142,14 +140,14 @@ class IntakeService:
 
     async def _finish_album(self, report_id: int) -> None:
         try:
-            report = await self.incoming.finish_album(report_id, self.clock.now())
-            if report is not None and report.status == "pending":
+            report = await self.store.incoming.finish_album(report_id, self.clock.now())
+            if report is not None and report.status == ReportStatus.PENDING:
                 await self._received(report)
         except Exception:
             log.exception("could not finish album of report R-%s; it is kept", report_id)
 
     async def _received(self, report: Report) -> None:
-        await self.audit.record(
+        await self.store.audit.record(
             at=self.clock.now(),
             actor=report.pseudonym,
             action="report.received",

@@ -23,14 +23,16 @@ from bot.clock import Clock
 from bot.publishing.albums import send_media_set
 from bot.publishing.copies import Copy, chat_ref
 from bot.publishing.updates import intro_text, render_update
-from bot.review.decisions import PAUSED_KEY
 from bot.sender import ChatId, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from storage import (
     MediaItem,
     OutboxRow,
+    PostAction,
+    PostState,
     Report,
+    ReportStatus,
     Repositories,
 )
 
@@ -48,13 +50,7 @@ class Publisher:
         wake_desk: Callable[[], None],
         schedule_wakeup: Callable[[float], None],
     ) -> None:
-        self.reports = store.reports
-        self.media = store.media
-        self.outbox = store.outbox
-        self.stories = store.stories
-        self.audit = store.audit
-        self.contact_messages = store.contact_messages
-        self.state = store.state
+        self.store = store
         self.sender = sender
         self.settings = settings
         self.clock = clock
@@ -70,7 +66,7 @@ class Publisher:
 
     async def start(self) -> None:
         """Surface rows a crash left in doubt, then publish what fell due while down."""
-        for post in await self.outbox.mark_in_doubt():
+        for post in await self.store.outbox.mark_in_doubt():
             log.warning("post %s to %s was being sent when the bot stopped", post.id, post.channel)
         self.wake_desk()  # the review desk tells editors about rows in doubt
         loop = asyncio.get_running_loop()
@@ -97,7 +93,7 @@ class Publisher:
     # ------------------------------------------------------------------ publishing
 
     async def paused(self) -> bool:
-        return await self.state.get(PAUSED_KEY) == "1"
+        return await self.store.state.publishing_paused()
 
     async def publish_due(self) -> list[Report]:
         """Number and queue every approved report whose time has come, urgent ones first,
@@ -105,24 +101,24 @@ class Publisher:
         if await self.paused():
             return []
         published = []
-        for report in await self.reports.due(self.clock.now()):
+        for report in await self.store.reports.due(self.clock.now()):
             now = self.clock.now()
-            done = await self.stories.publish_report(
+            done = await self.store.stories.publish_report(
                 report.id, self.channels, now, texts.DEFAULT_STORY_TITLE
             )
             if done is None:
                 continue
             assert done.number is not None
-            await self.audit.record(
+            await self.store.audit.record(
                 at=now,
                 actor="bot",
                 action="report.publish",
                 report_id=done.id,
-                before="approved",
+                before=ReportStatus.APPROVED,
                 after=f"published as UPDATE #{done.number}",
             )
             if self.settings.notify_contacts:
-                await self.contact_messages.add(
+                await self.store.contact_messages.add(
                     report_id=done.id,
                     chat_id=done.chat_id,
                     text=texts.CONTACT_PUBLISHED.format(code=done.code, number=done.number),
@@ -150,7 +146,7 @@ class Publisher:
                 self._wake.set()
 
     async def _plan_next_wakeup(self) -> None:
-        next_due = await self.reports.next_due_at()
+        next_due = await self.store.reports.next_due_at()
         if next_due is not None and not await self.paused():
             delay = max(0.0, (next_due - self.clock.now()).total_seconds())
             self.schedule_wakeup(delay)
@@ -161,7 +157,7 @@ class Publisher:
         event = self._channel_wake[channel]
         while True:
             try:
-                post = await self.outbox.next_in(channel)
+                post = await self.store.outbox.next_in(channel)
                 if post is None:
                     await event.wait()
                     event.clear()
@@ -183,28 +179,32 @@ class Publisher:
     async def deliver(self, post: OutboxRow) -> None:
         """Make one outbox row's call, recording it before and after."""
         now = self.clock.now()
-        if not await self.outbox.start_sending(post, now):
+        if not await self.store.outbox.start_sending(post, now):
             return
         try:
             copy = await self._perform(post)
         except SendError as exc:
             await self._failed_call(post, exc)
             return
-        await self.outbox.finish(
-            post, "sent", self.clock.now(), message_ids=copy.to_json() if copy else None
+        await self.store.outbox.finish(
+            post, PostState.SENT, self.clock.now(), message_ids=copy.to_json() if copy else None
         )
         self.wake_desk()
 
     async def _failed_call(self, post: OutboxRow, exc: SendError) -> None:
         now = self.clock.now()
         if exc.uncertain:
-            await self.outbox.finish(post, "in_doubt", now, error=str(exc))
+            await self.store.outbox.finish(post, PostState.IN_DOUBT, now, error=str(exc))
         elif exc.permanent:
-            await self.outbox.finish(post, "failed", now, error=str(exc))
+            await self.store.outbox.finish(post, PostState.FAILED, now, error=str(exc))
         else:
             delay = exc.retry_after or min(self.max_backoff, 2.0 ** min(post.attempts, 8))
-            await self.outbox.finish(
-                post, "queued", now, error=str(exc), not_before=now + timedelta(seconds=delay)
+            await self.store.outbox.finish(
+                post,
+                PostState.QUEUED,
+                now,
+                error=str(exc),
+                not_before=now + timedelta(seconds=delay),
             )
             log.warning("post %s to %s: %s; retrying in %.0f s", post.id, post.channel, exc, delay)
         self.wake_desk()
@@ -212,21 +212,21 @@ class Publisher:
     async def _perform(self, post: OutboxRow) -> Copy | None:
         channel = chat_ref(post.channel)
         if post.story_id is not None:
-            story = await self.stories.get(post.story_id)
+            story = await self.store.stories.get(post.story_id)
             assert story is not None and story.intro
             message_id = await self.sender.send_text(channel, intro_text(story.title, story.intro))
             return Copy([], None, [message_id])
         assert post.report_id is not None
-        report = await self.reports.get(post.report_id)
+        report = await self.store.reports.get(post.report_id)
         assert report is not None
-        if post.action == "send":
+        if post.action == PostAction.SEND:
             return await self._send_update(channel, post.channel, report)
-        sent = await self.outbox.sent_copy(report.id, None, post.channel)
-        copy = Copy.from_json(sent.message_ids if sent and sent.state == "sent" else None)
+        sent = await self.store.outbox.sent_copy(report.id, None, post.channel)
+        copy = Copy.from_json(sent.message_ids if sent and sent.state == PostState.SENT else None)
         if copy is None:
             log.warning("no delivered copy of %s in %s to change", report.code, post.channel)
             return None
-        if post.action == "delete":
+        if post.action == PostAction.DELETE:
             for message_id in copy.all:
                 await self.sender.delete(channel, message_id)
         else:
@@ -234,7 +234,7 @@ class Publisher:
         return None
 
     async def _send_update(self, channel: ChatId, key: str, report: Report) -> Copy:
-        media = [m for m in await self.media.of_report(report.id) if _publishable(m)]
+        media = [m for m in await self.store.media.of_report(report.id) if _publishable(m)]
         update = render_update(report, self.settings, has_media=bool(media))
         reply_to = await self._thread_root(report, key)
         sent = await send_media_set(
@@ -272,8 +272,12 @@ class Publisher:
         """With THREAD_UPDATES, an update replies to its story's opening post."""
         if not self.settings.thread_updates or report.story_id is None:
             return None
-        opening = await self.outbox.sent_copy(None, report.story_id, channel)
-        copy = Copy.from_json(opening.message_ids) if opening and opening.state == "sent" else None
+        opening = await self.store.outbox.sent_copy(None, report.story_id, channel)
+        copy = (
+            Copy.from_json(opening.message_ids)
+            if opening and opening.state == PostState.SENT
+            else None
+        )
         return copy.first if copy else None
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.formatting import CAPTION_LIMIT, TEXT_LIMIT, both_clocks, clock_time, split_text
 from bot.settings import Settings
-from storage import Report
+from storage import Label, Report
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def update_body(report: Report, settings: Settings) -> str:
         reason = report.retract_reason or texts.RETRACTED_NO_REASON
         return texts.RETRACTED.format(reason=reason)
     text = report.text.strip()
-    if report.label == "unconfirmed":
+    if report.label == Label.UNCONFIRMED:
         text = f"{texts.MARK_UNCONFIRMED} {text}".strip()
     elif report.confirmed_at is not None:
         confirmed = texts.MARK_CONFIRMED.format(when=_local_time(report.confirmed_at, settings))

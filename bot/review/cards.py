@@ -14,9 +14,15 @@ from bot.publishing.copies import Copy
 from bot.review.callbacks import Action, CallbackData
 from bot.sender import Button, Keyboard
 from bot.settings import Settings
-from storage import MediaItem, OutboxRow, Report
+from storage import Label, MediaItem, OutboxRow, PostAction, PostState, Report, ReportStatus
 
-ICONS = {"pending": "🆕", "approved": "✅", "published": "📣", "rejected": "🗑", "withdrawn": "↩️"}
+ICONS = {
+    ReportStatus.PENDING: "🆕",
+    ReportStatus.APPROVED: "✅",
+    ReportStatus.PUBLISHED: "📣",
+    ReportStatus.REJECTED: "🗑",
+    ReportStatus.WITHDRAWN: "↩️",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +41,10 @@ def card_keyboard(report: Report, media: Sequence[MediaItem] = ()) -> Keyboard:
 
     label_button = (
         button(texts.BUTTON_MARK_CONFIRMED, Action.CONFIRM)
-        if report.label == "unconfirmed"
+        if report.label == Label.UNCONFIRMED
         else button(texts.BUTTON_MARK_UNCONFIRMED, Action.UNCONFIRM)
     )
-    if report.status == "pending":
+    if report.status == ReportStatus.PENDING:
         check = [[button(texts.BUTTON_MEDIA_CHECKED, Action.MEDIA_CHECKED)]]
         return (check if needs_media_check(report, media) else []) + [
             [
@@ -51,7 +57,7 @@ def card_keyboard(report: Report, media: Sequence[MediaItem] = ()) -> Keyboard:
                 button(texts.BUTTON_REJECT, Action.REJECT),
             ],
         ]
-    if report.status == "approved" and not report.urgent:
+    if report.status == ReportStatus.APPROVED and not report.urgent:
         return [
             [
                 button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
@@ -59,10 +65,10 @@ def card_keyboard(report: Report, media: Sequence[MediaItem] = ()) -> Keyboard:
             ],
             [label_button],
         ]
-    if report.status == "published" and report.retracted_at is None:
+    if report.status == ReportStatus.PUBLISHED and report.retracted_at is None:
         row = [button(texts.BUTTON_CORRECT, Action.CORRECT)]
         row.append(button(texts.BUTTON_RETRACT, Action.RETRACT))
-        if report.label == "unconfirmed":
+        if report.label == Label.UNCONFIRMED:
             row.insert(0, button(texts.BUTTON_CONFIRM_PUBLISHED, Action.CONFIRM))
         return [row]
     return []
@@ -73,19 +79,19 @@ def decision_lines(report: Report, settings: Settings) -> list[str]:
     if report.decided_at is None:
         return []
     who, when = report.decided_by or "?", both_clocks(report.decided_at, settings)
-    if report.status == "approved" and report.urgent:
+    if report.status == ReportStatus.APPROVED and report.urgent:
         return [texts.CARD_DECISION_URGENT.format(who=who, when=when)]
-    if report.status == "approved" and report.due_at is not None:
+    if report.status == ReportStatus.APPROVED and report.due_at is not None:
         due = both_clocks(report.due_at, settings)
         return [texts.CARD_DECISION_APPROVED.format(who=who, when=when, due=due)]
-    if report.status == "rejected":
+    if report.status == ReportStatus.REJECTED:
         lines = [texts.CARD_DECISION_REJECTED.format(who=who, when=when)]
         if report.reject_reason:
             lines.append(texts.CARD_REASON.format(reason=report.reject_reason))
         return lines
-    if report.status == "withdrawn":
+    if report.status == ReportStatus.WITHDRAWN:
         return [texts.CARD_DECISION_WITHDRAWN.format(when=when)]
-    if report.status == "published":
+    if report.status == ReportStatus.PUBLISHED:
         return published_lines(report, settings, who, when)
     return []
 
@@ -118,17 +124,17 @@ def delivery_lines(deliveries: Sequence[OutboxRow]) -> list[str]:
     """Per channel: where the first copy of the update stands, with a link once sent."""
     lines = []
     for post in deliveries:
-        if post.action != "send":
+        if post.action != PostAction.SEND:
             continue
         state = texts.DELIVERY_STATES.get(post.state, post.state)
         line = f"  {post.channel}: {state}"
         copy = Copy.from_json(post.message_ids)
-        if post.state == "sent" and copy is not None and copy.first is not None:
+        if post.state == PostState.SENT and copy is not None and copy.first is not None:
             line += f" {message_link(post.channel, copy.first)}"
-        if post.state in ("failed", "in_doubt") and post.error:
+        if post.state in (PostState.FAILED, PostState.IN_DOUBT) and post.error:
             line += f" ({post.error[:80]})"
         lines.append(line)
-    changes = [p for p in deliveries if p.action != "send" and p.state != "sent"]
+    changes = [p for p in deliveries if p.action != PostAction.SEND and p.state != PostState.SENT]
     if changes:
         lines.append(texts.CARD_CHANGES_PENDING.format(count=len(changes)))
     return lines
@@ -142,9 +148,9 @@ def message_link(channel: str, message_id: int) -> str:
 
 
 def card_status(report: Report) -> str:
-    if report.status == "approved" and report.urgent:
+    if report.status == ReportStatus.APPROVED and report.urgent:
         return texts.STATUS_URGENT
-    if report.status == "published":
+    if report.status == ReportStatus.PUBLISHED:
         template = texts.STATUS_RETRACTED if report.retracted_at else texts.STATUS_PUBLISHED
         return template.format(number=report.number)
     return texts.STATUSES.get(report.status, report.status)
@@ -169,7 +175,7 @@ def render_card(
     header = [
         texts.CARD_HEADER.format(
             icon="⚡"
-            if report.urgent and report.status == "approved"
+            if report.urgent and report.status == ReportStatus.APPROVED
             else ICONS.get(report.status, "•"),
             code=report.code,
             status=card_status(report),

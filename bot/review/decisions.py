@@ -1,99 +1,55 @@
-"""Editorial decisions: first decision wins, every press gets an answer, all is audited.
+"""Editorial decisions on a report: approve, publish now, label, edit, reject, undo.
 
-Each decision is one conditional UPDATE inside a transaction that also writes its audit entry
-(and, where due, the message to the contact), so two editors pressing at once, a callback
-delivered twice, or a press on a stale card can never decide twice.
+Every press gets an answer; each decision is the skeleton in base.py (one conditional
+update, audited, first decision wins). Confirm, correct and retract after publishing are in
+corrections.py; a contact's withdrawal and the pause of all publishing are here too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot import texts
-from bot.clock import Clock
-from bot.formatting import both_clocks
 from bot.intake.media import needs_media_check
 from bot.publishing.schedule import next_slot
+from bot.review.base import Audited, Editor, Outcome, one_line, status_word
 from bot.review.callbacks import Action
-from bot.settings import Settings
+from bot.review.corrections import Corrections
 from storage import (
     UNPUBLISHED,
+    Label,
     Person,
     Prompt,
+    PromptKind,
     Report,
-    Repositories,
+    ReportStatus,
     Transaction,
 )
 
-PAUSED_KEY = "publishing_paused"
-REASON_MAX = 300
+__all__ = ["Editor", "Outcome", "ReviewService"]
+
+PENDING, APPROVED = ReportStatus.PENDING, ReportStatus.APPROVED
 
 
-@dataclass(frozen=True, slots=True)
-class Editor:
-    """Who pressed: an editor's pseudonym, or "admin"."""
-
-    telegram_user_id: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What a press or reply did. `answer` goes back to the person at once."""
-
-    answer: str
-    changed: bool = False
-    report: Report | None = None
-    # A question to ask the editor next (ForceReply): "edit" or "reject_reason".
-    prompt: str | None = None
-
-
-class ReviewService:
-    def __init__(
-        self,
-        store: Repositories,
-        clock: Clock,
-        settings: Settings,
-        *,
-        wake_desk: Callable[[], None],
-        wake_publisher: Callable[[], None],
-    ) -> None:
-        self.db = store.db
-        self.people = store.people
-        self.reports = store.reports
-        self.media = store.media
-        self.audit = store.audit
-        self.prompts = store.prompts
-        self.outbox = store.outbox
-        self.contact_messages = store.contact_messages
-        self.state = store.state
-        self.clock = clock
-        self.settings = settings
-        self.wake_desk = wake_desk
-        self.wake_publisher = wake_publisher
-
-    def when(self, at: datetime) -> str:
-        return both_clocks(at, self.settings)
-
+class ReviewService(Corrections):
     # ------------------------------------------------------------------ buttons
 
     async def press(self, action: Action, report_id: int, editor: Editor) -> Outcome:
         """An editor pressed a card button."""
-        if await self.reports.get(report_id) is None:
+        if await self.store.reports.get(report_id) is None:
             return Outcome(texts.BUTTON_UNKNOWN_REPORT)
         handlers: dict[Action, Callable[[int, Editor], Awaitable[Outcome]]] = {
             Action.APPROVE: self.approve,
             Action.PUBLISH_NOW: self.publish_now,
-            Action.CONFIRM: lambda r, e: self.label(r, e, "confirmed"),
-            Action.UNCONFIRM: lambda r, e: self.label(r, e, "unconfirmed"),
+            Action.CONFIRM: lambda r, e: self.label(r, e, Label.CONFIRMED),
+            Action.UNCONFIRM: lambda r, e: self.label(r, e, Label.UNCONFIRMED),
             Action.EDIT: self.ask_edit,
             Action.REJECT: self.reject,
             Action.UNDO: self.undo,
             Action.MEDIA_CHECKED: self.media_checked,
-            Action.CORRECT: lambda r, e: self.ask_about_published(r, e, "correct"),
-            Action.RETRACT: lambda r, e: self.ask_about_published(r, e, "retract"),
+            Action.CORRECT: lambda r, e: self.ask_about_published(r, e, PromptKind.CORRECT),
+            Action.RETRACT: lambda r, e: self.ask_about_published(r, e, PromptKind.RETRACT),
         }
         handler = handlers.get(action)
         if handler is None:
@@ -102,22 +58,23 @@ class ReviewService:
 
     async def _media_unchecked(self, report_id: int) -> Outcome | None:
         """Approving needs a second, explicit confirmation when media could not be cleaned."""
-        report = await self.reports.get(report_id)
+        report = await self.store.reports.get(report_id)
         if report is None or report.status not in UNPUBLISHED:
             return None
-        if needs_media_check(report, await self.media.of_report(report_id)):
+        if needs_media_check(report, await self.store.media.of_report(report_id)):
             return Outcome(texts.MEDIA_CHECK_FIRST.format(code=report.code), report=report)
         return None
 
     async def media_checked(self, report_id: int, editor: Editor) -> Outcome:
-        now = self.clock.now()
-        async with self.db.transaction() as tx:
-            report = await self.reports.mark_media_checked(report_id, editor.name, now, conn=tx)
-            if report is not None:
-                await self._audit(editor, "report.media_checked", report, None, "checked", conn=tx)
+        report = await self.by_editor(
+            editor,
+            lambda tx, now: self.store.reports.mark_media_checked(
+                report_id, editor.name, now, conn=tx
+            ),
+            lambda r: Audited("report.media_checked", None, "checked"),
+        )
         if report is None:
-            return await self._refusal(report_id)
-        self.wake_desk()
+            return await self.refusal(report_id)
         return Outcome(texts.ANSWER_MEDIA_CHECKED.format(code=report.code), True, report)
 
     async def approve(self, report_id: int, editor: Editor) -> Outcome:
@@ -127,29 +84,23 @@ class ReviewService:
         now = self.clock.now()
         assert self.settings.slot_tz is not None
         due = next_slot(now, self.settings.publish_slots, self.settings.slot_tz)
-        async with self.db.transaction() as tx:
-            report = await self.reports.transition(
+        report = await self.by_editor(
+            editor,
+            lambda tx, at: self.store.reports.transition(
                 report_id,
-                expect=("pending",),
-                status="approved",
+                expect=(PENDING,),
+                status=APPROVED,
                 by=editor.name,
-                at=now,
+                at=at,
                 due_at=due,
                 conn=tx,
-            )
-            if report is not None:
-                await self._audit(
-                    editor,
-                    "report.approve",
-                    report,
-                    "pending",
-                    f"approved, due {due.isoformat()}",
-                    conn=tx,
-                )
+            ),
+            lambda r: Audited("report.approve", PENDING, f"approved, due {due.isoformat()}"),
+            # To publish it now, or to set its wake-up for the slot.
+            wake_publisher=True,
+        )
         if report is None:
-            return await self._refusal(report_id)
-        self.wake_desk()
-        self.wake_publisher()  # to publish it now, or to set its wake-up for the slot
+            return await self.refusal(report_id)
         if due <= now:
             return Outcome(texts.ANSWER_APPROVED_NOW.format(code=report.code), True, report)
         return Outcome(
@@ -160,209 +111,118 @@ class ReviewService:
         unchecked = await self._media_unchecked(report_id)
         if unchecked is not None:
             return unchecked
-        now = self.clock.now()
-        async with self.db.transaction() as tx:
-            before = await self.reports.get(report_id, conn=tx)
-            report = await self.reports.transition(
-                report_id,
-                expect=UNPUBLISHED,
-                status="approved",
-                by=editor.name,
-                at=now,
-                due_at=now,
-                urgent=True,
-                require_not_urgent=True,
-                conn=tx,
-            )
-            if report is not None and before is not None:
-                await self._audit(
-                    editor, "report.publish_now", report, before.status, "approved, urgent", conn=tx
-                )
-        if report is None:
-            return await self._refusal(report_id)
-        self.wake_desk()
-        self.wake_publisher()
-        template = (
-            texts.ANSWER_PUBLISH_NOW_PAUSED if await self.paused() else texts.ANSWER_PUBLISH_NOW
+        before: list[str] = []
+
+        async def go_now(tx: Transaction, now: datetime) -> Report | None:
+            current = await self.store.reports.get(report_id, conn=tx)
+            before.extend([current.status] if current is not None else [])
+            return await self.store.reports.transition(
+                report_id, expect=UNPUBLISHED, status=APPROVED, by=editor.name, at=now,
+                due_at=now, urgent=True, require_not_urgent=True, conn=tx,
+            )  # fmt: skip
+
+        report = await self.by_editor(
+            editor,
+            go_now,
+            lambda r: Audited("report.publish_now", before[0], "approved, urgent"),
+            wake_publisher=True,
         )
+        if report is None:
+            return await self.refusal(report_id)
+        paused = await self.store.state.publishing_paused()
+        template = texts.ANSWER_PUBLISH_NOW_PAUSED if paused else texts.ANSWER_PUBLISH_NOW
         return Outcome(template.format(code=report.code), True, report)
 
-    async def label(self, report_id: int, editor: Editor, label: str) -> Outcome:
-        current = await self.reports.get(report_id)
-        if current is not None and current.status == "published" and label == "confirmed":
+    async def label(self, report_id: int, editor: Editor, label: Label) -> Outcome:
+        current = await self.store.reports.get(report_id)
+        published = current is not None and current.status == ReportStatus.PUBLISHED
+        if published and label == Label.CONFIRMED:
             return await self.confirm_published(report_id, editor)
-        now = self.clock.now()
-        async with self.db.transaction() as tx:
-            report = await self.reports.set_label(report_id, label, now, conn=tx)
-            if report is not None:
-                other = "unconfirmed" if label == "confirmed" else "confirmed"
-                await self._audit(editor, "report.label", report, other, label, conn=tx)
+        other = Label.UNCONFIRMED if label == Label.CONFIRMED else Label.CONFIRMED
+        report = await self.by_editor(
+            editor,
+            lambda tx, now: self.store.reports.set_label(report_id, label, now, conn=tx),
+            lambda r: Audited("report.label", other, label),
+        )
         if report is None:
-            current = await self.reports.get(report_id)
+            current = await self.store.reports.get(report_id)
             assert current is not None
             if current.label == label and current.status in UNPUBLISHED:
                 return Outcome(
                     texts.ALREADY_LABEL.format(code=current.code, label=texts.LABELS[label])
                 )
-            return await self._refusal(report_id)
-        self.wake_desk()
+            return await self.refusal(report_id)
         return Outcome(
             texts.ANSWER_LABEL.format(code=report.code, label=texts.LABELS[label]), True, report
         )
 
     async def ask_edit(self, report_id: int, editor: Editor) -> Outcome:
-        report = await self.reports.get(report_id)
+        report = await self.store.reports.get(report_id)
         assert report is not None
-        if report.status != "pending":
-            return await self._refusal(report_id)
-        if await self.prompts.open_for(report_id, editor.telegram_user_id, "edit"):
+        if report.status != PENDING:
+            return await self.refusal(report_id)
+        if await self.store.prompts.open_for(report_id, editor.telegram_user_id, PromptKind.EDIT):
             return Outcome(texts.ANSWER_EDIT_OPEN.format(code=report.code), report=report)
-        return Outcome(texts.ANSWER_EDIT.format(code=report.code), report=report, prompt="edit")
+        return Outcome(
+            texts.ANSWER_EDIT.format(code=report.code), report=report, prompt=PromptKind.EDIT
+        )
 
     async def reject(self, report_id: int, editor: Editor) -> Outcome:
-        now = self.clock.now()
-        async with self.db.transaction() as tx:
-            report = await self.reports.transition(
+        async def tell(tx: Transaction, report: Report) -> None:
+            await self.tell_contact(tx, report, texts.CONTACT_NOT_USED.format(code=report.code))
+
+        report = await self.by_editor(
+            editor,
+            lambda tx, now: self.store.reports.transition(
                 report_id,
-                expect=("pending",),
-                status="rejected",
+                expect=(PENDING,),
+                status=ReportStatus.REJECTED,
                 by=editor.name,
                 at=now,
                 conn=tx,
-            )
-            if report is not None:
-                await self._audit(editor, "report.reject", report, "pending", "rejected", conn=tx)
-                await self._tell_contact(
-                    report, texts.CONTACT_NOT_USED.format(code=report.code), conn=tx
-                )
+            ),
+            lambda r: Audited("report.reject", PENDING, ReportStatus.REJECTED),
+            also=tell,
+        )
         if report is None:
-            return await self._refusal(report_id)
-        self.wake_desk()
+            return await self.refusal(report_id)
         return Outcome(
-            texts.ANSWER_REJECTED.format(code=report.code), True, report, prompt="reject_reason"
+            texts.ANSWER_REJECTED.format(code=report.code),
+            True,
+            report,
+            prompt=PromptKind.REJECT_REASON,
         )
 
     async def undo(self, report_id: int, editor: Editor) -> Outcome:
         """Send an approved report that has not started going out back to pending."""
-        now = self.clock.now()
-        async with self.db.transaction() as tx:
-            report = await self.reports.transition(
+        report = await self.by_editor(
+            editor,
+            lambda tx, now: self.store.reports.transition(
                 report_id,
-                expect=("approved",),
-                status="pending",
+                expect=(APPROVED,),
+                status=PENDING,
                 by=None,
                 at=now,
                 require_not_urgent=True,
                 conn=tx,
-            )
-            if report is not None:
-                await self._audit(editor, "report.undo", report, "approved", "pending", conn=tx)
+            ),
+            lambda r: Audited("report.undo", APPROVED, PENDING),
+        )
         self.wake_publisher()  # its wake-up may no longer be needed
         if report is None:
-            current = await self.reports.get(report_id)
+            current = await self.store.reports.get(report_id)
             assert current is not None
             return Outcome(
-                texts.UNDO_TOO_LATE.format(code=current.code, status=_status_word(current))
+                texts.UNDO_TOO_LATE.format(code=current.code, status=status_word(current))
             )
-        self.wake_desk()
         return Outcome(texts.ANSWER_UNDONE.format(code=report.code), True, report)
-
-    # ------------------------------------------------------------------ after publishing
-
-    async def confirm_published(self, report_id: int, editor: Editor) -> Outcome:
-        """The rumour is confirmed: every channel copy loses its "Unconfirmed" marker."""
-        now = self.clock.now()
-        async with self.db.transaction() as tx:
-            report = await self.reports.change_published(report_id, now, confirm=True, conn=tx)
-            if report is not None:
-                copies = await self.outbox.queue_change(report_id, "edit", now, conn=tx)
-                await self._audit(
-                    editor,
-                    "report.confirm",
-                    report,
-                    "unconfirmed",
-                    "confirmed",
-                    detail=f"{copies} channel copies to edit",
-                    conn=tx,
-                )
-        if report is None:
-            current = await self.reports.get(report_id)
-            assert current is not None
-            if current.label == "confirmed" and current.retracted_at is None:
-                return Outcome(texts.ALREADY_LABEL.format(code=current.code, label="Confirmed"))
-            return await self._refusal(report_id)
-        self.wake_publisher()
-        self.wake_desk()
-        return Outcome(
-            texts.ANSWER_CONFIRMED_PUBLISHED.format(number=report.number, count=copies),
-            True,
-            report,
-        )
-
-    async def ask_about_published(self, report_id: int, editor: Editor, kind: str) -> Outcome:
-        """Correct or Retract: ask the editor who pressed for the new text or the reason."""
-        report = await self.reports.get(report_id)
-        assert report is not None
-        if report.status != "published" or report.retracted_at is not None:
-            return await self._refusal(report_id)
-        if await self.prompts.open_for(report_id, editor.telegram_user_id, kind):
-            return Outcome(texts.ANSWER_EDIT_OPEN.format(code=report.code), report=report)
-        answer = texts.ANSWER_CORRECT if kind == "correct" else texts.ANSWER_RETRACT
-        return Outcome(answer.format(number=report.number), report=report, prompt=kind)
-
-    async def _apply_published_change(
-        self, prompt: Prompt, report: Report, editor: Editor, text: str
-    ) -> Outcome | None:
-        now = self.clock.now()
-        line = text.strip()
-        if prompt.kind == "correct" and not line:
-            return Outcome(texts.EDIT_EMPTY.format(code=report.code))
-        if prompt.kind == "retract" and line.lower() in texts.CANCEL_WORDS:
-            await self.prompts.answer(prompt, now)
-            return Outcome(texts.RETRACT_CANCELLED.format(number=report.number))
-        async with self.db.transaction() as tx:
-            if not await self.prompts.answer(prompt, now, conn=tx):
-                return None
-            if prompt.kind == "correct":
-                updated = await self.reports.change_published(report.id, now, text=text, conn=tx)
-                action, before, after = "edit", report.text, text
-            else:
-                reason = " ".join(line.split())[:REASON_MAX]
-                updated = await self.reports.change_published(
-                    report.id, now, retract_reason=reason, conn=tx
-                )
-                action = self.settings.retract_mode
-                before, after = f"UPDATE #{report.number}", f"retracted: {reason}"
-            if updated is not None:
-                copies = await self.outbox.queue_change(report.id, action, now, conn=tx)
-                await self._audit(
-                    editor,
-                    f"report.{prompt.kind}",
-                    updated,
-                    before,
-                    after,
-                    detail=f"{copies} channel copies to {action}",
-                    conn=tx,
-                )
-        if updated is None:
-            current = await self.reports.get(report.id)
-            assert current is not None
-            return Outcome(
-                texts.EDIT_DECIDED_MEANWHILE.format(code=current.code, status=_status_word(current))
-            )
-        self.wake_publisher()
-        self.wake_desk()
-        template = texts.CORRECTED_ALL if prompt.kind == "correct" else texts.RETRACTED_ALL
-        return Outcome(
-            template.format(number=report.number, count=copies, mode=action), True, updated
-        )
 
     async def resolve_delivery(self, post_id: int, editor: Editor, resend: bool) -> Outcome:
         """An editor settles a delivery in doubt: send it again, or take it as sent."""
-        post = await self.outbox.resolve(post_id, resend, self.clock.now())
+        post = await self.store.outbox.resolve(post_id, resend, self.clock.now())
         if post is None:
             return Outcome(texts.NOTICE_ALREADY_RESOLVED)
-        await self.audit.record(
+        await self.store.audit.record(
             at=self.clock.now(),
             actor=editor.name,
             actor_telegram_id=editor.telegram_user_id,
@@ -380,7 +240,7 @@ class ReviewService:
     async def prompt_sent(
         self, kind: str, report: Report, editor: Editor, chat_id: int, message_id: int
     ) -> None:
-        await self.prompts.add(
+        await self.store.prompts.add(
             chat_id=chat_id,
             message_id=message_id,
             report_id=report.id,
@@ -391,38 +251,44 @@ class ReviewService:
 
     async def reply_to_prompt(self, prompt: Prompt, editor: Editor, text: str) -> Outcome | None:
         """An editor replied to a question of the bot. None: a duplicate, nothing to say."""
-        report = await self.reports.get(prompt.report_id)
+        report = await self.store.reports.get(prompt.report_id)
         assert report is not None
         if prompt.editor_telegram_id != editor.telegram_user_id:
             asked = await self._name_of_prompt_owner(prompt)
             return Outcome(texts.PROMPT_NOT_YOURS.format(name=asked, code=report.code))
         if prompt.answered_at is not None:
             return None
-        if prompt.kind == "edit":
-            return await self._apply_edit(prompt, report, editor, text)
-        if prompt.kind == "reject_reason":
-            return await self._apply_reason(prompt, report, editor, text)
-        return await self._apply_published_change(prompt, report, editor, text)
+        answers = {
+            PromptKind.EDIT: self._apply_edit,
+            PromptKind.REJECT_REASON: self._apply_reason,
+            PromptKind.CORRECT: self.apply_correction,
+            PromptKind.RETRACT: self.apply_retraction,
+        }
+        return await answers[PromptKind(prompt.kind)](prompt, report, editor, text)
 
     async def _apply_edit(
         self, prompt: Prompt, report: Report, editor: Editor, text: str
     ) -> Outcome | None:
         if not text.strip():
             return Outcome(texts.EDIT_EMPTY.format(code=report.code))
-        now = self.clock.now()
-        async with self.db.transaction() as tx:
-            if not await self.prompts.answer(prompt, now, conn=tx):
-                return None
-            updated = await self.reports.editor_edit(report.id, text, now, conn=tx)
-            if updated is not None:
-                await self._audit(editor, "report.edit", updated, report.text, text, conn=tx)
-        if updated is None:
-            current = await self.reports.get(report.id)
-            assert current is not None
-            return Outcome(
-                texts.EDIT_DECIDED_MEANWHILE.format(code=current.code, status=_status_word(current))
+        answered = True
+
+        async def answer_then_edit(tx: Transaction, now: datetime) -> Report | None:
+            nonlocal answered
+            answered = await self.store.prompts.answer(prompt, now, conn=tx)
+            return (
+                await self.store.reports.editor_edit(report.id, text, now, conn=tx)
+                if answered
+                else None
             )
-        self.wake_desk()
+
+        updated = await self.by_editor(
+            editor, answer_then_edit, lambda r: Audited("report.edit", report.text, text)
+        )
+        if not answered:
+            return None
+        if updated is None:
+            return await self.changed_meanwhile(report.id)
         return Outcome(
             texts.EDIT_APPLIED.format(code=report.code, name=editor.name, id=report.id),
             True,
@@ -432,92 +298,74 @@ class ReviewService:
     async def _apply_reason(
         self, prompt: Prompt, report: Report, editor: Editor, text: str
     ) -> Outcome | None:
-        line = " ".join(text.split())[:REASON_MAX]
-        now = self.clock.now()
+        line = one_line(text)
         if line.lower() in texts.SKIP_WORDS or not line:
-            await self.prompts.answer(prompt, now)
+            await self.store.prompts.answer(prompt, self.clock.now())
             return Outcome(texts.REASON_SKIPPED.format(code=report.code))
         share = line.lower().startswith(texts.SHARE_PREFIX)
         reason = line[len(texts.SHARE_PREFIX) :].strip() if share else line
-        async with self.db.transaction() as tx:
-            if not await self.prompts.answer(prompt, now, conn=tx):
+
+        async def answer_then_save(tx: Transaction, now: datetime) -> Report | None:
+            if not await self.store.prompts.answer(prompt, now, conn=tx):
                 return None
-            updated = await self.reports.set_reject_reason(report.id, reason, conn=tx)
-            if updated is not None:
-                await self._audit(
-                    editor,
-                    "report.reject_reason",
-                    updated,
-                    None,
-                    reason,
-                    detail="shared with contact" if share else None,
-                    conn=tx,
-                )
-                if share:
-                    await self._tell_contact(
-                        updated,
-                        texts.CONTACT_REASON.format(code=updated.code, reason=reason),
-                        conn=tx,
-                        always=True,
-                    )
+            return await self.store.reports.set_reject_reason(report.id, reason, conn=tx)
+
+        async def share_with_contact(tx: Transaction, updated: Report) -> None:
+            if share:
+                message = texts.CONTACT_REASON.format(code=updated.code, reason=reason)
+                await self.tell_contact(tx, updated, message, always=True)
+
+        updated = await self.by_editor(
+            editor,
+            answer_then_save,
+            lambda r: Audited(
+                "report.reject_reason", None, reason, "shared with contact" if share else None
+            ),
+            also=share_with_contact,
+        )
         if updated is None:
             return None
-        self.wake_desk()
-        return Outcome(
-            texts.REASON_SAVED.format(
-                code=report.code, shared=texts.REASON_SHARED if share else ""
-            ),
-            True,
-            updated,
-        )
+        shared = texts.REASON_SHARED if share else ""
+        return Outcome(texts.REASON_SAVED.format(code=report.code, shared=shared), True, updated)
 
     # ------------------------------------------------------------------ contacts
 
     async def withdraw(self, report_id: int, contact: Person) -> Outcome:
-        report = await self.reports.get(report_id)
+        report = await self.store.reports.get(report_id)
         code = f"R-{report_id}"
         if report is None or report.contact_id != contact.id:
             return Outcome(texts.WITHDRAW_NOT_YOURS.format(code=code))
-        now = self.clock.now()
-        async with self.db.transaction() as tx:
-            updated = await self.reports.transition(
+        updated = await self.decide(
+            contact.pseudonym,
+            None,
+            lambda tx, now: self.store.reports.transition(
                 report_id,
                 expect=UNPUBLISHED,
-                status="withdrawn",
+                status=ReportStatus.WITHDRAWN,
                 by="contact",
                 at=now,
                 conn=tx,
-            )
-            if updated is not None:
-                await self.audit.record(
-                    at=now,
-                    actor=contact.pseudonym,
-                    action="report.withdraw",
-                    report_id=report_id,
-                    before=report.status,
-                    after="withdrawn",
-                    conn=tx,
-                )
+            ),
+            lambda r: Audited("report.withdraw", report.status, ReportStatus.WITHDRAWN),
+        )
         if updated is None:
-            current = await self.reports.get(report_id)
+            current = await self.store.reports.get(report_id)
             assert current is not None
-            return Outcome(texts.WITHDRAW_TOO_LATE.format(code=code, status=_status_word(current)))
-        self.wake_desk()
+            return Outcome(texts.WITHDRAW_TOO_LATE.format(code=code, status=status_word(current)))
         return Outcome(texts.WITHDRAWN.format(code=code), True, updated)
 
     # ------------------------------------------------------------------ pause
 
     async def paused(self) -> bool:
-        return await self.state.get(PAUSED_KEY) == "1"
+        return await self.store.state.publishing_paused()
 
     async def set_paused(self, paused: bool, editor: Editor) -> bool:
         """Pause or resume all publishing; False if it already was so."""
         if await self.paused() == paused:
             return False
-        now = self.clock.now()
-        await self.state.set(PAUSED_KEY, "1" if paused else "0")
-        await self.audit.record(
-            at=now,
+        await self.store.state.set_publishing_paused(paused)
+        await self.store.audit.record(
+            at=self.clock.now(),
             actor=editor.name,
             actor_telegram_id=editor.telegram_user_id,
             action="publishing.pause" if paused else "publishing.resume",
@@ -526,75 +374,10 @@ class ReviewService:
             self.wake_publisher()
         return True
 
-    # ------------------------------------------------------------------ helpers
-
-    async def _refusal(self, report_id: int) -> Outcome:
-        """The answer to a press that lost: who decided first, and when."""
-        current = await self.reports.get(report_id)
-        if current is None:
-            return Outcome(texts.BUTTON_UNKNOWN_REPORT)
-        if current.decided_by and current.decided_at:
-            return Outcome(
-                texts.ALREADY_DECIDED.format(
-                    status=_status_word(current),
-                    who=current.decided_by,
-                    when=self.when(current.decided_at),
-                ),
-                report=current,
-            )
-        return Outcome(
-            texts.ALREADY_STATUS.format(code=current.code, status=_status_word(current)),
-            report=current,
-        )
-
-    async def _audit(
-        self,
-        editor: Editor,
-        action: str,
-        report: Report,
-        before: str | None,
-        after: str | None,
-        *,
-        detail: str | None = None,
-        conn: Transaction | None = None,
-    ) -> None:
-        await self.audit.record(
-            at=self.clock.now(),
-            actor=editor.name,
-            actor_telegram_id=editor.telegram_user_id,
-            action=action,
-            report_id=report.id,
-            before=before,
-            after=after,
-            detail=detail,
-            conn=conn,
-        )
-
-    async def _tell_contact(
-        self, report: Report, text: str, *, conn: Transaction, always: bool = False
-    ) -> None:
-        """Queue a message to the report's contact (sent by the review desk)."""
-        if not (self.settings.notify_contacts or always):
-            return
-        await self.contact_messages.add(
-            report_id=report.id,
-            chat_id=report.chat_id,
-            text=text,
-            reply_to=report.message_id,
-            at=self.clock.now(),
-            conn=conn,
-        )
-
     async def _name_of_prompt_owner(self, prompt: Prompt) -> str:
-        person = await self.people.active_by_telegram_id(prompt.editor_telegram_id)
+        person = await self.store.people.active_by_telegram_id(prompt.editor_telegram_id)
         if person is not None:
             return person.pseudonym
         if prompt.editor_telegram_id in self.settings.admin_ids:
             return "admin"
         return "another editor"
-
-
-def _status_word(report: Report) -> str:
-    if report.status == "approved" and report.urgent:
-        return "being published now"
-    return report.status

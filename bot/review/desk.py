@@ -22,9 +22,11 @@ from bot.sender import Button, Keyboard, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from storage import (
+    CardState,
     ContactMessage,
     MediaItem,
     OutboxRow,
+    PostState,
     Report,
     Repositories,
     Unacknowledged,
@@ -50,12 +52,7 @@ class ReviewDesk:
         settings: Settings,
         clock: Clock,
     ) -> None:
-        self.reports = store.reports
-        self.media = store.media
-        self.cards = store.cards
-        self.acknowledgements = store.acknowledgements
-        self.contact_messages = store.contact_messages
-        self.outbox = store.outbox
+        self.store = store
         self.sender = sender
         self.settings = settings
         self.clock = clock
@@ -111,7 +108,7 @@ class ReviewDesk:
     async def acknowledge_once(self) -> bool:
         """Acknowledge the reports not yet acknowledged (a frightened contact wants to know
         it arrived), oldest first; False when there were none."""
-        unacknowledged = await self.acknowledgements.waiting(limit=ACK_BATCH)
+        unacknowledged = await self.store.acknowledgements.waiting(limit=ACK_BATCH)
         for report in unacknowledged:
             await self.acknowledge(report)
         return bool(unacknowledged)
@@ -124,16 +121,16 @@ class ReviewDesk:
         whose report changed (a decision must show at once), then new cards, newest first so a
         burst never hides fresh news.
         """
-        for message in await self.contact_messages.unsent(limit=1):
+        for message in await self.store.contact_messages.unsent(limit=1):
             await self.tell_contact(message)
             return True
-        for post in await self.outbox.needing_notice():
+        for post in await self.store.outbox.needing_notice():
             await self.post_notice(post)
             return True
-        for report in await self.cards.dirty(limit=1):
+        for report in await self.store.cards.dirty(limit=1):
             await self.refresh_card(report)
             return True
-        for report in await self.cards.to_post(limit=1):
+        for report in await self.store.cards.to_post(limit=1):
             await self.post_card(report)
             return True
         return False
@@ -155,7 +152,7 @@ class ReviewDesk:
                 raise
             # The contact blocked the bot or deleted the chat: nothing more to do.
             log.warning("could not acknowledge %s to its contact: %s", report.code, exc)
-        self.acknowledgements.mark_later(report.id, ack_id)
+        self.store.acknowledgements.mark_later(report.id, ack_id)
 
     async def tell_contact(self, message: ContactMessage) -> None:
         try:
@@ -164,10 +161,10 @@ class ReviewDesk:
             if not exc.permanent:
                 raise
             log.warning("could not tell the contact of R-%s: %s", message.report_id, exc)
-        await self.contact_messages.mark_sent(message.id, self.clock.now())
+        await self.store.contact_messages.mark_sent(message.id, self.clock.now())
 
     async def post_card(self, report: Report) -> None:
-        media = await self.media.of_report(report.id)
+        media = await self.store.media.of_report(report.id)
         try:
             sent, withheld = await self._post_media(media)
         except SendError as exc:
@@ -176,7 +173,7 @@ class ReviewDesk:
             # The card matters more than its media: post it saying the media is missing.
             log.error("media of %s cannot be shown to editors: %s", report.code, exc)
             sent, withheld = [], len(media)
-        waiting = max(0, await self.cards.count_queued() - 1)
+        waiting = max(0, await self.store.cards.count_queued() - 1)
         shown = replace(report, media_withheld=withheld)
         view = render_card(shown, media, self.settings, waiting=waiting)
         try:
@@ -195,19 +192,19 @@ class ReviewDesk:
             if not exc.permanent or exc.forbidden:
                 raise SendError(str(exc), permanent=False) from exc
             log.error("card of %s cannot be posted: %s", report.code, exc)
-            await self.cards.set_state(report.id, "failed")
+            await self.store.cards.set_state(report.id, CardState.FAILED)
             return
-        await self.cards.record(report.id, self.chat_id, messages, withheld)
+        await self.store.cards.record(report.id, self.chat_id, messages, withheld)
 
     async def post_notice(self, post: OutboxRow) -> None:
         """Tell editors that a delivery is in doubt (with Resend / Mark as sent) or failed."""
-        report = await self.reports.get(post.report_id) if post.report_id else None
+        report = await self.store.reports.get(post.report_id) if post.report_id else None
         what = (
             texts.NOTICE_UPDATE.format(number=report.number, code=report.code)
             if report is not None
             else texts.NOTICE_OPENING
         )
-        if post.state == "in_doubt":
+        if post.state == PostState.IN_DOUBT:
             text = texts.NOTICE_IN_DOUBT.format(what=what, channel=post.channel)
             keyboard: Keyboard = [
                 [
@@ -223,18 +220,18 @@ class ReviewDesk:
             )
             keyboard = []
         message_id = await self.sender.send_text(self.chat_id, text, keyboard=keyboard)
-        await self.outbox.set_notice(post.id, message_id)
+        await self.store.outbox.set_notice(post.id, message_id)
 
     async def refresh_card(self, report: Report) -> None:
         """Show a report's current state on its card, editing its messages in place."""
-        media = await self.media.of_report(report.id)
-        deliveries = await self.outbox.of_report(report.id)
+        media = await self.store.media.of_report(report.id)
+        deliveries = await self.store.outbox.of_report(report.id)
         view = render_card(report, media, self.settings, deliveries=deliveries)
-        existing = await self.cards.messages(report.id)
+        existing = await self.store.cards.messages(report.id)
         media_messages = [(m.message_id, m.part) for m in existing if m.part == "media"]
         text_ids = [m.message_id for m in existing if m.part in ("card", "text")]
         if not text_ids:  # no card was ever recorded: nothing to edit
-            await self.cards.refreshed(report)
+            await self.store.cards.refreshed(report)
             return
         card_id = text_ids[0]
         await self.sender.edit_text(self.chat_id, card_id, view.parts[0], keyboard=view.keyboard)
@@ -248,8 +245,8 @@ class ReviewDesk:
                 messages.append((new_id, "text"))
         for surplus in text_ids[len(view.parts) :]:
             await self.sender.delete(self.chat_id, surplus)
-        await self.cards.record(report.id, self.chat_id, messages)
-        await self.cards.refreshed(report)
+        await self.store.cards.record(report.id, self.chat_id, messages)
+        await self.store.cards.refreshed(report)
 
     async def _post_media(self, media: Sequence[MediaItem]) -> tuple[list[tuple[int, str]], int]:
         """Send the report's media (images cleaned first); return (message id, part) and the
@@ -290,4 +287,4 @@ class ReviewDesk:
         self, item: MediaItem, outgoing: OutgoingMedia, file_id: str
     ) -> None:
         if item.kind == "photo" and outgoing.data is not None:
-            await self.media.set_clean_file_id(item.id, file_id)
+            await self.store.media.set_clean_file_id(item.id, file_id)

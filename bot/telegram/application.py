@@ -22,7 +22,6 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import texts
 from bot.review.callbacks import Action
 from bot.settings import Settings
 from bot.telegram.context import RelayContext
@@ -71,9 +70,10 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     application.add_handler(
         CommandHandler(["invite", "revoke", "people"], admin.admins_only, filters=private)
     )
-    application.add_handler(CommandHandler("withdraw", route_withdraw, filters=private))
+    withdraw = access.for_contacts(contacts.withdraw_command, otherwise=contacts.not_a_contact)
+    application.add_handler(CommandHandler("withdraw", withdraw, filters=private))
     application.add_handler(CommandHandler("wipe", contacts.wipe, filters=private))
-    application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(private & filters.COMMAND, common.unknown_command))
 
     # Editors chat: commands, and replies answering the bot's questions (edit, reason).
     application.add_handler(CommandHandler("queue", editors.queue, filters=editors_chat))
@@ -85,52 +85,26 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
         MessageHandler(editors_chat & filters.REPLY & ~filters.COMMAND, editors.prompt_reply)
     )
 
-    # Reports: any other message in a private chat, and edits of them.
+    # Reports: any other message in a private chat, and edits of them. Editors and admins
+    # who write to the bot get a hint instead.
+    report = access.for_contacts(contacts.report, otherwise=contacts.not_a_contact)
+    edited = access.for_contacts(contacts.edited)
     application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, route_report)
+        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, report)
     )
-    application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, route_edit))
+    application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, edited))
 
     # Buttons: Withdraw under a contact's acknowledgement; decisions on review cards
     # (the guard already checked that a presser in the editors chat is an editor).
+    withdraw_button = access.for_contacts(
+        contacts.withdraw_button, otherwise=common.button_not_understood
+    )
     application.add_handler(
-        CallbackQueryHandler(route_withdraw_button, pattern=f"^v1:{Action.WITHDRAW.value}:")
+        CallbackQueryHandler(withdraw_button, pattern=f"^v1:{Action.WITHDRAW.value}:")
     )
     application.add_handler(CallbackQueryHandler(editors.card_button))
 
     application.add_error_handler(errors.log_error)
-
-
-async def route_report(update: Update, context: RelayContext) -> None:
-    """Contacts' messages are reports; editors and admins get a hint instead."""
-    if context.caller.is_contact:
-        await contacts.report(update, context)
-    else:
-        await contacts.not_a_contact(update, context)
-
-
-async def route_withdraw(update: Update, context: RelayContext) -> None:
-    if context.caller.is_contact:
-        await contacts.withdraw_command(update, context)
-    else:
-        await contacts.not_a_contact(update, context)
-
-
-async def route_withdraw_button(update: Update, context: RelayContext) -> None:
-    if context.caller.is_contact and update.effective_chat is not None:
-        await contacts.withdraw_button(update, context)
-    elif update.callback_query is not None:
-        await common.answer_query(update.callback_query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
-
-
-async def route_edit(update: Update, context: RelayContext) -> None:
-    if context.caller.is_contact:
-        await contacts.edited(update, context)
-
-
-async def unknown_command(update: Update, context: RelayContext) -> None:
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
 
 
 def build_application(settings: Settings) -> RelayApplication:

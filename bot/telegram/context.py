@@ -10,8 +10,10 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.intake.service import IntakeService
 from bot.people.invites import InviteService
+from bot.people.revocation import RevocationService
 from bot.people.wipe import ChatWiper
 from bot.publishing.publisher import Publisher
+from bot.publishing.stories import StoryService
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
 from bot.sender import Sender
@@ -59,6 +61,8 @@ class Services:
     sender: Sender
     publisher: Publisher
     wiper: ChatWiper
+    revocation: RevocationService
+    stories: StoryService
 
 
 class RelayContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -11,8 +11,10 @@ from bot.clock import Clock, SystemClock
 from bot.intake.service import IntakeService
 from bot.logs import quiet_noisy_loggers
 from bot.people.invites import InviteService
+from bot.people.revocation import RevocationService
 from bot.people.wipe import ChatWiper
 from bot.publishing.publisher import Publisher
+from bot.publishing.stories import StoryService
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
 from bot.settings import Settings
@@ -53,6 +55,7 @@ def build_services(
     review = ReviewService(
         store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake
     )
+    wiper = ChatWiper(chat_log, sender, clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -63,7 +66,11 @@ def build_services(
         review=review,
         sender=sender,
         publisher=publisher,
-        wiper=ChatWiper(chat_log, sender, clock),
+        wiper=wiper,
+        revocation=RevocationService(store.people, store.audit, intake, wiper, clock),
+        stories=StoryService(
+            store.stories, store.audit, clock, settings, wake_publisher=publisher.wake
+        ),
     )
 
 

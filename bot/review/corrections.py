@@ -1,0 +1,142 @@
+"""After publishing: confirm, correct or retract an update, and every channel copy follows.
+
+Each is a decision (see base.py) that also queues an edit or delete of every copy in the
+channel outbox, in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import texts
+from bot.review.base import Audited, Change, Decisions, Editor, Outcome, one_line
+from storage import Label, PostAction, Prompt, PromptKind, Report, ReportStatus, Transaction
+
+
+class Corrections(Decisions):
+    async def confirm_published(self, report_id: int, editor: Editor) -> Outcome:
+        """The rumour is confirmed: every channel copy loses its "Unconfirmed" marker."""
+        copies = _Copies(self, PostAction.EDIT)
+        report = await self.by_editor(
+            editor,
+            lambda tx, now: self.store.reports.change_published(
+                report_id, now, confirm=True, conn=tx
+            ),
+            lambda r: Audited(
+                "report.confirm", Label.UNCONFIRMED, Label.CONFIRMED, detail=copies.detail
+            ),
+            also=copies.queue,
+            wake_publisher=True,
+        )
+        if report is None:
+            current = await self.store.reports.get(report_id)
+            assert current is not None
+            if current.label == Label.CONFIRMED and current.retracted_at is None:
+                return Outcome(texts.ALREADY_LABEL.format(code=current.code, label="Confirmed"))
+            return await self.refusal(report_id)
+        return Outcome(
+            texts.ANSWER_CONFIRMED_PUBLISHED.format(number=report.number, count=copies.count),
+            True,
+            report,
+        )
+
+    async def ask_about_published(
+        self, report_id: int, editor: Editor, kind: PromptKind
+    ) -> Outcome:
+        """Correct or Retract: ask the editor who pressed for the new text or the reason."""
+        report = await self.store.reports.get(report_id)
+        assert report is not None
+        if report.status != ReportStatus.PUBLISHED or report.retracted_at is not None:
+            return await self.refusal(report_id)
+        if await self.store.prompts.open_for(report_id, editor.telegram_user_id, kind):
+            return Outcome(texts.ANSWER_EDIT_OPEN.format(code=report.code), report=report)
+        answer = texts.ANSWER_CORRECT if kind == PromptKind.CORRECT else texts.ANSWER_RETRACT
+        return Outcome(answer.format(number=report.number), report=report, prompt=kind)
+
+    async def apply_correction(
+        self, prompt: Prompt, report: Report, editor: Editor, text: str
+    ) -> Outcome | None:
+        """The editor's corrected text replaces the update's in every channel copy."""
+        if not text.strip():
+            return Outcome(texts.EDIT_EMPTY.format(code=report.code))
+        return await self._change_published(
+            prompt,
+            editor,
+            report,
+            PostAction.EDIT,
+            lambda tx, now: self.store.reports.change_published(report.id, now, text=text, conn=tx),
+            ("report.correct", report.text, text),
+            texts.CORRECTED_ALL,
+        )
+
+    async def apply_retraction(
+        self, prompt: Prompt, report: Report, editor: Editor, text: str
+    ) -> Outcome | None:
+        """Every channel copy says "Retracted: <reason>", or goes (RETRACT_MODE)."""
+        reason = one_line(text)
+        if reason.lower() in texts.CANCEL_WORDS:
+            await self.store.prompts.answer(prompt, self.clock.now())
+            return Outcome(texts.RETRACT_CANCELLED.format(number=report.number))
+        return await self._change_published(
+            prompt,
+            editor,
+            report,
+            PostAction(self.settings.retract_mode),
+            lambda tx, now: self.store.reports.change_published(
+                report.id, now, retract_reason=reason, conn=tx
+            ),
+            ("report.retract", f"UPDATE #{report.number}", f"retracted: {reason}"),
+            texts.RETRACTED_ALL,
+        )
+
+    async def _change_published(
+        self,
+        prompt: Prompt,
+        editor: Editor,
+        report: Report,
+        action: PostAction,
+        change: Change,
+        entry: tuple[str, str | None, str | None],
+        template: str,
+    ) -> Outcome | None:
+        """Answer the prompt and change the update, once: a second delivery of the same
+        reply does nothing and says nothing."""
+        answered = True
+        copies = _Copies(self, action)
+
+        async def answer_then_change(tx: Transaction, now: datetime) -> Report | None:
+            nonlocal answered
+            answered = await self.store.prompts.answer(prompt, now, conn=tx)
+            return await change(tx, now) if answered else None
+
+        updated = await self.by_editor(
+            editor,
+            answer_then_change,
+            lambda r: Audited(*entry, detail=copies.detail),
+            also=copies.queue,
+            wake_publisher=True,
+        )
+        if not answered:
+            return None
+        if updated is None:
+            return await self.changed_meanwhile(report.id)
+        return Outcome(
+            template.format(number=report.number, count=copies.count, mode=action), True, updated
+        )
+
+
+class _Copies:
+    """Queues a change of every channel copy of an update, and remembers how many."""
+
+    def __init__(self, decisions: Decisions, action: PostAction) -> None:
+        self.outbox = decisions.store.outbox
+        self.action = action
+        self.count = 0
+
+    async def queue(self, tx: Transaction, report: Report) -> None:
+        self.count = await self.outbox.queue_change(
+            report.id, self.action, report.updated_at, conn=tx
+        )
+
+    @property
+    def detail(self) -> str:
+        return f"{self.count} channel copies to {self.action}"
