@@ -159,9 +159,6 @@ async def _set_paused(update: Update, context: RelayContext, *, paused: bool) ->
     message = update.effective_message
     if message is None:
         return
-    if not context.caller.is_admin:
-        await message.reply_text(texts.ONLY_ADMINS)
-        return
     services = context.services
     changed = await services.review.set_paused(paused, _editor(context))
     if not changed:

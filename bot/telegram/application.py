@@ -61,7 +61,8 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     # Group -1: who is this? Strangers, other groups and channels stop here.
     application.add_handler(TypeHandler(Update, access.identify_caller), group=-1)
 
-    # Commands in private chats. Admin commands from anyone else get a plain refusal.
+    # Commands in private chats. Admin commands from anyone else get a plain refusal (the
+    # same in the editors chat below): admin rights are checked here, by filters, only.
     application.add_handler(CommandHandler("start", common.start, filters=private))
     application.add_handler(CommandHandler("help", common.help_command, filters=private))
     application.add_handler(CommandHandler("invite", admin.invite, filters=private & admins))
@@ -79,8 +80,11 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     application.add_handler(CommandHandler("queue", editors.queue, filters=editors_chat))
     application.add_handler(CommandHandler("story", editors.story, filters=editors_chat))
     application.add_handler(CommandHandler("history", editors.history, filters=editors_chat))
-    application.add_handler(CommandHandler("pause", editors.pause, filters=editors_chat))
-    application.add_handler(CommandHandler("resume", editors.resume, filters=editors_chat))
+    application.add_handler(CommandHandler("pause", editors.pause, filters=editors_chat & admins))
+    application.add_handler(CommandHandler("resume", editors.resume, filters=editors_chat & admins))
+    application.add_handler(
+        CommandHandler(["pause", "resume"], admin.admins_only, filters=editors_chat)
+    )
     application.add_handler(
         MessageHandler(editors_chat & filters.REPLY & ~filters.COMMAND, editors.prompt_reply)
     )
