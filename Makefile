@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint run check bench bench-quick bench-soak clean
+.PHONY: setup demo test lint run check bench bench-quick bench-soak messages clean
 
 $(BIN)/fieldrelay: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ bench-quick: setup
 # Ten minutes of steady traffic, watching the bot's memory.
 bench-soak: setup
 	$(BIN)/python -m bench.run soak
+
+# Refresh the message catalogues after changing a text marked N_(...) in bot/texts.py:
+# the template from the code, then each language's catalogue from the template.
+messages: setup
+	$(BIN)/pybabel extract --no-location --sort-output --project "Field Relay" --version 0.2 -k N_ -o bot/locales/fieldrelay.pot bot
+	$(BIN)/pybabel update -i bot/locales/fieldrelay.pot -d bot/locales -D fieldrelay --no-fuzzy-matching
 
 run: setup
 	$(BIN)/fieldrelay run

@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     thread_updates: bool = True
     # Retract: "edit" every copy to "Retracted: <reason>", or "delete" every copy.
     retract_mode: Literal["edit", "delete"] = "edit"
+    # Languages: editors and admins are spoken to in ORG_LANGUAGE; the fixed words of
+    # channel posts ("UPDATE", "Unconfirmed", ...) are in POST_LANGUAGE. Contacts choose their
+    # own (Telegram's language_code is the first guess). One of en, ar, ckb, tr.
+    org_language: Literal["en", "ar", "ckb", "tr"] = "en"
+    post_language: Literal["en", "ar", "ckb", "tr"] = "en"
     # A safety sweep: the publisher looks for due reports at least this often.
     publish_sweep_seconds: float = Field(default=30, gt=0)
 

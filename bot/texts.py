@@ -1,22 +1,33 @@
-"""Every text the bot says to people, in one place, so tone (and later language) can change
-without touching logic."""
+"""Every text the bot says to people, in one place, so tone and language can change without
+touching logic.
+
+Texts marked `N_(...)` are translated (bot/locales, see bot/i18n.py): everything a contact
+reads, the welcomes and hints of editors and admins in their private chats (ORG_LANGUAGE),
+and the fixed words of channel posts (POST_LANGUAGE). They are said with `i18n.say(language,
+TEXT, **values)`. The rest, the editors' desk in the editors chat, is English for now."""
+
+from bot.i18n import N_
 
 # --- anyone ---------------------------------------------------------------------------
-NOT_INVITED = "This bot only takes reports from invited contacts."
-INVITE_UNKNOWN = "This invite link is not valid. Ask the person who invited you for a new one."
-INVITE_USED = "This invite link has already been used. Ask for a new one if you need it."
-INVITE_EXPIRED = "This invite link has expired. Ask the person who invited you for a new one."
-INVITE_ALREADY_MEMBER = "You are already registered here as {pseudonym}."
-INVITE_PSEUDONYM_TAKEN = "This invite can't be used right now. Ask for a new one."
-WELCOME_CONTACT = (
+NOT_INVITED = N_("This bot only takes reports from invited contacts.")
+INVITE_UNKNOWN = N_("This invite link is not valid. Ask the person who invited you for a new one.")
+INVITE_USED = N_("This invite link has already been used. Ask for a new one if you need it.")
+INVITE_EXPIRED = N_("This invite link has expired. Ask the person who invited you for a new one.")
+INVITE_ALREADY_MEMBER = N_("You are already registered here as {pseudonym}.")
+INVITE_PSEUDONYM_TAKEN = N_("This invite can't be used right now. Ask for a new one.")
+WELCOME_CONTACT = N_(
     "Welcome. You are registered as {pseudonym}; editors will only ever see that name.\n\n"
     "Send what you see — text, photos, albums, voice or video. Each message becomes a report "
     "that editors review before anything is published. Never share your location."
 )
-WELCOME_EDITOR = "Welcome, {pseudonym}. You are an editor: review cards appear in the editors chat."
-WELCOME_BACK_CONTACT = "You are registered as {pseudonym}. Send a report whenever you can."
-WELCOME_BACK_EDITOR = "You are an editor ({pseudonym}). Review cards appear in the editors chat."
-WELCOME_ADMIN = (
+WELCOME_EDITOR = N_(
+    "Welcome, {pseudonym}. You are an editor: review cards appear in the editors chat."
+)
+WELCOME_BACK_CONTACT = N_("You are registered as {pseudonym}. Send a report whenever you can.")
+WELCOME_BACK_EDITOR = N_(
+    "You are an editor ({pseudonym}). Review cards appear in the editors chat."
+)
+WELCOME_ADMIN = N_(
     "You are an admin of Field Relay.\n"
     "/invite contact <pseudonym> — invite link for a contact\n"
     "/invite editor <pseudonym> — invite link for an editor\n"
@@ -25,32 +36,34 @@ WELCOME_ADMIN = (
 )
 
 # --- contacts ---------------------------------------------------------------------------
-RECEIVED = "Received — report {code}. Editors will review it."
-UPDATED = "Updated — report {code} now has your corrected text."
-EDIT_TOO_LATE = (
+RECEIVED = N_("Received — report {code}. Editors will review it.")
+UPDATED = N_("Updated — report {code} now has your corrected text.")
+EDIT_TOO_LATE = N_(
     "Report {code} has already been reviewed, so this edit was not applied. "
     "Send a new message if something changed."
 )
-REFUSED_STICKER = "Stickers can't be used as reports. Please describe what you see in words."
-REFUSED_POLL = "Polls can't be used as reports. Please send text or photos."
-REFUSED_CONTACT = (
+REFUSED_STICKER = N_("Stickers can't be used as reports. Please describe what you see in words.")
+REFUSED_POLL = N_("Polls can't be used as reports. Please send text or photos.")
+REFUSED_CONTACT = N_(
     "Contact cards are not accepted: they would expose someone. Describe what you know in words."
 )
-REFUSED_LOCATION = (
+REFUSED_LOCATION = N_(
     "Locations are not accepted, and sharing one can put you in danger if this chat is seen. "
     "Please describe the place in words (a street or landmark), and only if it is safe."
 )
-REFUSED_DICE = "That can't be used as a report. Please send text or photos."
-REFUSED_GAME = "That can't be used as a report. Please send text, photos, voice or video."
-REFUSED_TOO_BIG = (
+REFUSED_DICE = N_("That can't be used as a report. Please send text or photos.")
+REFUSED_GAME = N_("That can't be used as a report. Please send text, photos, voice or video.")
+REFUSED_TOO_BIG = N_(
     "This file is too big ({size_mb:.0f} MB). The limit is {limit_mb:.0f} MB. "
     "Please send a shorter video or a photo instead."
 )
-REFUSED_EMPTY = "This message is empty. Please send text, photos, voice or video."
-REFUSED_EMPTY_FILE = "This file is empty (0 bytes). Please send it again."
-REFUSED_UNSUPPORTED = "This kind of message can't be used as a report. Please send text or photos."
-NOT_A_CONTACT_EDITOR = "You are an editor: review cards appear in the editors chat."
-NOT_A_CONTACT_ADMIN = "You are an admin. Use /invite, /people or /revoke."
+REFUSED_EMPTY = N_("This message is empty. Please send text, photos, voice or video.")
+REFUSED_EMPTY_FILE = N_("This file is empty (0 bytes). Please send it again.")
+REFUSED_UNSUPPORTED = N_(
+    "This kind of message can't be used as a report. Please send text or photos."
+)
+NOT_A_CONTACT_EDITOR = N_("You are an editor: review cards appear in the editors chat.")
+NOT_A_CONTACT_ADMIN = N_("You are an admin. Use /invite, /people or /revoke.")
 
 # --- admins -----------------------------------------------------------------------------
 INVITE_USAGE = "Usage: /invite contact <pseudonym>  or  /invite editor <pseudonym>"
@@ -67,11 +80,11 @@ REVOKE_UNKNOWN = "No active person is called {pseudonym}."
 REVOKED = "{pseudonym} is revoked: the bot no longer accepts anything from them."
 REVOKED_DROPPED = " An album they were still sending was discarded."
 PEOPLE_EMPTY = "Nobody is registered yet. Use /invite to invite someone."
-ONLY_ADMINS = "Only admins can do that."
+ONLY_ADMINS = N_("Only admins can do that.")
 
 # --- editors ----------------------------------------------------------------------------
 ONLY_EDITORS = "Only editors can decide."
-BUTTON_NOT_UNDERSTOOD = "This button is not understood (old or damaged); nothing was changed."
+BUTTON_NOT_UNDERSTOOD = N_("This button is not understood (old or damaged); nothing was changed.")
 BUTTON_UNKNOWN_REPORT = "This report no longer exists; nothing was changed."
 
 # --- review cards -------------------------------------------------------------------------
@@ -80,6 +93,8 @@ CARD_FROM = "From: {pseudonym}"
 CARD_FORWARDED = " · forwarded by the contact"
 CARD_RECEIVED = "Received: {when}"
 CARD_LABEL = "Label: {label}"
+CARD_LANGUAGE = "Language: {language}"
+CARD_DIRECTIONS = {"rtl": "text runs right to left", "ltr": "text runs left to right"}
 CARD_MEDIA = "Media: {media}"
 CARD_MEDIA_WARNING = (
     "⚠️ {kinds} may contain location data — publish only after checking, then press 'Media checked'."
@@ -98,7 +113,7 @@ BUTTON_CORRECT = "✏️ Correct"
 BUTTON_RETRACT = "🚫 Retract"
 BUTTON_RESEND = "🔁 Resend"
 BUTTON_MARK_SENT = "✔️ Mark as sent"
-BUTTON_WITHDRAW = "↩️ Withdraw this report"
+BUTTON_WITHDRAW = N_("↩️ Withdraw this report")
 BUTTON_EDIT = "✏️ Edit"
 BUTTON_REJECT = "🗑 Reject"
 LABELS = {"unconfirmed": "Unconfirmed", "confirmed": "Confirmed"}
@@ -117,7 +132,7 @@ CARD_WITHHELD = (
     "⚠️ {count} media item(s) could not be shown safely and are withheld "
     "(corrupt, too large, or refused by Telegram)."
 )
-UNKNOWN_COMMAND = "Unknown command. Send /help to see what you can do here."
+UNKNOWN_COMMAND = N_("Unknown command. Send /help to see what you can do here.")
 
 # --- decisions (answers to button presses, shown to the editor who pressed) ----------------
 ANSWER_APPROVED = "Approved {code}: it goes out at {when}."
@@ -174,23 +189,23 @@ ALREADY_PAUSED = "Publishing is already paused."
 ALREADY_RESUMED = "Publishing is not paused."
 
 # --- contacts about their reports ---------------------------------------------------------
-CONTACT_NOT_USED = "{code} won't be published for now. Thank you — keep safe."
-CONTACT_REASON = "A note from the editors on {code}: {reason}"
-WITHDRAWN = "{code} is withdrawn. It will not be published."
-WITHDRAW_TOO_LATE = "{code} has already been {status} and can't be withdrawn here."
-WITHDRAW_USAGE = "Usage: /withdraw R-42"
-WITHDRAW_NOT_YOURS = "There is no report {code} of yours."
+CONTACT_NOT_USED = N_("{code} won't be published for now. Thank you — keep safe.")
+CONTACT_REASON = N_("A note from the editors on {code}: {reason}")
+WITHDRAWN = N_("{code} is withdrawn. It will not be published.")
+WITHDRAW_TOO_LATE = N_("{code} has already been {status} and can't be withdrawn here.")
+WITHDRAW_USAGE = N_("Usage: /withdraw R-42")
+WITHDRAW_NOT_YOURS = N_("There is no report {code} of yours.")
 
 # --- channel posts (what supporters read) ----------------------------------------------------
-UPDATE_HEADER = "UPDATE #{number} ({when})"
-MARK_UNCONFIRMED = "Unconfirmed:"
-MARK_CONFIRMED = "Confirmed ({when}):"
-CORRECTED = "(corrected {when})"
-RETRACTED = "Retracted: {reason}"
-RETRACTED_NO_REASON = "this update was withdrawn by the editors."
+UPDATE_HEADER = N_("UPDATE #{number} ({when})")
+MARK_UNCONFIRMED = N_("Unconfirmed:")
+MARK_CONFIRMED = N_("Confirmed ({when}):")
+CORRECTED = N_("(corrected {when})")
+RETRACTED = N_("Retracted: {reason}")
+RETRACTED_NO_REASON = N_("this update was withdrawn by the editors.")
 STORY_OPENING = "{title}\n\n{intro}"
-DEFAULT_STORY_TITLE = "Live updates"
-CONTACT_PUBLISHED = "Your report {code} went out as UPDATE #{number}. Thank you — keep safe."
+DEFAULT_STORY_TITLE = N_("Live updates")
+CONTACT_PUBLISHED = N_("Your report {code} went out as UPDATE #{number}. Thank you — keep safe.")
 CARD_DECISION_APPROVED_ONLY = "✅ Approved by {who} at {when}."
 CARD_PUBLISHED = "📣 Published as UPDATE #{number} at {when}. Channels:"
 CARD_CONFIRMED = "☑️ Confirmed at {when} (every copy updated)."
@@ -250,13 +265,30 @@ MEDIA_CHECK_FIRST = (
 ANSWER_MEDIA_CHECKED = "Media of {code} marked as checked by you. It can now be approved."
 
 # --- wiping ----------------------------------------------------------------------------------
-WIPED = "🧹 Wiped: {count} message(s) of this chat were deleted, yours and the bot's."
-WIPED_TOO_OLD = (
+WIPED = N_("🧹 Wiped: {count} message(s) of this chat were deleted, yours and the bot's.")
+WIPED_TOO_OLD = N_(
     "{count} older than 48 hours could not be deleted by the bot (Telegram's limit): "
     "delete this whole chat in Telegram to remove them."
 )
-WIPED_KEPT = (
+WIPED_KEPT = N_(
     "Your reports stay safely with the editors. This note will go with the next wipe; "
     "to leave no trace at all, also delete the chat in Telegram."
 )
 REVOKED_WIPED = " Their chat with the bot was wiped ({count} message(s) deleted)."
+
+# --- languages -------------------------------------------------------------------------------
+LANGUAGE_CHOOSE = N_("Choose the language the bot speaks to you in:")
+LANGUAGE_SET = N_("The bot now speaks to you in English. /language changes it.")
+# How a contact is told where their report stands (WITHDRAW_TOO_LATE's {status}).
+CONTACT_STATUSES = {
+    "published": N_("published"),
+    "rejected": N_("set aside by the editors"),
+    "withdrawn": N_("withdrawn"),
+    "being published now": N_("going out now"),
+}
+
+# --- command menus, as each audience sees them -------------------------------------------------
+COMMAND_WIPE = N_("Delete this chat's messages from your phone now")
+COMMAND_WITHDRAW = N_("Withdraw a report not yet published: /withdraw R-42")
+COMMAND_LANGUAGE = N_("Choose your language")
+COMMAND_HELP = N_("What you can do here")

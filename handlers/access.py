@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot import texts
+from bot.i18n import guess_language, say
 from bot.telegram.context import Caller, RelayContext
 from handlers.common import answer_query
 
@@ -37,7 +38,14 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
         await _leave(context, chat.id)
         raise ApplicationHandlerStop
     person = await services.store.people.active_by_telegram_id(user.id)
-    caller = Caller(user.id, person, user.id in services.settings.admin_ids)
+    is_admin = user.id in services.settings.admin_ids
+    if person is not None and person.role == "contact":
+        language = person.language or guess_language(user.language_code)
+    elif person is not None or is_admin:
+        language = services.settings.org_language
+    else:
+        language = guess_language(user.language_code)
+    caller = Caller(user.id, person, is_admin, language)
     context.caller = caller
     if editors_chat:
         if caller.is_editor:
@@ -62,10 +70,11 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
     message = update.effective_message
     if message is not None and (message.text or "").startswith("/start "):
         return
+    refusal = say(caller.language, texts.NOT_INVITED)
     if update.callback_query:
-        await answer_query(update.callback_query, texts.NOT_INVITED, alert=True)
+        await answer_query(update.callback_query, refusal, alert=True)
     elif message is not None and update.message is not None:
-        await message.reply_text(texts.NOT_INVITED)
+        await message.reply_text(refusal)
     raise ApplicationHandlerStop
 
 

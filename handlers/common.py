@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot import texts
-from bot.review.callbacks import BadCallbackData, CallbackData
+from bot import i18n, texts
+from bot.i18n import say
+from bot.review.callbacks import Action, BadCallbackData, CallbackData
 from bot.telegram.context import RelayContext
-from storage import RedeemOutcome
+from storage import Person, RedeemOutcome
 
 log = logging.getLogger(__name__)
 
@@ -27,23 +28,32 @@ async def start(update: Update, context: RelayContext) -> None:
     message = update.effective_message
     if message is None or update.effective_user is None:
         return
-    if context.args:
-        outcome, person = await context.services.invites.redeem(
-            context.args[0], update.effective_user.id
-        )
-        if outcome is RedeemOutcome.JOINED and person is not None:
-            # The /start message carries the invite code: it goes with the next wipe.
-            context.services.store.chat_log.record(
-                message.chat_id, message.message_id, context.services.clock.now()
-            )
-            welcome = texts.WELCOME_CONTACT if person.role == "contact" else texts.WELCOME_EDITOR
-            await message.reply_text(welcome.format(pseudonym=person.pseudonym))
-        elif outcome is RedeemOutcome.ALREADY_MEMBER and person is not None:
-            await message.reply_text(texts.INVITE_ALREADY_MEMBER.format(pseudonym=person.pseudonym))
-        else:
-            await message.reply_text(_REFUSALS[outcome])
+    caller = context.caller
+    if not context.args:
+        await help_command(update, context)
         return
-    await help_command(update, context)
+    services = context.services
+    # A new contact is first spoken to in their app's language (the guard's guess), and
+    # offered the choice at once; editors keep the organisation's language.
+    outcome, person = await services.invites.redeem(
+        context.args[0], update.effective_user.id, caller.language
+    )
+    if outcome is RedeemOutcome.JOINED and person is not None:
+        # The /start message carries the invite code: it goes with the next wipe.
+        services.store.chat_log.record(message.chat_id, message.message_id, services.clock.now())
+        if person.role == "contact":
+            await offer_languages(message, person, welcome=True)
+        else:
+            language = services.settings.org_language
+            await message.reply_text(
+                say(language, texts.WELCOME_EDITOR, pseudonym=person.pseudonym)
+            )
+    elif outcome is RedeemOutcome.ALREADY_MEMBER and person is not None:
+        await message.reply_text(
+            say(caller.language, texts.INVITE_ALREADY_MEMBER, pseudonym=person.pseudonym)
+        )
+    else:
+        await message.reply_text(say(caller.language, _REFUSALS[outcome]))
 
 
 async def help_command(update: Update, context: RelayContext) -> None:
@@ -53,11 +63,32 @@ async def help_command(update: Update, context: RelayContext) -> None:
         return
     caller = context.caller
     if caller.is_admin:
-        await message.reply_text(texts.WELCOME_ADMIN)
-    elif caller.person is not None and caller.person.role == "contact":
-        await message.reply_text(texts.WELCOME_BACK_CONTACT.format(pseudonym=caller.name))
+        await message.reply_text(say(caller.language, texts.WELCOME_ADMIN))
+    elif caller.is_contact:
+        await message.reply_text(
+            say(caller.language, texts.WELCOME_BACK_CONTACT, pseudonym=caller.name)
+        )
     elif caller.person is not None:
-        await message.reply_text(texts.WELCOME_BACK_EDITOR.format(pseudonym=caller.name))
+        await message.reply_text(
+            say(caller.language, texts.WELCOME_BACK_EDITOR, pseudonym=caller.name)
+        )
+
+
+async def offer_languages(message: Message, person: Person, *, welcome: bool) -> None:
+    """The one-tap choice of the languages the bot speaks (buttons carry an index only),
+    under the welcome when a contact has just joined."""
+    text = say(person.language, texts.LANGUAGE_CHOOSE)
+    if welcome:
+        welcome_text = say(person.language, texts.WELCOME_CONTACT, pseudonym=person.pseudonym)
+        text = f"{welcome_text}\n\n{text}"
+    buttons = [
+        InlineKeyboardButton(
+            ("✓ " if code == person.language else "") + i18n.NAMES[code],
+            callback_data=CallbackData(Action.LANGUAGE, index).encode(),
+        )
+        for index, code in enumerate(i18n.LANGUAGES)
+    ]
+    await message.reply_text(text, reply_markup=InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
 
 
 async def answer_query(query: CallbackQuery, text: str, *, alert: bool = False) -> None:
@@ -71,29 +102,34 @@ async def answer_query(query: CallbackQuery, text: str, *, alert: bool = False) 
         log.info("button press already answered or expired")
 
 
-async def decode_press(query: CallbackQuery) -> CallbackData | None:
+async def decode_press(query: CallbackQuery, language: str = "en") -> CallbackData | None:
     """The press's callback data, or None after telling the presser it is not understood
     (old, damaged or forged): such a press never changes anything."""
     try:
         return CallbackData.decode(query.data)
     except BadCallbackData:
-        await answer_query(query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
+        await answer_query(query, say(language, texts.BUTTON_NOT_UNDERSTOOD), alert=True)
         return None
 
 
 def report_id_argument(args: list[str] | None) -> int | None:
-    """The report a command names: `R-42` or `42`; None when it names none."""
-    raw = args[0].upper().removeprefix("R-") if args and len(args) == 1 else ""
-    return int(raw) if raw.isdigit() and len(raw) <= 18 else None
+    """The report a command names: `R-42`, `r42`, `#42` or `42`, in any script's digits and
+    with or without the direction marks a right-to-left chat adds; None when it names none."""
+    raw = i18n.plain(args[0]).strip().upper() if args and len(args) == 1 else ""
+    raw = raw.removeprefix("R").removeprefix("#").removeprefix("-").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 async def unknown_command(update: Update, context: RelayContext) -> None:
     """A command this chat does not know."""
     if update.effective_message is not None:
-        await update.effective_message.reply_text(texts.UNKNOWN_COMMAND)
+        await update.effective_message.reply_text(
+            say(context.caller.language, texts.UNKNOWN_COMMAND)
+        )
 
 
 async def button_not_understood(update: Update, context: RelayContext) -> None:
     """A button press meant for someone else (a contact's Withdraw, pressed by a non-contact)."""
     if update.callback_query is not None:
-        await answer_query(update.callback_query, texts.BUTTON_NOT_UNDERSTOOD, alert=True)
+        refusal = say(context.caller.language, texts.BUTTON_NOT_UNDERSTOOD)
+        await answer_query(update.callback_query, refusal, alert=True)

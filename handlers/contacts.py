@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from telegram import Audio, Document, Message, PhotoSize, Update, Video, Voice
 
-from bot import texts
+from bot import i18n, texts
+from bot.i18n import say
 from bot.intake.media import IMAGE_MIME_TYPES
 from bot.intake.service import IncomingMessage
 from bot.telegram.context import RelayContext
-from handlers.common import answer_query, decode_press, report_id_argument
+from handlers.common import answer_query, decode_press, offer_languages, report_id_argument
 from storage import NewMedia
 
 # Content that is never a report, with the reason given to the contact.
@@ -97,15 +98,16 @@ async def report(update: Update, context: RelayContext) -> None:
         return
     services = context.services
     settings = services.settings
+    language = context.caller.language
     size_mb = too_big(message, settings.max_file_bytes)
     if size_mb is not None:
         await message.reply_text(
-            texts.REFUSED_TOO_BIG.format(size_mb=size_mb, limit_mb=settings.max_file_mb)
+            say(language, texts.REFUSED_TOO_BIG, size_mb=size_mb, limit_mb=settings.max_file_mb)
         )
         return
     parsed = parse_report(message)
     if isinstance(parsed, str):
-        await message.reply_text(parsed)
+        await message.reply_text(say(language, parsed))
         return
     person = context.caller.person
     assert person is not None  # the contacts filter guarantees it
@@ -125,7 +127,7 @@ async def edited(update: Update, context: RelayContext) -> None:
     if outcome.report is None:
         return
     reply = texts.UPDATED if outcome.applied else texts.EDIT_TOO_LATE
-    await message.reply_text(reply.format(code=outcome.report.code))
+    await message.reply_text(say(context.caller.language, reply, code=outcome.report.code))
 
 
 async def not_a_contact(update: Update, context: RelayContext) -> None:
@@ -133,7 +135,7 @@ async def not_a_contact(update: Update, context: RelayContext) -> None:
     if update.effective_message is None:
         return
     hint = texts.NOT_A_CONTACT_ADMIN if context.caller.is_admin else texts.NOT_A_CONTACT_EDITOR
-    await update.effective_message.reply_text(hint)
+    await update.effective_message.reply_text(say(context.caller.language, hint))
 
 
 async def withdraw_button(update: Update, context: RelayContext) -> None:
@@ -142,7 +144,7 @@ async def withdraw_button(update: Update, context: RelayContext) -> None:
     person = context.caller.person
     if query is None or person is None:
         return
-    data = await decode_press(query)
+    data = await decode_press(query, context.caller.language)
     if data is None:
         return
     outcome = await context.services.review.withdraw(data.item_id, person)
@@ -161,7 +163,7 @@ async def withdraw_command(update: Update, context: RelayContext) -> None:
         return
     report_id = report_id_argument(context.args)
     if report_id is None:
-        await message.reply_text(texts.WITHDRAW_USAGE)
+        await message.reply_text(say(context.caller.language, texts.WITHDRAW_USAGE))
         return
     outcome = await context.services.review.withdraw(report_id, person)
     await message.reply_text(outcome.answer)
@@ -173,12 +175,47 @@ async def withdraw_command(update: Update, context: RelayContext) -> None:
 async def wipe(update: Update, context: RelayContext) -> None:
     """/wipe: delete this chat's messages, both sides, from the person's phone now."""
     message = update.effective_message
+    language = context.caller.language
     if message is None or context.caller.person is None:
         if message is not None:
-            await message.reply_text(texts.NOT_A_CONTACT_ADMIN)
+            await message.reply_text(say(language, texts.NOT_A_CONTACT_ADMIN))
         return
     result = await context.services.wiper.wipe(message.chat_id)
-    reply = texts.WIPED.format(count=result.deleted)
+    lines = [say(language, texts.WIPED, count=result.deleted)]
     if result.too_old:
-        reply += " " + texts.WIPED_TOO_OLD.format(count=result.too_old)
-    await message.get_bot().send_message(message.chat_id, reply + " " + texts.WIPED_KEPT)
+        lines.append(say(language, texts.WIPED_TOO_OLD, count=result.too_old))
+    lines.append(say(language, texts.WIPED_KEPT))
+    await message.get_bot().send_message(message.chat_id, " ".join(lines))
+
+
+async def language_command(update: Update, context: RelayContext) -> None:
+    """/language: choose the language the bot speaks to you in."""
+    message = update.effective_message
+    person = context.caller.person
+    if message is not None and person is not None:
+        await offer_languages(message, person, welcome=False)
+
+
+async def language_button(update: Update, context: RelayContext) -> None:
+    """One of the language buttons: from now on the bot speaks that language."""
+    query = update.callback_query
+    person = context.caller.person
+    if query is None or person is None:
+        return
+    data = await decode_press(query, context.caller.language)
+    if data is None:
+        return
+    if not 0 <= data.item_id < len(i18n.LANGUAGES):
+        await answer_query(query, say(context.caller.language, texts.BUTTON_NOT_UNDERSTOOD))
+        return
+    language = i18n.LANGUAGES[data.item_id]
+    await context.services.store.people.set_language(person.id, language)
+    chosen = say(language, texts.LANGUAGE_SET)
+    await answer_query(query, chosen)
+    if isinstance(query.message, Message):
+        # The choice becomes the welcome in that language: it is where a contact reads,
+        # in words they understand, never to share their location.
+        welcome = say(language, texts.WELCOME_CONTACT, pseudonym=person.pseudonym)
+        await context.services.sender.edit_text(
+            query.message.chat_id, query.message.message_id, f"{welcome}\n\n{chosen}"
+        )

@@ -63,6 +63,8 @@ class BotApi:
     async def api_setmycommands(self, params: Json, files: dict[str, bytes]) -> bool:
         scope = params.get("scope") or {"type": "default"}
         key = json.dumps(scope, sort_keys=True)
+        if params.get("language_code"):
+            key += f" {params['language_code']}"
         self.world.commands[key] = params.get("commands") or []
         return True
 

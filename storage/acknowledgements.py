@@ -17,8 +17,9 @@ class Acknowledgements:
         row of JSON: a burst's worth is one step of SQLite, not one per report (see
         Database.defer on why steps cost)."""
         row = await self.db.fetch_one(
-            "SELECT json_group_array(json_array(id, chat_id, message_id)) FROM"
-            " (SELECT id, chat_id, message_id FROM reports WHERE acknowledged = 0"
+            "SELECT json_group_array(json_array(id, chat_id, message_id,"
+            " (SELECT language FROM people WHERE people.id = contact_id))) FROM"
+            " (SELECT id, chat_id, message_id, contact_id FROM reports WHERE acknowledged = 0"
             "  AND status != 'collecting' ORDER BY id LIMIT ?)",
             (limit,),
         )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from storage.database import Database
 from storage.models import CardMessage, Report
-from storage.reports import REPORT_SELECT, report_from_row
+from storage.reports import REPORT_COLUMNS, REPORT_SELECT, report_from_row
 
 
 class Cards:
@@ -29,8 +29,7 @@ class Cards:
         # Without the hint SQLite walks every posted card (all of them, on a long night)
         # instead of the few dirty ones the partial index holds.
         rows = await self.db.fetch_all(
-            "SELECT reports.*, people.pseudonym AS pseudonym"
-            " FROM reports INDEXED BY reports_card_dirty"
+            f"SELECT {REPORT_COLUMNS} FROM reports INDEXED BY reports_card_dirty"
             " JOIN people ON people.id = reports.contact_id"
             " WHERE reports.card_dirty > 0 AND reports.card_state = 'posted'"
             " ORDER BY reports.id LIMIT ?",

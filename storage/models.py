@@ -23,6 +23,7 @@ class Person:
     status: str
     created_at: datetime
     revoked_at: datetime | None
+    language: str | None = None  # None: never chosen (people from before languages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ class Unacknowledged:
     id: int
     chat_id: int
     message_id: int
+    language: str | None = None  # the contact's
 
     @property
     def code(self) -> str:
@@ -143,6 +145,7 @@ class Report:
     retract_reason: str | None = None
     media_checked_by: str | None = None
     media_checked_at: datetime | None = None
+    contact_language: str | None = None  # the language the bot speaks to the contact in
 
     @property
     def code(self) -> str:

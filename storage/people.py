@@ -29,6 +29,7 @@ def _person(row: aiosqlite.Row) -> Person:
         status=row["status"],
         created_at=req_dt(row["created_at"]),
         revoked_at=dt(row["revoked_at"]),
+        language=row["language"],
     )
 
 
@@ -87,6 +88,19 @@ class People:
         self._active.clear()
         return _person(row) if row else None
 
+    async def set_language(self, person_id: int, language: str) -> Person | None:
+        """The language the bot speaks to an active person in, from now on."""
+        async with (
+            self.db.transaction() as conn,
+            conn.execute(
+                "UPDATE people SET language = ? WHERE id = ? AND status = 'active' RETURNING *",
+                (language, person_id),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        self._active.clear()
+        return _person(row) if row else None
+
 
 def _invite(row: aiosqlite.Row) -> Invite:
     return Invite(
@@ -127,7 +141,7 @@ class Invites:
             return _invite(row)
 
     async def redeem(
-        self, *, code_hash: str, telegram_user_id: int, now: datetime
+        self, *, code_hash: str, telegram_user_id: int, now: datetime, language: str
     ) -> tuple[RedeemOutcome, Person | None]:
         """Use an invite once: create the person it names, in one transaction."""
         async with self.db.transaction() as conn:
@@ -156,9 +170,9 @@ class Invites:
                 if await cursor.fetchone():
                     return RedeemOutcome.PSEUDONYM_TAKEN, None
             async with conn.execute(
-                "INSERT INTO people (telegram_user_id, role, pseudonym, created_at)"
-                " VALUES (?, ?, ?, ?) RETURNING *",
-                (telegram_user_id, invite.role, invite.pseudonym, ts(now)),
+                "INSERT INTO people (telegram_user_id, role, pseudonym, created_at, language)"
+                " VALUES (?, ?, ?, ?, ?) RETURNING *",
+                (telegram_user_id, invite.role, invite.pseudonym, ts(now), language),
             ) as cursor:
                 person_row = await cursor.fetchone()
             assert person_row is not None

@@ -14,9 +14,10 @@ from storage.models import Report
 from storage.rows import dt, req_dt, ts
 from storage.statuses import UNPUBLISHED, CardState, Label, ReportStatus
 
+# A report as the services see it: with its contact's pseudonym and language.
+REPORT_COLUMNS = "reports.*, people.pseudonym AS pseudonym, people.language AS contact_language"
 REPORT_SELECT = (
-    "SELECT reports.*, people.pseudonym AS pseudonym FROM reports"
-    " JOIN people ON people.id = reports.contact_id"
+    f"SELECT {REPORT_COLUMNS} FROM reports JOIN people ON people.id = reports.contact_id"
 )
 
 # The id of the report a contact's message belongs to: its first message or one of its media.
@@ -60,6 +61,7 @@ def report_from_row(row: aiosqlite.Row) -> Report:
         retract_reason=row["retract_reason"],
         media_checked_by=row["media_checked_by"],
         media_checked_at=dt(row["media_checked_at"]),
+        contact_language=row["contact_language"],
     )
 
 

@@ -117,7 +117,12 @@ async def test_people_lists_roles_revocations_and_open_invites(world: World) -> 
 
 async def test_commands_menus_are_set_per_audience(world: World) -> None:
     menus = {key: [c["command"] for c in value] for key, value in world.sandbox.commands.items()}
-    assert menus['{"type": "all_private_chats"}'] == ["wipe", "withdraw", "help"]
+    assert menus['{"type": "all_private_chats"}'] == ["wipe", "withdraw", "language", "help"]
+    # Contacts whose app speaks Arabic or Turkish see the menu in their language.
+    arabic = world.sandbox.commands['{"type": "all_private_chats"} ar']
+    assert [c["command"] for c in arabic] == ["wipe", "withdraw", "language", "help"]
+    assert arabic[0]["description"] == "احذف رسائل هذه المحادثة من هاتفك الآن"
+    assert '{"type": "all_private_chats"} tr' in world.sandbox.commands
     assert menus[f'{{"chat_id": {EDITORS_CHAT}, "type": "chat"}}'] == [
         "queue",
         "story",

@@ -69,12 +69,15 @@ class InviteService:
         )
         return NewInvite(invite, code)
 
-    async def redeem(self, code: str, telegram_user_id: int) -> tuple[RedeemOutcome, Person | None]:
+    async def redeem(
+        self, code: str, telegram_user_id: int, language: str = "en"
+    ) -> tuple[RedeemOutcome, Person | None]:
+        """Use an invite; the new person is spoken to in `language` until they choose."""
         now = self.clock.now()
         if not code or len(code) > 128:
             return RedeemOutcome.UNKNOWN, None
         outcome, person = await self.invites.redeem(
-            code_hash=hash_code(code), telegram_user_id=telegram_user_id, now=now
+            code_hash=hash_code(code), telegram_user_id=telegram_user_id, now=now, language=language
         )
         if outcome is RedeemOutcome.JOINED and person is not None:
             await self.audit.record(

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from bot import texts
 from bot.clock import Clock
+from bot.i18n import say
 from bot.publishing.albums import send_media_set
 from bot.publishing.copies import Copy, chat_ref
 from bot.publishing.updates import intro_text, render_update
@@ -104,7 +105,10 @@ class Publisher:
         for report in await self.store.reports.due(self.clock.now()):
             now = self.clock.now()
             done = await self.store.stories.publish_report(
-                report.id, self.channels, now, texts.DEFAULT_STORY_TITLE
+                report.id,
+                self.channels,
+                now,
+                say(self.settings.post_language, texts.DEFAULT_STORY_TITLE),
             )
             if done is None:
                 continue
@@ -121,7 +125,12 @@ class Publisher:
                 await self.store.contact_messages.add(
                     report_id=done.id,
                     chat_id=done.chat_id,
-                    text=texts.CONTACT_PUBLISHED.format(code=done.code, number=done.number),
+                    text=say(
+                        done.contact_language,
+                        texts.CONTACT_PUBLISHED,
+                        code=done.code,
+                        number=done.number,
+                    ),
                     reply_to=done.message_id,
                     at=now,
                 )

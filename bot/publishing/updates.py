@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.formatting import CAPTION_LIMIT, TEXT_LIMIT, both_clocks, clock_time, split_text
+from bot.i18n import say
 from bot.settings import Settings
 from storage import Label, Report
 
@@ -24,28 +25,31 @@ class UpdateText:
 def header(report: Report, settings: Settings) -> str:
     """UPDATE #4 (10/21, 4:25 pm Iraq / 9:25 am EST)"""
     assert report.number is not None and report.published_at is not None
-    return texts.UPDATE_HEADER.format(
-        number=report.number, when=both_clocks(report.published_at, settings)
-    )
+    language = settings.post_language
+    when = both_clocks(report.published_at, settings, language)
+    return say(language, texts.UPDATE_HEADER, number=report.number, when=when)
 
 
 def _local_time(at: datetime, settings: Settings) -> str:
-    return f"{clock_time(at.astimezone(ZoneInfo(settings.local_tz)))} {settings.local_tz_label}"
+    local = at.astimezone(ZoneInfo(settings.local_tz))
+    return f"{clock_time(local, settings.post_language)} {settings.local_tz_label}"
 
 
 def update_body(report: Report, settings: Settings) -> str:
     """The report as published: its label marker, text, and any correction note."""
+    language = settings.post_language
     if report.retracted_at is not None:
-        reason = report.retract_reason or texts.RETRACTED_NO_REASON
-        return texts.RETRACTED.format(reason=reason)
+        reason = report.retract_reason or say(language, texts.RETRACTED_NO_REASON)
+        return say(language, texts.RETRACTED, reason=reason)
     text = report.text.strip()
     if report.label == Label.UNCONFIRMED:
-        text = f"{texts.MARK_UNCONFIRMED} {text}".strip()
+        text = f"{say(language, texts.MARK_UNCONFIRMED)} {text}".strip()
     elif report.confirmed_at is not None:
-        confirmed = texts.MARK_CONFIRMED.format(when=_local_time(report.confirmed_at, settings))
-        text = f"{confirmed} {text}".strip()
+        when = _local_time(report.confirmed_at, settings)
+        text = f"{say(language, texts.MARK_CONFIRMED, when=when)} {text}".strip()
     if report.corrected_at is not None:
-        text += " " + texts.CORRECTED.format(when=_local_time(report.corrected_at, settings))
+        when = _local_time(report.corrected_at, settings)
+        text += " " + say(language, texts.CORRECTED, when=when)
     return text
 
 

@@ -1,6 +1,7 @@
 """Callback data of inline buttons: `v1:<action>:<id>`, at most 64 bytes.
 
-The id is a report's, except for the buttons on a delivery-in-doubt notice (a post's)."""
+The id is a report's, except for the buttons on a delivery-in-doubt notice (a post's) and
+the language choice (an index). Never text: no direction mark can end up in callback data."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ class Action(StrEnum):
     RETRACT = "retract"
     # On a contact's acknowledgement, in their private chat.
     WITHDRAW = "withdraw"
+    # The choice of language in a contact's private chat: the id is an index of LANGUAGES.
+    LANGUAGE = "lang"
     # On a "delivery in doubt" notice: the id is the post's.
     RESEND = "resend"
     MARK_SENT = "marksent"

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot import texts
+from bot import i18n, texts
 from bot.formatting import TEXT_LIMIT, both_clocks, split_text
+from bot.i18n import text_direction
 from bot.intake.media import UNCLEANABLE, needs_media_check
 from bot.publishing.copies import Copy
 from bot.review.callbacks import Action, CallbackData
@@ -156,6 +157,21 @@ def card_status(report: Report) -> str:
     return texts.STATUSES.get(report.status, report.status)
 
 
+def language_lines(report: Report) -> list[str]:
+    """What language the contact speaks, and which way the text runs, when known: the text
+    itself is shown as written."""
+    direction = text_direction(report.text)
+    if report.contact_language is None and direction is None:
+        return []
+    parts = []
+    if report.contact_language is not None:
+        name = i18n.NAMES.get(report.contact_language, report.contact_language)
+        parts.append(f"{name} ({report.contact_language})")
+    if direction is not None:
+        parts.append(texts.CARD_DIRECTIONS[direction])
+    return [texts.CARD_LANGUAGE.format(language=" · ".join(parts))]
+
+
 def describe_media(media: Sequence[MediaItem]) -> str:
     counts: dict[str, int] = {}
     for item in media:
@@ -183,6 +199,7 @@ def render_card(
         texts.CARD_FROM.format(pseudonym=report.pseudonym)
         + (texts.CARD_FORWARDED if report.forwarded else ""),
         texts.CARD_RECEIVED.format(when=both_clocks(report.received_at, settings)),
+        *language_lines(report),
         texts.CARD_LABEL.format(label=texts.LABELS.get(report.label, report.label)),
     ]
     if media:

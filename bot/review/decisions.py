@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot import texts
+from bot.i18n import say
 from bot.intake.media import needs_media_check
 from bot.publishing.schedule import next_slot
 from bot.review.base import Audited, Editor, Outcome, one_line, status_word
@@ -169,7 +170,8 @@ class ReviewService(Corrections):
 
     async def reject(self, report_id: int, editor: Editor) -> Outcome:
         async def tell(tx: Transaction, report: Report) -> None:
-            await self.tell_contact(tx, report, texts.CONTACT_NOT_USED.format(code=report.code))
+            note = say(report.contact_language, texts.CONTACT_NOT_USED, code=report.code)
+            await self.tell_contact(tx, report, note)
 
         report = await self.by_editor(
             editor,
@@ -312,7 +314,9 @@ class ReviewService(Corrections):
 
         async def share_with_contact(tx: Transaction, updated: Report) -> None:
             if share:
-                message = texts.CONTACT_REASON.format(code=updated.code, reason=reason)
+                message = say(
+                    updated.contact_language, texts.CONTACT_REASON, code=updated.code, reason=reason
+                )
                 await self.tell_contact(tx, updated, message, always=True)
 
         updated = await self.by_editor(
@@ -334,7 +338,7 @@ class ReviewService(Corrections):
         report = await self.store.reports.get(report_id)
         code = f"R-{report_id}"
         if report is None or report.contact_id != contact.id:
-            return Outcome(texts.WITHDRAW_NOT_YOURS.format(code=code))
+            return Outcome(say(contact.language, texts.WITHDRAW_NOT_YOURS, code=code))
         updated = await self.decide(
             contact.pseudonym,
             None,
@@ -351,8 +355,10 @@ class ReviewService(Corrections):
         if updated is None:
             current = await self.store.reports.get(report_id)
             assert current is not None
-            return Outcome(texts.WITHDRAW_TOO_LATE.format(code=code, status=status_word(current)))
-        return Outcome(texts.WITHDRAWN.format(code=code), True, updated)
+            word = status_word(current)
+            status = say(contact.language, texts.CONTACT_STATUSES.get(word, word))
+            return Outcome(say(contact.language, texts.WITHDRAW_TOO_LATE, code=code, status=status))
+        return Outcome(say(contact.language, texts.WITHDRAWN, code=code), True, updated)
 
     # ------------------------------------------------------------------ pause
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from bot import texts
 from bot.clock import Clock
+from bot.i18n import say
 from bot.intake.media import UnsafeImageError, clean_image
 from bot.publishing.albums import send_media_set
 from bot.review.callbacks import Action, CallbackData
@@ -137,13 +138,18 @@ class ReviewDesk:
 
     async def acknowledge(self, report: Unacknowledged) -> None:
         withdraw = [
-            [Button(texts.BUTTON_WITHDRAW, CallbackData(Action.WITHDRAW, report.id).encode())]
+            [
+                Button(
+                    say(report.language, texts.BUTTON_WITHDRAW),
+                    CallbackData(Action.WITHDRAW, report.id).encode(),
+                )
+            ]
         ]
         ack_id = None
         try:
             ack_id = await self.sender.send_text(
                 report.chat_id,
-                texts.RECEIVED.format(code=report.code),
+                say(report.language, texts.RECEIVED, code=report.code),
                 reply_to=report.message_id,
                 keyboard=withdraw,
             )

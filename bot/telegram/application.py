@@ -22,6 +22,8 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot import texts
+from bot.i18n import LANGUAGES, say
 from bot.review.callbacks import Action
 from bot.settings import Settings
 from bot.telegram.context import RelayContext
@@ -36,11 +38,20 @@ ADMIN_COMMANDS = [
     BotCommand("revoke", "Remove someone at once: /revoke Kirkuk-1"),
     BotCommand("help", "What you can do here"),
 ]
-CONTACT_COMMANDS = [
-    BotCommand("wipe", "Delete this chat's messages from your phone now"),
-    BotCommand("withdraw", "Withdraw a report not yet published: /withdraw R-42"),
-    BotCommand("help", "What you can do here"),
-]
+
+
+def contact_commands(language: str) -> list[BotCommand]:
+    return [
+        BotCommand("wipe", say(language, texts.COMMAND_WIPE)),
+        BotCommand("withdraw", say(language, texts.COMMAND_WITHDRAW)),
+        BotCommand("language", say(language, texts.COMMAND_LANGUAGE)),
+        BotCommand("help", say(language, texts.COMMAND_HELP)),
+    ]
+
+
+# Telegram shows a menu by the app's language, named by a two-letter code: Sorani (ckb)
+# has none, and its speakers see the default menu until their app has one.
+MENU_LANGUAGES = [code for code in LANGUAGES if len(code) == 2 and code != "en"]
 EDITOR_COMMANDS = [
     BotCommand("queue", "Reports waiting for a decision or to be published"),
     BotCommand("story", "The current story; /story new <title> | <intro>; /story close"),
@@ -74,6 +85,8 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     withdraw = access.for_contacts(contacts.withdraw_command, otherwise=contacts.not_a_contact)
     application.add_handler(CommandHandler("withdraw", withdraw, filters=private))
     application.add_handler(CommandHandler("wipe", contacts.wipe, filters=private))
+    language = access.for_contacts(contacts.language_command, otherwise=contacts.not_a_contact)
+    application.add_handler(CommandHandler("language", language, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, common.unknown_command))
 
     # Editors chat: commands, and replies answering the bot's questions (edit, reason).
@@ -105,6 +118,12 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     )
     application.add_handler(
         CallbackQueryHandler(withdraw_button, pattern=f"^v1:{Action.WITHDRAW.value}:")
+    )
+    language_button = access.for_contacts(
+        contacts.language_button, otherwise=common.button_not_understood
+    )
+    application.add_handler(
+        CallbackQueryHandler(language_button, pattern=f"^v1:{Action.LANGUAGE.value}:")
     )
     application.add_handler(CallbackQueryHandler(editors.card_button))
 
@@ -153,7 +172,10 @@ def build_application(settings: Settings) -> RelayApplication:
 async def set_command_menus(bot: ExtBot[None], settings: Settings) -> None:
     """Each audience sees only its own commands."""
     try:
-        await bot.set_my_commands(CONTACT_COMMANDS, scope=BotCommandScopeAllPrivateChats())
+        private = BotCommandScopeAllPrivateChats()
+        await bot.set_my_commands(contact_commands(settings.org_language), scope=private)
+        for code in MENU_LANGUAGES:
+            await bot.set_my_commands(contact_commands(code), scope=private, language_code=code)
         for admin_id in settings.admin_ids:
             await bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin_id))
         await bot.set_my_commands(

@@ -28,6 +28,9 @@ class Caller:
     telegram_user_id: int
     person: Person | None
     is_admin: bool
+    # What the bot speaks to them in: a contact's own choice (or their app's language as a
+    # first guess), ORG_LANGUAGE for editors and admins, the app's language for strangers.
+    language: str = "en"
 
     @property
     def is_contact(self) -> bool:
