@@ -87,10 +87,15 @@ def isolate(value: str) -> str:
     return f"{FSI}{value}{PDI}"
 
 
+def translate(language: str | None, message: str) -> str:
+    """`message` in `language`, as written in the catalogue (for menus: no marks added)."""
+    return catalogue(known(language)).gettext(message)
+
+
 def say(language: str | None, message: str, **values: Any) -> str:
     """`message` (an English text of bot/texts.py) in `language`, with `values` filled in."""
     lang = known(language)
-    template = catalogue(lang).gettext(message)
+    template = translate(lang, message)
     if lang in RIGHT_TO_LEFT:
         return RLM + _ISOLATING.format(template, **values)
     return template.format(**values)

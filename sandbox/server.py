@@ -205,10 +205,19 @@ class Sandbox(UserActions):
 
     # ------------------------------------------------------------------ world
 
-    def add_user(self, user_id: int, first_name: str, username: str | None = None) -> Json:
+    def add_user(
+        self,
+        user_id: int,
+        first_name: str,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> Json:
+        """A Telegram user; `language_code` is the language of their app, as Telegram says."""
         user: Json = {"id": user_id, "is_bot": False, "first_name": first_name}
         if username:
             user["username"] = username
+        if language_code:
+            user["language_code"] = language_code
         self.users[user_id] = user
         self._chat(user_id, "private", first_name=first_name, username=username)
         return user

@@ -127,12 +127,16 @@ class World:
         assert match, reply
         return match.group(0)
 
-    async def join(self, role: str, pseudonym: str, user_id: int | None = None) -> int:
+    async def join(
+        self, role: str, pseudonym: str, user_id: int | None = None, language_code: str = ""
+    ) -> int:
         """An admin invites someone, who redeems the link; returns their user id."""
         if user_id is None:
             self._next_user += 1
             user_id = self._next_user
-        self.sandbox.add_user(user_id, f"Real Name {user_id}", f"realuser{user_id}")
+        self.sandbox.add_user(
+            user_id, f"Real Name {user_id}", f"realuser{user_id}", language_code or None
+        )
         code = (await self.invite_link(role, pseudonym)).split("start=")[1]
         reply = await self.ask(user_id, f"/start {code}", "")
         assert pseudonym in reply, reply

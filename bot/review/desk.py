@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from bot import texts
 from bot.clock import Clock
-from bot.i18n import say
+from bot.i18n import say, translate
 from bot.intake.media import UnsafeImageError, clean_image
 from bot.publishing.albums import send_media_set
 from bot.review.callbacks import Action, CallbackData
@@ -140,7 +140,7 @@ class ReviewDesk:
         withdraw = [
             [
                 Button(
-                    say(report.language, texts.BUTTON_WITHDRAW),
+                    translate(report.language, texts.BUTTON_WITHDRAW),
                     CallbackData(Action.WITHDRAW, report.id).encode(),
                 )
             ]

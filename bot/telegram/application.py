@@ -23,7 +23,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import texts
-from bot.i18n import LANGUAGES, say
+from bot.i18n import LANGUAGES, translate
 from bot.review.callbacks import Action
 from bot.settings import Settings
 from bot.telegram.context import RelayContext
@@ -42,10 +42,10 @@ ADMIN_COMMANDS = [
 
 def contact_commands(language: str) -> list[BotCommand]:
     return [
-        BotCommand("wipe", say(language, texts.COMMAND_WIPE)),
-        BotCommand("withdraw", say(language, texts.COMMAND_WITHDRAW)),
-        BotCommand("language", say(language, texts.COMMAND_LANGUAGE)),
-        BotCommand("help", say(language, texts.COMMAND_HELP)),
+        BotCommand("wipe", translate(language, texts.COMMAND_WIPE)),
+        BotCommand("withdraw", translate(language, texts.COMMAND_WITHDRAW)),
+        BotCommand("language", translate(language, texts.COMMAND_LANGUAGE)),
+        BotCommand("help", translate(language, texts.COMMAND_HELP)),
     ]
 
 
