@@ -51,14 +51,7 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
         if caller.is_editor:
             return
         if update.callback_query:
-            await answer_query(update.callback_query, texts.ONLY_EDITORS, alert=True)
-            await services.store.audit.record(
-                at=services.clock.now(),
-                actor="non-editor",
-                actor_telegram_id=user.id,
-                action="refused.not_editor",
-                detail=(update.callback_query.data or "")[:64],
-            )
+            await refuse_non_editor(update, context)
         raise ApplicationHandlerStop
     if caller.person is not None and update.effective_message is not None:
         # Remembered so the chat can be wiped from their phone later (/wipe, auto-wipe).
@@ -98,3 +91,34 @@ def for_contacts(handler: Handler, otherwise: Handler | None = None) -> Handler:
 
     routed.__doc__ = handler.__doc__
     return routed
+
+
+def for_editors(handler: Handler) -> Handler:
+    """`handler` for editors and admins, wherever they press (the editors chat or their
+    private desk); anyone else's press is refused and audited, and changes nothing."""
+
+    async def guarded(update: Update, context: RelayContext) -> None:
+        if context.caller.is_editor:
+            await handler(update, context)
+        else:
+            await refuse_non_editor(update, context)
+
+    guarded.__doc__ = handler.__doc__
+    return guarded
+
+
+async def refuse_non_editor(update: Update, context: RelayContext) -> None:
+    """A decision button pressed by someone who is not an editor (a forged or forwarded
+    press, in any chat): refused and audited."""
+    query = update.callback_query
+    if query is None or update.effective_user is None:
+        return
+    services = context.services
+    await answer_query(query, texts.ONLY_EDITORS, alert=True)
+    await services.store.audit.record(
+        at=services.clock.now(),
+        actor="non-editor",
+        actor_telegram_id=update.effective_user.id,
+        action="refused.not_editor",
+        detail=(query.data or "")[:64],
+    )

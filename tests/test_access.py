@@ -63,6 +63,22 @@ async def test_non_editor_pressing_a_card_button_is_refused_and_audited(world: W
     assert entries[0].action == "refused.not_editor" and entries[0].detail == "v1:approve:1"
 
 
+async def test_a_contact_forging_a_decision_button_in_their_own_chat_is_refused_and_audited(
+    world: World,
+) -> None:
+    contact = await world.join("contact", "Kirkuk-1")
+    sent = world.sandbox.send_text(contact, "My own report, which I would like published")
+    await world.card_of("R-1")
+    for data in ("v1:approve:1", "v1:now:1", "v1:reject:1"):
+        query = world.sandbox.press(contact, contact, sent["message_id"], data)
+        answer = await world.sandbox.wait_for(lambda q=query: world.sandbox.callback_answers.get(q))
+        assert answer == {"text": texts.ONLY_EDITORS, "show_alert": True}
+    assert (await world.report(1)).status == "pending"
+    entries = await world.services.store.audit.recent()
+    assert [e.action for e in entries[:3]] == ["refused.not_editor"] * 3
+    assert entries[0].detail == "v1:reject:1"
+
+
 async def test_messages_from_non_editors_in_the_editors_chat_are_ignored(world: World) -> None:
     world.sandbox.chats[EDITORS_CHAT].members[STRANGER] = "member"
     world.sandbox.send_text(STRANGER, "/invite contact X", chat_id=EDITORS_CHAT)

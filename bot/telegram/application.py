@@ -111,8 +111,8 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     )
     application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, edited))
 
-    # Buttons: Withdraw under a contact's acknowledgement; decisions on review cards
-    # (the guard already checked that a presser in the editors chat is an editor).
+    # Buttons: Withdraw and language under a contact's messages; decisions on review cards,
+    # for editors only, wherever pressed (a forged decision in a private chat is refused).
     withdraw_button = access.for_contacts(
         contacts.withdraw_button, otherwise=common.button_not_understood
     )
@@ -125,7 +125,7 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     application.add_handler(
         CallbackQueryHandler(language_button, pattern=f"^v1:{Action.LANGUAGE.value}:")
     )
-    application.add_handler(CallbackQueryHandler(editors.card_button))
+    application.add_handler(CallbackQueryHandler(access.for_editors(editors.card_button)))
 
     application.add_error_handler(errors.log_error)
 
