@@ -8,7 +8,6 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -27,6 +26,7 @@ from bot.i18n import LANGUAGES, translate
 from bot.review.callbacks import Action
 from bot.settings import Settings
 from bot.telegram.context import RelayContext
+from bot.telegram.pacing import TelegramPacing
 from bot.telegram.sender import RecordingBot
 from handlers import access, admin, common, contacts, editors, errors
 
@@ -131,12 +131,12 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
 
 
 def build_application(settings: Settings) -> RelayApplication:
-    # Telegram's limits, paced smoothly: buckets of one, so messages leave evenly spaced
+    # Telegram's limits, paced smoothly (an album counting one message per item): buckets of one, so messages leave evenly spaced
     # (a channel's 20 a minute, one every 3 s) and never in a burst that Telegram's own
     # counting window could punish with a 429. The headroom absorbs network jitter, which
     # can bunch requests that left evenly spaced.
     headroom = 1.05
-    rate_limiter = AIORateLimiter(
+    rate_limiter = TelegramPacing(
         overall_max_rate=1,
         overall_time_period=headroom / settings.global_messages_per_second,
         group_max_rate=1,
