@@ -131,9 +131,10 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
 
 
 def build_application(settings: Settings) -> RelayApplication:
-    # Telegram's limits, paced smoothly (an album counting one message per item): buckets of one, so messages leave evenly spaced
-    # (a channel's 20 a minute, one every 3 s) and never in a burst that Telegram's own
-    # counting window could punish with a 429. The headroom absorbs network jitter, which
+    # Telegram's limits, paced smoothly (an album counts one message per item): buckets of
+    # one, so messages leave evenly spaced (a channel's 20 a minute, one every 3 s) and never
+    # in a burst that Telegram's own counting window could punish with a 429. The headroom
+    # absorbs network jitter, which
     # can bunch requests that left evenly spaced.
     headroom = 1.05
     rate_limiter = TelegramPacing(
