@@ -93,6 +93,16 @@ class Settings(BaseSettings):
     auto_wipe_hours: float = Field(default=12, ge=0, lt=48)
     auto_wipe_check_minutes: float = Field(default=10, gt=0)
 
+    # Burst review. Once this many cards wait to be posted in the editors chat, a queue
+    # message lists the reports waiting for a decision (up to DESK_QUEUE_SIZE, four buttons
+    # each: Telegram allows 100 under a message), edited at most every
+    # DESK_QUEUE_REFRESH_SECONDS; an editor's private desk (/desk) every
+    # PRIVATE_DESK_REFRESH_SECONDS.
+    desk_queue_after: int = Field(default=3, ge=1)
+    desk_queue_size: int = Field(default=20, ge=1, le=25)
+    desk_queue_refresh_seconds: float = Field(default=6, gt=0, le=600)
+    private_desk_refresh_seconds: float = Field(default=1, gt=0, le=600)
+
     album_quiet_seconds: float = Field(default=1.5, gt=0, le=60)
     # Group commit: bookkeeping writes of a burst (acknowledgements sent, messages to wipe
     # later) wait at most this long to be committed together. Reports themselves are

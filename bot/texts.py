@@ -292,3 +292,35 @@ COMMAND_WIPE = N_("Delete this chat's messages from your phone now")
 COMMAND_WITHDRAW = N_("Withdraw a report not yet published: /withdraw R-42")
 COMMAND_LANGUAGE = N_("Choose your language")
 COMMAND_HELP = N_("What you can do here")
+
+# --- burst review: the queue message and private desks --------------------------------------
+QUEUE_MESSAGE_HEADER = "📥 {count} report(s) waiting for a decision · oldest {oldest}"
+QUEUE_MESSAGE_URGENT = " · ⚡ {count} marked urgent"
+QUEUE_MESSAGE_MORE = "… and {count} more, listed as these are decided."
+QUEUE_MESSAGE_EMPTY = "✅ Nothing waiting for a decision."
+QUEUE_KIND_TEXT = "text"
+QUEUE_BUTTON_OPEN = "📖 {code}"
+QUEUE_BUTTON_APPROVE = "✅"
+QUEUE_BUTTON_NOW = "⚡ Now"
+QUEUE_BUTTON_REJECT = "🗑"
+ANSWER_OPEN_COMING = "The full card of {code} is on its way."
+ANSWER_OPEN_ALREADY = "The card of {code} is already here or on its way."
+DESK_OPENED = (
+    "🗂 Your private desk is open. The reports waiting for a decision are listed below and "
+    "kept current; 📖 sends a report's full card here. A decision here shows everywhere. "
+    "/desk off closes it."
+)
+DESK_ALREADY_OPEN = "Your private desk is already open. /desk off closes it."
+DESK_CLOSED = "🗂 Your private desk is closed."
+DESK_NOT_OPEN = "You have no private desk open. /desk opens one."
+DESK_USAGE = "Usage: /desk  or  /desk off"
+ONLY_EDITORS_DESK = "Only editors can open a desk."
+CARD_FLAGGED_URGENT = "⚡ Marked urgent by the contact."
+
+# --- contacts marking a report urgent ---------------------------------------------------------
+BUTTON_URGENT = N_("⚡ Urgent")
+ANSWER_FLAGGED_URGENT = N_("{code} is marked urgent: editors see it first.")
+ANSWER_ALREADY_URGENT = N_("{code} is already marked urgent, or already reviewed.")
+# A report whose text starts with one of these words (any case, then ':' '!' or a space) is
+# marked urgent by its contact, in any of the bot's languages.
+URGENT_WORDS = ("urgent", "عاجل", "بەپەلە", "فوری", "acil", "ACİL")

@@ -93,15 +93,15 @@ def for_contacts(handler: Handler, otherwise: Handler | None = None) -> Handler:
     return routed
 
 
-def for_editors(handler: Handler) -> Handler:
-    """`handler` for editors and admins, wherever they press (the editors chat or their
-    private desk); anyone else's press is refused and audited, and changes nothing."""
+def for_editors(handler: Handler, otherwise: Handler | None = None) -> Handler:
+    """`handler` for editors and admins, wherever they are (the editors chat or their
+    private desk); for anyone else `otherwise`, by default: a press refused and audited."""
 
     async def guarded(update: Update, context: RelayContext) -> None:
         if context.caller.is_editor:
             await handler(update, context)
         else:
-            await refuse_non_editor(update, context)
+            await (otherwise or refuse_non_editor)(update, context)
 
     guarded.__doc__ = handler.__doc__
     return guarded

@@ -9,6 +9,7 @@ from bot.formatting import both_clocks
 from bot.i18n import say
 from bot.people.invites import PSEUDONYM, ROLES, InviteError, invite_link
 from bot.telegram.context import RelayContext
+from handlers.common import reply
 from storage import Invite, Person, PseudonymTakenError
 
 
@@ -102,5 +103,4 @@ def format_people(everyone: list[Person], open_invites: list[Invite]) -> str:
 
 async def admins_only(update: Update, context: RelayContext) -> None:
     """An admin command from someone who is not an admin."""
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(say(context.caller.language, texts.ONLY_ADMINS))
+    await reply(update, context, say(context.caller.language, texts.ONLY_ADMINS))

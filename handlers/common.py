@@ -8,6 +8,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest
 
 from bot import i18n, texts
+from bot.formatting import split_text
 from bot.i18n import say
 from bot.review.callbacks import Action, BadCallbackData, CallbackData
 from bot.telegram.context import RelayContext
@@ -133,3 +134,20 @@ async def button_not_understood(update: Update, context: RelayContext) -> None:
     if update.callback_query is not None:
         refusal = say(context.caller.language, texts.BUTTON_NOT_UNDERSTOOD)
         await answer_query(update.callback_query, refusal, alert=True)
+
+
+async def reply(update: Update, context: RelayContext, text: str) -> None:
+    """Answer a message: in the editors chat through the review desk's paced lane (durable,
+    in order), anywhere else at once."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    for chunk in split_text(text):
+        if message.chat_id == services.settings.editors_chat_id:
+            await services.store.desk_messages.add(
+                message.chat_id, chunk, services.clock.now(), reply_to=message.message_id
+            )
+            services.desk.wake()
+        else:
+            await message.reply_text(chunk, disable_web_page_preview=True)

@@ -155,6 +155,19 @@ async def withdraw_button(update: Update, context: RelayContext) -> None:
         )
 
 
+async def urgent_button(update: Update, context: RelayContext) -> None:
+    """The Urgent button under an acknowledgement: the report jumps the editors' queue."""
+    query = update.callback_query
+    person = context.caller.person
+    if query is None or person is None:
+        return
+    data = await decode_press(query, context.caller.language)
+    if data is None:
+        return
+    outcome = await context.services.review.flag_urgent(data.item_id, person)
+    await answer_query(query, outcome.answer, alert=not outcome.changed)
+
+
 async def withdraw_command(update: Update, context: RelayContext) -> None:
     """/withdraw R-42"""
     message = update.effective_message

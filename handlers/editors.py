@@ -1,18 +1,24 @@
-"""Editors, in the editors chat: card buttons, answers to the bot's questions, commands.
+"""Editors, in the editors chat or their private desk: card and queue buttons, answers to
+the bot's questions, commands.
 
-The access guard has already checked that the sender is an editor or an admin."""
+The access guard has already checked that the sender is an editor or an admin. Nothing here
+sends into the editors chat itself: it is paced at about one message every 3 s, and a
+handler that waited for it would hold every later update. What is owed there is queued
+(`reply`) and sent by the review desk; presses are answered at once."""
 
 from __future__ import annotations
 
 from telegram import Message, Update
 
 from bot import texts
-from bot.formatting import split_text
+from bot.i18n import say
 from bot.review.callbacks import Action
 from bot.review.cards import message_link
 from bot.review.decisions import Editor, Outcome
+from bot.review.queue import age
 from bot.telegram.context import RelayContext
-from handlers.common import answer_query, decode_press, report_id_argument
+from handlers.common import answer_query, decode_press, reply, report_id_argument
+from handlers.contacts import not_a_contact
 from storage import PromptKind
 
 PROMPTS = {
@@ -28,8 +34,9 @@ def _editor(context: RelayContext) -> Editor:
 
 
 async def card_button(update: Update, context: RelayContext) -> None:
-    """Decide on a report. The press is answered as soon as the decision is stored; the
-    card is then updated by the review desk, and a question asked if one is needed."""
+    """Decide on a report, from its card or a queue message. The press is answered as soon
+    as the decision is stored; cards and queue messages follow through the review desk, and
+    a question is asked there if one is needed."""
     query = update.callback_query
     if query is None:
         return
@@ -37,7 +44,9 @@ async def card_button(update: Update, context: RelayContext) -> None:
     if data is None:
         return
     editor = _editor(context)
-    review = context.services.review
+    services = context.services
+    review = services.review
+    chat_id = query.message.chat.id if query.message is not None else editor.telegram_user_id
     if data.action in (Action.RESEND, Action.MARK_SENT):
         outcome = await review.resolve_delivery(
             data.item_id, editor, resend=data.action is Action.RESEND
@@ -45,38 +54,64 @@ async def card_button(update: Update, context: RelayContext) -> None:
         await answer_query(query, outcome.answer, alert=not outcome.changed)
         if outcome.changed and isinstance(query.message, Message):
             notice = query.message
-            await context.services.sender.edit_text(
-                notice.chat_id, notice.message_id, f"{notice.text}\n\n{outcome.answer}"
+            await services.store.desk_messages.add(
+                notice.chat_id,
+                f"{notice.text}\n\n{outcome.answer}",
+                services.clock.now(),
+                edit_message_id=notice.message_id,
             )
+            services.desk.wake()
+        return
+    if data.action is Action.OPEN:
+        await answer_query(query, await open_card(context, data.item_id, chat_id))
         return
     outcome = await review.press(data.action, data.item_id, editor)
     await answer_query(query, outcome.answer, alert=not outcome.changed and outcome.prompt is None)
     if outcome.prompt is not None and outcome.report is not None:
-        await ask(context, outcome, editor)
+        await ask(context, outcome, editor, chat_id)
 
 
-async def ask(context: RelayContext, outcome: Outcome, editor: Editor) -> None:
-    """Ask the editor who pressed for the text or reason, replying to the card."""
+async def open_card(context: RelayContext, report_id: int, chat_id: int) -> str:
+    """A queue message's 📖: the report's full card, into the chat it was pressed in."""
+    services = context.services
+    report = await services.store.reports.get(report_id)
+    if report is None:
+        return texts.BUTTON_UNKNOWN_REPORT
+    if await services.store.cards.messages(report_id, chat_id) or not (
+        await services.store.card_requests.add(report_id, chat_id, services.clock.now())
+    ):
+        return texts.ANSWER_OPEN_ALREADY.format(code=report.code)
+    services.desk.wake()
+    return texts.ANSWER_OPEN_COMING.format(code=report.code)
+
+
+async def ask(context: RelayContext, outcome: Outcome, editor: Editor, chat_id: int) -> None:
+    """Ask the editor who pressed for the text or reason, replying to the card in the chat
+    they pressed in; queued, and sent by the review desk."""
     assert outcome.report is not None and outcome.prompt is not None
     services = context.services
     report = outcome.report
-    cards = await services.store.cards.messages(report.id)
+    cards = await services.store.cards.messages(report.id, chat_id)
     card_id = next((m.message_id for m in cards if m.part == "card"), None)
     template, placeholder = PROMPTS[outcome.prompt]
-    message_id = await services.sender.send_prompt(
-        services.settings.editors_chat_id,
+    await services.store.desk_messages.add(
+        chat_id,
         template.format(mention="{mention}", code=report.code),
-        reply_to=card_id or 0,
-        mention=(editor.telegram_user_id, editor.name),
-        placeholder=placeholder.format(code=report.code),
+        services.clock.now(),
+        reply_to=card_id,
+        prompt=(
+            outcome.prompt,
+            report.id,
+            editor.telegram_user_id,
+            editor.name,
+            placeholder.format(code=report.code),
+        ),
     )
-    await services.review.prompt_sent(
-        outcome.prompt, report, editor, services.settings.editors_chat_id, message_id
-    )
+    services.desk.wake()
 
 
 async def prompt_reply(update: Update, context: RelayContext) -> None:
-    """A reply in the editors chat: if it answers one of the bot's questions, apply it."""
+    """A reply to one of the bot's questions (in the editors chat or a private desk)."""
     message = update.effective_message
     if message is None or message.reply_to_message is None:
         return
@@ -88,7 +123,65 @@ async def prompt_reply(update: Update, context: RelayContext) -> None:
         prompt, _editor(context), message.text or message.caption or ""
     )
     if outcome is not None:
-        await message.reply_text(outcome.answer)
+        await reply(update, context, outcome.answer)
+
+
+async def private_message(update: Update, context: RelayContext) -> None:
+    """An editor or admin writes to the bot: an answer to its question, or a hint."""
+    message = update.effective_message
+    if message is not None and message.reply_to_message is not None:
+        prompt = await context.services.store.prompts.get(
+            message.chat_id, message.reply_to_message.message_id
+        )
+        if prompt is not None:
+            await prompt_reply(update, context)
+            return
+    await not_a_contact(update, context)
+
+
+async def desk(update: Update, context: RelayContext) -> None:
+    """/desk opens the editor's private desk (the queue, cards on demand, the same buttons);
+    /desk off closes it."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    args = [arg.lower() for arg in context.args or []]
+    if args == ["off"]:
+        closed = await services.store.desks.close(message.chat_id)
+        await message.reply_text(texts.DESK_CLOSED if closed else texts.DESK_NOT_OPEN)
+        return
+    if args:
+        await message.reply_text(texts.DESK_USAGE)
+        return
+    opened = await services.store.desks.open(
+        message.chat_id, context.caller.telegram_user_id, services.clock.now()
+    )
+    await message.reply_text(texts.DESK_OPENED if opened else texts.DESK_ALREADY_OPEN)
+    if opened:
+        await services.store.audit.record(
+            at=services.clock.now(),
+            actor=context.caller.name,
+            actor_telegram_id=context.caller.telegram_user_id,
+            action="desk.open",
+        )
+        services.desk.wake()
+
+
+async def refuse_desk(update: Update, context: RelayContext) -> None:
+    """/desk from someone who is not an editor: refused and audited."""
+    message = update.effective_message
+    if message is None or update.effective_user is None:
+        return
+    services = context.services
+    await message.reply_text(say(context.caller.language, texts.ONLY_EDITORS_DESK))
+    await services.store.audit.record(
+        at=services.clock.now(),
+        actor="non-editor",
+        actor_telegram_id=update.effective_user.id,
+        action="refused.not_editor",
+        detail="/desk",
+    )
 
 
 async def queue(update: Update, context: RelayContext) -> None:
@@ -115,8 +208,13 @@ async def queue(update: Update, context: RelayContext) -> None:
             state = texts.STATUS_URGENT if report.urgent else report.status
             preview = " ".join(report.text.split())[:60] or texts.CARD_NO_TEXT
             lines.append(f"• {report.code} · {state} · {report.pseudonym} — {preview}{link}")
-    for chunk in split_text("\n".join(lines)):
-        await message.reply_text(chunk, disable_web_page_preview=True)
+    total, urgent, oldest = await services.store.reports.waiting_summary()
+    if total:
+        line = texts.QUEUE_MESSAGE_HEADER.format(
+            count=total, oldest=age(oldest, services.clock.now()) if oldest else "—"
+        )
+        lines.append(line + (texts.QUEUE_MESSAGE_URGENT.format(count=urgent) if urgent else ""))
+    await reply(update, context, "\n".join(lines))
 
 
 async def history(update: Update, context: RelayContext) -> None:
@@ -126,12 +224,12 @@ async def history(update: Update, context: RelayContext) -> None:
         return
     report_id = report_id_argument(context.args)
     if report_id is None:
-        await message.reply_text(texts.HISTORY_USAGE)
+        await reply(update, context, texts.HISTORY_USAGE)
         return
     services = context.services
     report = await services.store.reports.get(report_id)
     if report is None:
-        await message.reply_text(texts.HISTORY_UNKNOWN.format(code=f"R-{report_id}"))
+        await reply(update, context, texts.HISTORY_UNKNOWN.format(code=f"R-{report_id}"))
         return
     lines = [texts.HISTORY_HEADER.format(code=report.code, status=report.status)]
     for entry in await services.store.audit.for_report(report.id):
@@ -141,8 +239,7 @@ async def history(update: Update, context: RelayContext) -> None:
         if entry.detail:
             line += f"\n    ({entry.detail})"
         lines.append(line)
-    for chunk in split_text("\n".join(lines)):
-        await message.reply_text(chunk)
+    await reply(update, context, "\n".join(lines))
 
 
 async def pause(update: Update, context: RelayContext) -> None:
@@ -162,12 +259,11 @@ async def _set_paused(update: Update, context: RelayContext, *, paused: bool) ->
     services = context.services
     changed = await services.review.set_paused(paused, _editor(context))
     if not changed:
-        await message.reply_text(texts.ALREADY_PAUSED if paused else texts.ALREADY_RESUMED)
+        await reply(update, context, texts.ALREADY_PAUSED if paused else texts.ALREADY_RESUMED)
         return
     template = texts.PAUSED if paused else texts.RESUMED
-    await message.reply_text(
-        template.format(who=context.caller.name, when=services.review.when(services.clock.now()))
-    )
+    when = services.review.when(services.clock.now())
+    await reply(update, context, template.format(who=context.caller.name, when=when))
 
 
 def _short(value: str | None, limit: int = 300) -> str:
@@ -187,7 +283,7 @@ async def story(update: Update, context: RelayContext) -> None:
     command = args[0].lower() if args else ""
     if not args:
         current = await stories.current()
-        reply = (
+        answer = (
             texts.STORY_CURRENT.format(
                 title=current.title, count=current.last_number, when=review.when(current.opened_at)
             )
@@ -196,7 +292,7 @@ async def story(update: Update, context: RelayContext) -> None:
         )
     elif command == "close" and len(args) == 1:
         closed = await stories.close(context.caller.name)
-        reply = (
+        answer = (
             texts.STORY_CLOSED.format(title=closed.title, count=closed.last_number)
             if closed
             else texts.STORY_NONE
@@ -205,7 +301,7 @@ async def story(update: Update, context: RelayContext) -> None:
         rest = (message.text or "").split(maxsplit=2)[2:] if command == "new" else []
         title, _, intro = (rest[0] if rest else "").partition("|")
         if command != "new" or not title.strip():
-            reply = texts.STORY_USAGE
+            answer = texts.STORY_USAGE
         else:
             opened = await stories.open(title, intro, context.caller.name)
             lines = []
@@ -218,5 +314,5 @@ async def story(update: Update, context: RelayContext) -> None:
             lines.append(texts.STORY_OPENED.format(title=opened.story.title))
             if opened.story.intro:
                 lines.append(texts.STORY_INTRO_QUEUED)
-            reply = "\n".join(lines)
-    await message.reply_text(reply)
+            answer = "\n".join(lines)
+    await reply(update, context, answer)

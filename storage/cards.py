@@ -13,10 +13,22 @@ class Cards:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def to_post(self, limit: int = 10) -> list[Report]:
-        """Reports whose card is queued, newest first so a burst never starves fresh news."""
+    async def urgent_to_post(self, limit: int = 1) -> list[Report]:
+        """Queued cards of reports their contact marked urgent, oldest first."""
         rows = await self.db.fetch_all(
-            f"{REPORT_SELECT} WHERE reports.card_state = 'queued' ORDER BY reports.id DESC LIMIT ?",
+            f"{REPORT_SELECT} WHERE reports.card_state = 'queued' AND reports.flagged_urgent = 1"
+            " AND reports.status = 'pending' ORDER BY reports.id LIMIT ?",
+            (limit,),
+        )
+        return [report_from_row(row) for row in rows]
+
+    async def to_post(self, limit: int = 10) -> list[Report]:
+        """Reports whose card is queued: those still waiting for a decision first, newest
+        first so a burst never starves fresh news; cards of reports decided from a queue
+        message last."""
+        rows = await self.db.fetch_all(
+            f"{REPORT_SELECT} WHERE reports.card_state = 'queued'"
+            " ORDER BY reports.status = 'pending' DESC, reports.id DESC LIMIT ?",
             (limit,),
         )
         return [report_from_row(row) for row in rows]
@@ -26,12 +38,14 @@ class Cards:
         return int(row[0]) if row else 0
 
     async def dirty(self, limit: int = 1) -> list[Report]:
-        # Without the hint SQLite walks every posted card (all of them, on a long night)
-        # instead of the few dirty ones the partial index holds.
+        """Reports changed since their card copies were last shown (a report decided from a
+        queue message may have no copy yet: refreshing it only clears the mark)."""
+        # Without the hint SQLite walks every report instead of the few dirty ones the
+        # partial index holds.
         rows = await self.db.fetch_all(
             f"SELECT {REPORT_COLUMNS} FROM reports INDEXED BY reports_card_dirty"
             " JOIN people ON people.id = reports.contact_id"
-            " WHERE reports.card_dirty > 0 AND reports.card_state = 'posted'"
+            " WHERE reports.card_dirty > 0 AND reports.card_state IN ('posted', 'queued')"
             " ORDER BY reports.id LIMIT ?",
             (limit,),
         )
@@ -53,10 +67,16 @@ class Cards:
         chat_id: int,
         messages: Sequence[tuple[int, str]],
         media_withheld: int | None = None,
+        *,
+        editors_chat: bool = True,
     ) -> None:
-        """Replace the card's message ids and mark the card posted, in one transaction."""
+        """Replace the message ids of the card's copy in `chat_id` and, for the editors
+        chat's copy, mark the card posted, in one transaction."""
         async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM card_messages WHERE report_id = ?", (report_id,))
+            await conn.execute(
+                "DELETE FROM card_messages WHERE report_id = ? AND chat_id = ?",
+                (report_id, chat_id),
+            )
             await conn.executemany(
                 "INSERT INTO card_messages (report_id, chat_id, message_id, part, position)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -65,15 +85,19 @@ class Cards:
                     for position, (message_id, part) in enumerate(messages)
                 ],
             )
-            await conn.execute(
-                "UPDATE reports SET card_state = 'posted',"
-                " media_withheld = COALESCE(?, media_withheld) WHERE id = ?",
-                (media_withheld, report_id),
-            )
+            if editors_chat:
+                await conn.execute(
+                    "UPDATE reports SET card_state = 'posted',"
+                    " media_withheld = COALESCE(?, media_withheld) WHERE id = ?",
+                    (media_withheld, report_id),
+                )
 
-    async def messages(self, report_id: int) -> list[CardMessage]:
+    async def messages(self, report_id: int, chat_id: int | None = None) -> list[CardMessage]:
+        """The messages of a report's card: of its copy in `chat_id`, or of every copy."""
         rows = await self.db.fetch_all(
-            "SELECT * FROM card_messages WHERE report_id = ? ORDER BY position", (report_id,)
+            "SELECT * FROM card_messages WHERE report_id = ? AND (? IS NULL OR chat_id = ?)"
+            " ORDER BY chat_id, position",
+            (report_id, chat_id, chat_id),
         )
         return [
             CardMessage(

@@ -128,9 +128,9 @@ def _store_singles(
     (before,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM reports").fetchone()
     conn.execute(
         "INSERT INTO reports (contact_id, chat_id, message_id, text, forwarded, status, label,"
-        " received_at, updated_at, card_state)"
+        " received_at, updated_at, card_state, flagged_urgent)"
         f" SELECT {_json_columns(5)}, 'pending', {_json_column(5)}, {_json_column(6)},"
-        f" {_json_column(6)}, 'queued'"
+        f" {_json_column(6)}, 'queued', {_json_column(7)}"
         " FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM report_media"
         "  WHERE chat_id = json_extract(value, '$[1]')"
         "  AND message_id = json_extract(value, '$[2]'))"
@@ -186,7 +186,16 @@ def _json_columns(count: int) -> str:
 
 
 def _report_row(m: NewMessage) -> list[Any]:
-    return [m.contact_id, m.chat_id, m.message_id, m.text, int(m.forwarded), m.label, ts(m.at)]
+    return [
+        m.contact_id,
+        m.chat_id,
+        m.message_id,
+        m.text,
+        int(m.forwarded),
+        m.label,
+        ts(m.at),
+        int(m.flagged_urgent),
+    ]
 
 
 def _media_row(report_id: int, chat_id: int, item: NewMedia) -> list[Any]:
@@ -235,8 +244,8 @@ def _store_album_item(conn: sqlite3.Connection, message: NewMessage) -> StoredMe
     else:
         inserted = conn.execute(
             "INSERT INTO reports (contact_id, chat_id, message_id, media_group_id, text,"
-            " forwarded, status, label, received_at, updated_at, card_state)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " forwarded, status, label, received_at, updated_at, card_state, flagged_urgent)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 m.contact_id,
                 m.chat_id,
@@ -249,6 +258,7 @@ def _store_album_item(conn: sqlite3.Connection, message: NewMessage) -> StoredMe
                 ts(m.at),
                 ts(m.at),
                 CardState.WAITING,
+                int(m.flagged_urgent),
             ),
         )
         report_id = int(inserted.lastrowid or 0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+
 import aiosqlite
 
 from storage.database import Database
@@ -37,3 +40,17 @@ class Media:
         await self.db.execute(
             "UPDATE report_media SET clean_file_id = ? WHERE id = ?", (clean_file_id, media_id)
         )
+
+    async def kinds_of(self, report_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The kinds of each report's media items (photo, video, ...), in one read."""
+        if not report_ids:
+            return {}
+        rows = await self.db.fetch_all(
+            "SELECT report_id, kind FROM report_media WHERE report_id IN"
+            " (SELECT value FROM json_each(?)) ORDER BY report_id, message_id",
+            (json.dumps(list(report_ids)),),
+        )
+        kinds: dict[int, list[str]] = {}
+        for row in rows:
+            kinds.setdefault(int(row[0]), []).append(str(row[1]))
+        return kinds

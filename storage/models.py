@@ -72,6 +72,7 @@ class NewMessage:
     media_group_id: str | None
     label: str
     at: datetime
+    flagged_urgent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,7 @@ class Report:
     media_checked_by: str | None = None
     media_checked_at: datetime | None = None
     contact_language: str | None = None  # the language the bot speaks to the contact in
+    flagged_urgent: bool = False  # marked urgent by the contact
 
     @property
     def code(self) -> str:
@@ -224,3 +226,30 @@ class OutboxRow:
     error: str | None
     created_at: datetime
     notice_message_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeskMessage:
+    """A message owed to the editors chat: an answer, or a question to one editor."""
+
+    id: int
+    chat_id: int
+    text: str
+    reply_to: int | None
+    edit_message_id: int | None
+    prompt_kind: str | None
+    report_id: int | None
+    editor_telegram_id: int | None
+    editor_name: str | None
+    placeholder: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """Where editors review: the editors chat (no editor), or one editor's private chat."""
+
+    chat_id: int
+    editor_telegram_id: int | None
+    queue_message_id: int | None
+    queue_text: str | None
+    queue_updated_at: datetime | None

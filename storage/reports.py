@@ -62,6 +62,7 @@ def report_from_row(row: aiosqlite.Row) -> Report:
         media_checked_by=row["media_checked_by"],
         media_checked_at=dt(row["media_checked_at"]),
         contact_language=row["contact_language"],
+        flagged_urgent=bool(row["flagged_urgent"]),
     )
 
 
@@ -240,6 +241,40 @@ class Reports:
             UNPUBLISHED,
         )
         return [report_from_row(row) for row in rows]
+
+    async def waiting(self, limit: int) -> list[Report]:
+        """Reports waiting for a decision: those their contact marked urgent first, then
+        oldest first (a burst is worked through in order, urgent news never behind it)."""
+        rows = await self.db.fetch_all(
+            f"{REPORT_SELECT} WHERE reports.status = 'pending'"
+            " ORDER BY reports.flagged_urgent DESC, reports.id LIMIT ?",
+            (limit,),
+        )
+        return [report_from_row(row) for row in rows]
+
+    async def waiting_summary(self) -> tuple[int, int, datetime | None]:
+        """How many wait for a decision, how many of them are marked urgent, and when the
+        oldest arrived."""
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*), COALESCE(SUM(flagged_urgent), 0), MIN(received_at)"
+            " FROM reports WHERE status = 'pending'"
+        )
+        if row is None:
+            return 0, 0, None
+        return int(row[0]), int(row[1]), dt(row[2])
+
+    async def flag_urgent(self, report_id: int, contact_id: int, at: datetime) -> Report | None:
+        """The contact marks their pending report urgent; None if it is not theirs, not
+        pending, or already marked."""
+        async with self.db.transaction() as tx:
+            async with tx.execute(
+                "UPDATE reports SET flagged_urgent = 1, card_dirty = card_dirty + 1,"
+                " updated_at = ? WHERE id = ? AND contact_id = ? AND status = 'pending'"
+                " AND flagged_urgent = 0 RETURNING id",
+                (ts(at), report_id, contact_id),
+            ) as cursor:
+                changed = await cursor.fetchone()
+            return await _changed_report(tx, report_id) if changed else None
 
     async def count(self) -> int:
         row = await self.db.fetch_one("SELECT COUNT(*) FROM reports")

@@ -9,6 +9,7 @@ from storage.audit import AuditLog
 from storage.cards import Cards
 from storage.chatlog import ChatLog
 from storage.database import Database
+from storage.desk import CardRequests, DeskMessages, Desks
 from storage.editorial import ContactMessages, Prompts
 from storage.inbox import Inbox, StateStore
 from storage.incoming import Incoming
@@ -37,6 +38,9 @@ class Repositories:
     state: StateStore
     inbox: Inbox
     chat_log: ChatLog
+    desk_messages: DeskMessages
+    desks: Desks
+    card_requests: CardRequests
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -57,4 +61,7 @@ class Repositories:
             state=StateStore(db),
             inbox=Inbox(db),
             chat_log=ChatLog(db),
+            desk_messages=DeskMessages(db),
+            desks=Desks(db),
+            card_requests=CardRequests(db),
         )

@@ -117,6 +117,13 @@ class World:
         reply = await self.bot_says(user_id, contains, after=sent["message_id"])
         return str(reply["text"])
 
+    async def desk_idle(self) -> None:
+        """Return once the review desk has sent everything owed to the editors chat."""
+        await self.eventually(
+            lambda: _none_left(self.services.store.desk_messages.count_unsent()),
+            what="the desk's owed messages",
+        )
+
     async def sync(self) -> None:
         """Return once the bot has handled every update sent so far (they run in order)."""
         await self.ask(ADMIN, "/help", "admin")
@@ -153,6 +160,10 @@ class World:
 
         result: dict[str, Any] = await self.sandbox.wait_for(found, timeout, what=f"card {code}")
         return result
+
+
+async def _none_left(count: Awaitable[int]) -> bool:
+    return await count == 0
 
 
 @pytest.fixture

@@ -98,6 +98,8 @@ async def test_the_same_press_delivered_twice_decides_once(world: World) -> None
     await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
     world.sandbox.redeliver_update(world.sandbox.delivered[-1])
     await world.sync()
+    await world.bot_says(EDITORS_CHAT, "reason")
+    await world.desk_idle()
     actions = [e.action for e in await world.services.store.audit.for_report(1)]
     assert actions.count("report.reject") == 1
     prompts = [m for m in world.sandbox.bot_messages(EDITORS_CHAT) if "reason" in m["text"]]
@@ -214,7 +216,7 @@ async def test_undo_sends_an_approved_report_back_to_pending(world: World) -> No
 async def test_contact_withdraws_with_the_button_and_editors_see_it(world: World) -> None:
     contact, desk1, _ = await newsroom(world)
     ack = await world.bot_says(contact, "Received — report R-1")
-    assert buttons(ack) == ["v1:withdraw:1"]
+    assert buttons(ack) == ["v1:withdraw:1", "v1:urgent:1"]
     query = world.sandbox.press(contact, contact, ack["message_id"], "v1:withdraw:1")
     answer = await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
     assert answer["text"] == "R-1 is withdrawn. It will not be published."

@@ -134,5 +134,6 @@ async def test_commands_menus_are_set_per_audience(world: World) -> None:
         "invite",
         "people",
         "revoke",
+        "desk",
         "help",
     ]

@@ -7,7 +7,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot import texts
 from bot.clock import Clock
+from bot.i18n import plain
 from storage import NewMedia, NewMessage, Person, Report, ReportStatus, Repositories, StoredMessage
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,15 @@ class IncomingMessage:
     media: NewMedia | None = None
     media_group_id: str | None = None
     forwarded: bool = False
+
+
+_URGENT_WORDS = frozenset(word.casefold() for word in texts.URGENT_WORDS)
+
+
+def starts_urgent(text: str) -> bool:
+    """A report its contact marked urgent with the first word (URGENT, عاجل, ACİL: ...)."""
+    first = plain(text).strip().split(maxsplit=1)[:1]
+    return bool(first) and first[0].rstrip(":!.,-،").casefold() in _URGENT_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,7 @@ class IntakeService:
                 media_group_id=message.media_group_id,
                 label=self.default_label,
                 at=self.clock.now(),
+                flagged_urgent=starts_urgent(message.text),
             ),
             self._stored,
         )

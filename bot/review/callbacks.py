@@ -21,11 +21,14 @@ class Action(StrEnum):
     REJECT = "reject"
     UNDO = "undo"
     MEDIA_CHECKED = "checked"
+    # On a queue message: send the report's full card into this chat.
+    OPEN = "open"
     # On a published report's card.
     CORRECT = "correct"
     RETRACT = "retract"
     # On a contact's acknowledgement, in their private chat.
     WITHDRAW = "withdraw"
+    FLAG_URGENT = "urgent"
     # The choice of language in a contact's private chat: the id is an index of LANGUAGES.
     LANGUAGE = "lang"
     # On a "delivery in doubt" notice: the id is the post's.

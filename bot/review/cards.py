@@ -173,9 +173,14 @@ def language_lines(report: Report) -> list[str]:
 
 
 def describe_media(media: Sequence[MediaItem]) -> str:
+    return describe_kinds([item.kind for item in media])
+
+
+def describe_kinds(kinds: Sequence[str]) -> str:
+    """ "3 photos, 1 video"."""
     counts: dict[str, int] = {}
-    for item in media:
-        counts[item.kind] = counts.get(item.kind, 0) + 1
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
     return ", ".join(f"{count} {kind}{'s' if count > 1 else ''}" for kind, count in counts.items())
 
 
@@ -202,6 +207,8 @@ def render_card(
         *language_lines(report),
         texts.CARD_LABEL.format(label=texts.LABELS.get(report.label, report.label)),
     ]
+    if report.flagged_urgent:
+        header.append(texts.CARD_FLAGGED_URGENT)
     if media:
         header.append(texts.CARD_MEDIA.format(media=describe_media(media)))
     risky = sorted({UNCLEANABLE[item.kind] for item in media if item.kind in UNCLEANABLE})

@@ -360,6 +360,20 @@ class ReviewService(Corrections):
             return Outcome(say(contact.language, texts.WITHDRAW_TOO_LATE, code=code, status=status))
         return Outcome(say(contact.language, texts.WITHDRAWN, code=code), True, updated)
 
+    async def flag_urgent(self, report_id: int, contact: Person) -> Outcome:
+        """The contact marks their report urgent (the button under its acknowledgement):
+        it jumps the editors' queue."""
+        code = f"R-{report_id}"
+        report = await self.decide(
+            contact.pseudonym,
+            None,
+            lambda tx, now: self.store.reports.flag_urgent(report_id, contact.id, now),
+            lambda r: Audited("report.flag_urgent", None, "urgent"),
+        )
+        if report is None:
+            return Outcome(say(contact.language, texts.ANSWER_ALREADY_URGENT, code=code))
+        return Outcome(say(contact.language, texts.ANSWER_FLAGGED_URGENT, code=code), True, report)
+
     # ------------------------------------------------------------------ pause
 
     async def paused(self) -> bool:

@@ -1,34 +1,41 @@
-"""The review desk: the worker that shows reports to editors and answers contacts.
+"""The review desk: the workers that show reports to editors and answer contacts.
 
-It acknowledges reports to contacts, tells them of decisions, posts review cards and keeps
-them current. It works from the database (acknowledged flag, card state), so a crash or an
-outage only delays it, and a restart picks up where it stopped.
+They acknowledge reports to contacts, tell them of decisions, send what the bot owes the
+editors chat (answers, questions to one editor), keep the queue messages current, and post
+and edit the cards. All of it is read from the database, so a crash or an outage only
+delays it, and a restart picks up where it stopped. Handlers never wait for any of it.
+
+Three lanes, each its own worker, so that nothing waits behind Telegram's pace for the
+editors chat (about 20 messages a minute, edits included):
+- acknowledgements, to contacts' private chats;
+- the editors chat: its shared 20 a minute go first to what editors wait for (answers and
+  questions), then to decisions showing on cards, urgent reports, cards asked for, the
+  queue message, and last to new cards, newest first;
+- private desks: each editor's own chat, at its own pace.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from bot import texts
 from bot.clock import Clock
 from bot.i18n import say, translate
-from bot.intake.media import UnsafeImageError, clean_image
-from bot.publishing.albums import send_media_set
 from bot.review.callbacks import Action, CallbackData
-from bot.review.cards import render_card
-from bot.sender import Button, Keyboard, OutgoingMedia, Sender, SendError
+from bot.review.posting import CardPoster
+from bot.review.queue import render_queue
+from bot.sender import Button, Keyboard, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from storage import (
-    CardState,
     ContactMessage,
-    MediaItem,
+    Desk,
+    DeskMessage,
     OutboxRow,
     PostState,
-    Report,
     Repositories,
     Unacknowledged,
 )
@@ -40,39 +47,36 @@ log = logging.getLogger(__name__)
 # extra connection makes each request of httpcore's pool dearer).
 ACK_BATCH = 100
 
+Work = Callable[[], Awaitable[bool]]
+
 
 class ReviewDesk:
-    """Acknowledges reports to contacts, tells them of decisions, and keeps the cards in the
-    editors chat. Everything it does is read from the database, so nothing is lost to a
-    crash or an outage: it is only delayed."""
+    """Acknowledges reports, tells contacts of decisions, and keeps the editors' desks."""
 
     def __init__(
-        self,
-        store: Repositories,
-        sender: Sender,
-        settings: Settings,
-        clock: Clock,
+        self, store: Repositories, sender: Sender, settings: Settings, clock: Clock
     ) -> None:
         self.store = store
         self.sender = sender
         self.settings = settings
         self.clock = clock
         self.chat_id = settings.editors_chat_id
-        # Two lanes, each its own worker: acknowledgements, and everything else. An
-        # acknowledgement never waits behind a card, which Telegram's limit for the editors
-        # chat (about one message every 3 s) can hold for seconds.
-        self._lanes = {
+        self.cards = CardPoster(store, sender, settings)
+        self._lanes: dict[str, tuple[Work, asyncio.Event]] = {
             "review-desk-acknowledgements": (self.acknowledge_once, asyncio.Event()),
             "review-desk": (self.work_once, asyncio.Event()),
+            "review-desk-private": (self.private_once, asyncio.Event()),
         }
         self._tasks: list[asyncio.Task[None]] = []
+        self._timers: dict[int, asyncio.TimerHandle] = {}
         self.max_backoff = settings.retry_backoff_max_seconds
 
     def wake(self) -> None:
         for _, event in self._lanes.values():
             event.set()
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        await self.store.desks.open(self.chat_id, None, self.clock.now())
         loop = asyncio.get_running_loop()
         self._tasks = [
             loop.create_task(self.run(work, event), name=name)
@@ -81,11 +85,13 @@ class ReviewDesk:
         self.wake()
 
     async def stop(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
         for task in self._tasks:
             await cancel_and_wait(task)
         self._tasks = []
 
-    async def run(self, work: Callable[[], Awaitable[bool]], wake: asyncio.Event) -> None:
+    async def run(self, work: Work, wake: asyncio.Event) -> None:
         """Do `work` until there is none left, each time `wake` is set."""
         backoff = 0.5
         while True:
@@ -106,6 +112,8 @@ class ReviewDesk:
                 backoff = min(backoff * 2, self.max_backoff)
                 wake.set()
 
+    # ------------------------------------------------------------------ the lanes
+
     async def acknowledge_once(self) -> bool:
         """Acknowledge the reports not yet acknowledged (a frightened contact wants to know
         it arrived), oldest first; False when there were none."""
@@ -115,43 +123,66 @@ class ReviewDesk:
         return bool(unacknowledged)
 
     async def work_once(self) -> bool:
-        """Do the most important pending piece of work but acknowledgements (their own lane);
-        False when there is none.
-
-        Messages to contacts first, then notices of deliveries in doubt or failed, then cards
-        whose report changed (a decision must show at once), then new cards, newest first so a
-        burst never hides fresh news.
-        """
-        for message in await self.store.contact_messages.unsent(limit=1):
+        """Do the most important piece of work of the editors chat's lane; False when
+        there is none (or only a queue refresh not yet due: a timer wakes the lane)."""
+        store = self.store
+        for message in await store.contact_messages.unsent(limit=1):
             await self.tell_contact(message)
             return True
-        for post in await self.store.outbox.needing_notice():
+        for owed in await store.desk_messages.unsent(limit=1):
+            await self.send_owed(owed)
+            return True
+        for post in await store.outbox.needing_notice():
             await self.post_notice(post)
             return True
-        for report in await self.store.cards.dirty(limit=1):
-            await self.refresh_card(report)
+        for report in await store.cards.dirty(limit=1):
+            await self.cards.refresh_card(report)
             return True
-        for report in await self.store.cards.to_post(limit=1):
-            await self.post_card(report)
+        for report in await store.cards.urgent_to_post(limit=1):
+            await self.cards.post_card(report, self.chat_id)
+            return True
+        if await self._serve_card_request(self.chat_id):
+            return True
+        desk = await store.desks.get(self.chat_id)
+        if desk is not None and await self.refresh_queue(desk):
+            return True
+        for report in await store.cards.to_post(limit=1):
+            await self.cards.post_card(report, self.chat_id)
             return True
         return False
 
+    async def private_once(self) -> bool:
+        """Private desks: cards asked for, then each desk's queue message."""
+        if await self._serve_card_request(None):
+            return True
+        for desk in await self.store.desks.private():
+            if await self.refresh_queue(desk):
+                return True
+        return False
+
+    # ------------------------------------------------------------------ contacts
+
     async def acknowledge(self, report: Unacknowledged) -> None:
-        withdraw = [
+        language = report.language
+        buttons = [
             [
                 Button(
-                    translate(report.language, texts.BUTTON_WITHDRAW),
+                    translate(language, texts.BUTTON_WITHDRAW),
                     CallbackData(Action.WITHDRAW, report.id).encode(),
-                )
+                ),
+                Button(
+                    translate(language, texts.BUTTON_URGENT),
+                    CallbackData(Action.FLAG_URGENT, report.id).encode(),
+                ),
             ]
         ]
         ack_id = None
         try:
             ack_id = await self.sender.send_text(
                 report.chat_id,
-                say(report.language, texts.RECEIVED, code=report.code),
+                say(language, texts.RECEIVED, code=report.code),
                 reply_to=report.message_id,
-                keyboard=withdraw,
+                keyboard=buttons,
             )
         except SendError as exc:
             if not exc.permanent:
@@ -169,38 +200,27 @@ class ReviewDesk:
             log.warning("could not tell the contact of R-%s: %s", message.report_id, exc)
         await self.store.contact_messages.mark_sent(message.id, self.clock.now())
 
-    async def post_card(self, report: Report) -> None:
-        media = await self.store.media.of_report(report.id)
-        try:
-            sent, withheld = await self._post_media(media)
-        except SendError as exc:
-            if not exc.permanent or exc.forbidden:
-                raise
-            # The card matters more than its media: post it saying the media is missing.
-            log.error("media of %s cannot be shown to editors: %s", report.code, exc)
-            sent, withheld = [], len(media)
-        waiting = max(0, await self.store.cards.count_queued() - 1)
-        shown = replace(report, media_withheld=withheld)
-        view = render_card(shown, media, self.settings, waiting=waiting)
-        try:
-            card_id = await self.sender.send_text(
-                self.chat_id,
-                view.parts[0],
-                reply_to=sent[0][0] if sent else None,
-                keyboard=view.keyboard,
+    # ------------------------------------------------------------------ editors
+
+    async def send_owed(self, owed: DeskMessage) -> None:
+        """An answer or a question owed to the editors chat, queued by a handler."""
+        message_id: int | None = None
+        if owed.edit_message_id is not None:
+            await self.sender.edit_text(owed.chat_id, owed.edit_message_id, owed.text)
+        elif owed.prompt_kind is not None:
+            assert owed.editor_telegram_id is not None and owed.editor_name is not None
+            message_id = await self.sender.send_prompt(
+                owed.chat_id,
+                owed.text,
+                reply_to=owed.reply_to or 0,
+                mention=(owed.editor_telegram_id, owed.editor_name),
+                placeholder=owed.placeholder or "",
             )
-            messages = [*sent, (card_id, "card")]
-            for part in view.parts[1:]:
-                part_id = await self.sender.send_text(self.chat_id, part, reply_to=card_id)
-                messages.append((part_id, "text"))
-        except SendError as exc:
-            # Not in the editors chat (yet): keep the card queued and retry with backoff.
-            if not exc.permanent or exc.forbidden:
-                raise SendError(str(exc), permanent=False) from exc
-            log.error("card of %s cannot be posted: %s", report.code, exc)
-            await self.store.cards.set_state(report.id, CardState.FAILED)
-            return
-        await self.store.cards.record(report.id, self.chat_id, messages, withheld)
+        else:
+            message_id = await self.sender.send_text(
+                owed.chat_id, owed.text, reply_to=owed.reply_to
+            )
+        await self.store.desk_messages.sent(owed, message_id, self.clock.now())
 
     async def post_notice(self, post: OutboxRow) -> None:
         """Tell editors that a delivery is in doubt (with Resend / Mark as sent) or failed."""
@@ -228,69 +248,83 @@ class ReviewDesk:
         message_id = await self.sender.send_text(self.chat_id, text, keyboard=keyboard)
         await self.store.outbox.set_notice(post.id, message_id)
 
-    async def refresh_card(self, report: Report) -> None:
-        """Show a report's current state on its card, editing its messages in place."""
-        media = await self.store.media.of_report(report.id)
-        deliveries = await self.store.outbox.of_report(report.id)
-        view = render_card(report, media, self.settings, deliveries=deliveries)
-        existing = await self.store.cards.messages(report.id)
-        media_messages = [(m.message_id, m.part) for m in existing if m.part == "media"]
-        text_ids = [m.message_id for m in existing if m.part in ("card", "text")]
-        if not text_ids:  # no card was ever recorded: nothing to edit
-            await self.store.cards.refreshed(report)
+    async def _serve_card_request(self, chat_id: int | None) -> bool:
+        """A full card an editor asked for from a queue message (in `chat_id`, or in any
+        private desk)."""
+        request = await self.store.card_requests.next(chat_id)
+        if request is None:
+            return False
+        report_id, target = request
+        report = await self.store.reports.get(report_id)
+        already = bool(await self.store.cards.messages(report_id, target))
+        if report is not None and not already:
+            await self.cards.post_card(report, target)
+        await self.store.card_requests.done(report_id, target)
+        return True
+
+    async def refresh_queue(self, desk: Desk) -> bool:
+        """Keep a desk's queue message current; True if a message was sent or edited.
+
+        In the editors chat it appears once more cards wait than DESK_QUEUE_AFTER and stays
+        until nothing waits; a private desk always has one. Edits are at most one every
+        DESK_QUEUE_REFRESH_SECONDS in the editors chat (PRIVATE_DESK_REFRESH_SECONDS in a
+        private desk), and only when what it shows changed."""
+        store, now = self.store, self.clock.now()
+        in_editors_chat = desk.editor_telegram_id is None
+        shown = desk.queue_message_id is not None
+        total, urgent, oldest = await store.reports.waiting_summary()
+        if in_editors_chat and not shown and not await self._burst(total):
+            return False
+        interval = (
+            self.settings.desk_queue_refresh_seconds
+            if in_editors_chat
+            else self.settings.private_desk_refresh_seconds
+        )
+        if shown and desk.queue_updated_at is not None:
+            wait = (desk.queue_updated_at + timedelta(seconds=interval) - now).total_seconds()
+            if wait > 0:
+                self._wake_later(desk.chat_id, wait, in_editors_chat)
+                return False
+        waiting = await store.reports.waiting(self.settings.desk_queue_size)
+        kinds = await store.media.kinds_of([report.id for report in waiting])
+        view = render_queue(
+            waiting,
+            kinds,
+            total=total,
+            urgent=urgent,
+            oldest=oldest,
+            now=now,
+            listed=self.settings.desk_queue_size,
+        )
+        if view.text == desk.queue_text:
+            return False
+        message_id = desk.queue_message_id
+        if message_id is not None:
+            await self.sender.edit_text(desk.chat_id, message_id, view.text, keyboard=view.keyboard)
+        else:
+            message_id = await self.sender.send_text(
+                desk.chat_id, view.text, keyboard=view.keyboard
+            )
+        if in_editors_chat and total == 0:
+            # The burst is over: the next one gets a fresh queue message at the bottom.
+            await store.desks.queue_shown(desk.chat_id, None, None, now)
+        else:
+            await store.desks.queue_shown(desk.chat_id, message_id, view.text, now)
+        return True
+
+    async def _burst(self, waiting: int) -> bool:
+        """More reports wait than the editors chat can show one card at a time."""
+        queued = await self.store.cards.count_queued()
+        return waiting > 0 and queued >= self.settings.desk_queue_after
+
+    def _wake_later(self, chat_id: int, seconds: float, in_editors_chat: bool) -> None:
+        if chat_id in self._timers and not self._timers[chat_id].cancelled():
             return
-        card_id = text_ids[0]
-        await self.sender.edit_text(self.chat_id, card_id, view.parts[0], keyboard=view.keyboard)
-        messages = [*media_messages, (card_id, "card")]
-        for index, part in enumerate(view.parts[1:], start=1):
-            if index < len(text_ids):
-                await self.sender.edit_text(self.chat_id, text_ids[index], part)
-                messages.append((text_ids[index], "text"))
-            else:
-                new_id = await self.sender.send_text(self.chat_id, part, reply_to=card_id)
-                messages.append((new_id, "text"))
-        for surplus in text_ids[len(view.parts) :]:
-            await self.sender.delete(self.chat_id, surplus)
-        await self.store.cards.record(report.id, self.chat_id, messages)
-        await self.store.cards.refreshed(report)
+        lane = "review-desk" if in_editors_chat else "review-desk-private"
+        event = self._lanes[lane][1]
 
-    async def _post_media(self, media: Sequence[MediaItem]) -> tuple[list[tuple[int, str]], int]:
-        """Send the report's media (images cleaned first); return (message id, part) and the
-        number of items withheld because they could not be cleaned."""
-        ready: list[tuple[MediaItem, OutgoingMedia]] = []
-        withheld = 0
-        for item in media:
-            outgoing = await self._outgoing(item)
-            if outgoing is None:
-                withheld += 1
-            else:
-                ready.append((item, outgoing))
-        sent: list[tuple[int, str]] = []
-        for index, result in await send_media_set(self.sender, self.chat_id, [o for _, o in ready]):
-            item, outgoing = ready[index]
-            await self._remember_clean_copy(item, outgoing, result.file_id)
-            sent.append((result.message_id, "media"))
-        return sent, withheld
+        def wake() -> None:
+            self._timers.pop(chat_id, None)
+            event.set()
 
-    async def _outgoing(self, item: MediaItem) -> OutgoingMedia | None:
-        if item.kind != "photo":
-            return OutgoingMedia(item.kind, file_id=item.file_id)
-        if item.clean_file_id:
-            return OutgoingMedia("photo", file_id=item.clean_file_id)
-        try:
-            data = await self.sender.download(item.file_id)
-            return OutgoingMedia("photo", data=await asyncio.to_thread(clean_image, data))
-        except UnsafeImageError as exc:
-            log.warning("image of report R-%s withheld: %s", item.report_id, exc)
-            return None
-        except SendError as exc:
-            if exc.permanent:
-                log.warning("image of report R-%s cannot be downloaded: %s", item.report_id, exc)
-                return None
-            raise
-
-    async def _remember_clean_copy(
-        self, item: MediaItem, outgoing: OutgoingMedia, file_id: str
-    ) -> None:
-        if item.kind == "photo" and outgoing.data is not None:
-            await self.store.media.set_clean_file_id(item.id, file_id)
+        self._timers[chat_id] = asyncio.get_running_loop().call_later(seconds, wake)

@@ -36,6 +36,7 @@ ADMIN_COMMANDS = [
     BotCommand("invite", "Invite a contact or an editor: /invite contact Kirkuk-1"),
     BotCommand("people", "Who is registered"),
     BotCommand("revoke", "Remove someone at once: /revoke Kirkuk-1"),
+    BotCommand("desk", "Review in this chat: the queue, cards on demand (/desk off)"),
     BotCommand("help", "What you can do here"),
 ]
 
@@ -85,6 +86,8 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     withdraw = access.for_contacts(contacts.withdraw_command, otherwise=contacts.not_a_contact)
     application.add_handler(CommandHandler("withdraw", withdraw, filters=private))
     application.add_handler(CommandHandler("wipe", contacts.wipe, filters=private))
+    desk = access.for_editors(editors.desk, otherwise=editors.refuse_desk)
+    application.add_handler(CommandHandler("desk", desk, filters=private))
     language = access.for_contacts(contacts.language_command, otherwise=contacts.not_a_contact)
     application.add_handler(CommandHandler("language", language, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, common.unknown_command))
@@ -103,8 +106,8 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     )
 
     # Reports: any other message in a private chat, and edits of them. Editors and admins
-    # who write to the bot get a hint instead.
-    report = access.for_contacts(contacts.report, otherwise=contacts.not_a_contact)
+    # who write to the bot answer its questions (at their private desk) or get a hint.
+    report = access.for_contacts(contacts.report, otherwise=editors.private_message)
     edited = access.for_contacts(contacts.edited)
     application.add_handler(
         MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, report)
@@ -118,6 +121,12 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     )
     application.add_handler(
         CallbackQueryHandler(withdraw_button, pattern=f"^v1:{Action.WITHDRAW.value}:")
+    )
+    urgent_button = access.for_contacts(
+        contacts.urgent_button, otherwise=common.button_not_understood
+    )
+    application.add_handler(
+        CallbackQueryHandler(urgent_button, pattern=f"^v1:{Action.FLAG_URGENT.value}:")
     )
     language_button = access.for_contacts(
         contacts.language_button, otherwise=common.button_not_understood

@@ -109,7 +109,7 @@ class FieldRelay:
 
     async def _start_workers(self, services: Services) -> None:
         """The desk and the publisher pick up where the database says they stopped."""
-        services.desk.start()
+        await services.desk.start()
         await services.intake.resume_albums()
         await services.publisher.start()
         job_queue = self.application.job_queue

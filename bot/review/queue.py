@@ -1,0 +1,99 @@
+"""The queue message: in a burst, one message that makes many reports actionable at once.
+
+The editors chat takes about 20 bot messages a minute, edits included: one card per report
+cannot keep up with fifty reports in a minute. The queue message lists the reports waiting
+for a decision (urgent ones first, then oldest first) with buttons for each: open its full
+card, approve it, publish it now, reject it. The review desk edits it in place as reports
+come and are decided. Pure view: it reads reports and returns text and buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot import texts
+from bot.formatting import TEXT_LIMIT
+from bot.review.callbacks import Action, CallbackData
+from bot.review.cards import describe_kinds
+from bot.sender import Button, Keyboard
+from storage import Report
+
+# Telegram allows 100 buttons under a message; each listed report has four.
+BUTTONS_PER_REPORT = 4
+MAX_LISTED = 100 // BUTTONS_PER_REPORT
+PREVIEW = 60
+
+
+@dataclass(frozen=True, slots=True)
+class QueueView:
+    text: str
+    keyboard: Keyboard
+
+
+def age(since: datetime, now: datetime) -> str:
+    """How long a report has waited, as editors read it at a glance: <1m, 3m, 2h. In
+    minutes, so that a queue message is not edited (a slot of the chat's 20 a minute) only
+    because seconds passed."""
+    seconds = max(0, int((now - since).total_seconds()))
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h"
+
+
+def report_line(report: Report, kinds: Sequence[str], now: datetime) -> str:
+    icon = "⚡" if report.flagged_urgent else "🆕"
+    what = describe_kinds(kinds) if kinds else texts.QUEUE_KIND_TEXT
+    first = " ".join(report.text.split())
+    preview = first[:PREVIEW] + ("…" if len(first) > PREVIEW else "") or texts.CARD_NO_TEXT
+    return f"{icon} {report.code} · {age(report.received_at, now)} · {what} — {preview}"
+
+
+def report_buttons(report: Report) -> list[Button]:
+    def button(label: str, action: Action) -> Button:
+        return Button(label, CallbackData(action, report.id).encode())
+
+    return [
+        button(texts.QUEUE_BUTTON_OPEN.format(code=report.code), Action.OPEN),
+        button(texts.QUEUE_BUTTON_APPROVE, Action.APPROVE),
+        button(texts.QUEUE_BUTTON_NOW, Action.PUBLISH_NOW),
+        button(texts.QUEUE_BUTTON_REJECT, Action.REJECT),
+    ]
+
+
+def render_queue(
+    waiting: Sequence[Report],
+    kinds: Mapping[int, Sequence[str]],
+    *,
+    total: int,
+    urgent: int,
+    oldest: datetime | None,
+    now: datetime,
+    listed: int = MAX_LISTED,
+) -> QueueView:
+    """The queue as one message: within Telegram's 4,096 characters and 100 buttons however
+    deep the queue; what does not fit is counted."""
+    if total == 0:
+        return QueueView(texts.QUEUE_MESSAGE_EMPTY, [])
+    head = texts.QUEUE_MESSAGE_HEADER.format(
+        count=total, oldest=age(oldest, now) if oldest else "—"
+    )
+    if urgent:
+        head += texts.QUEUE_MESSAGE_URGENT.format(count=urgent)
+    lines: list[str] = []
+    keyboard: Keyboard = []
+    room = TEXT_LIMIT - len(head) - len(texts.QUEUE_MESSAGE_MORE) - 20
+    for report in waiting[: min(listed, MAX_LISTED)]:
+        line = report_line(report, kinds.get(report.id, ()), now)
+        if len(line) + 1 > room:
+            break
+        room -= len(line) + 1
+        lines.append(line)
+        keyboard.append(report_buttons(report))
+    parts = [head, "", *lines]
+    if total > len(lines):
+        parts.append(texts.QUEUE_MESSAGE_MORE.format(count=total - len(lines)))
+    return QueueView("\n".join(parts), keyboard)
