@@ -174,7 +174,6 @@ async def refuse_desk(update: Update, context: RelayContext) -> None:
     if message is None or update.effective_user is None:
         return
     services = context.services
-    await message.reply_text(say(context.caller.language, texts.ONLY_EDITORS_DESK))
     await services.store.audit.record(
         at=services.clock.now(),
         actor="non-editor",
@@ -182,6 +181,7 @@ async def refuse_desk(update: Update, context: RelayContext) -> None:
         action="refused.not_editor",
         detail="/desk",
     )
+    await message.reply_text(say(context.caller.language, texts.ONLY_EDITORS_DESK))
 
 
 async def queue(update: Update, context: RelayContext) -> None:

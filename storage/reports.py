@@ -263,10 +263,16 @@ class Reports:
             return 0, 0, None
         return int(row[0]), int(row[1]), dt(row[2])
 
-    async def flag_urgent(self, report_id: int, contact_id: int, at: datetime) -> Report | None:
+    async def flag_urgent(
+        self,
+        report_id: int,
+        contact_id: int,
+        at: datetime,
+        conn: aiosqlite.Connection | None = None,
+    ) -> Report | None:
         """The contact marks their pending report urgent; None if it is not theirs, not
         pending, or already marked."""
-        async with self.db.transaction() as tx:
+        async with self.db.unit(conn) as tx:
             async with tx.execute(
                 "UPDATE reports SET flagged_urgent = 1, card_dirty = card_dirty + 1,"
                 " updated_at = ? WHERE id = ? AND contact_id = ? AND status = 'pending'"

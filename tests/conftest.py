@@ -88,7 +88,8 @@ class World:
     async def card_message(self, report_id: int) -> dict[str, Any]:
         """The card message of a report, as the editors chat shows it now."""
         cards = await self.eventually(
-            lambda: self.services.store.cards.messages(report_id), what=f"card of R-{report_id}"
+            lambda: self.services.store.cards.messages(report_id, EDITORS_CHAT),
+            what=f"card of R-{report_id}",
         )
         card_id = next(m.message_id for m in cards if m.part == "card")
         message: dict[str, Any] = self.sandbox.messages[EDITORS_CHAT][card_id]

@@ -367,7 +367,7 @@ class ReviewService(Corrections):
         report = await self.decide(
             contact.pseudonym,
             None,
-            lambda tx, now: self.store.reports.flag_urgent(report_id, contact.id, now),
+            lambda tx, now: self.store.reports.flag_urgent(report_id, contact.id, now, conn=tx),
             lambda r: Audited("report.flag_urgent", None, "urgent"),
         )
         if report is None:
