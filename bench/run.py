@@ -339,7 +339,11 @@ async def bench_urgent(quick: bool) -> list[Result]:
             sandbox.send_text(contact, f"urgent {index}: evacuate the north side")
 
         def cards() -> list[dict[str, Any]]:
-            return [m for m in sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m]
+            return [
+                m
+                for m in sandbox.bot_messages(EDITORS_CHAT)
+                if "reply_markup" in m and m.get("text", "").startswith("🆕 Report")
+            ]
 
         await run_until(lambda: len(cards()) >= presses, 300, "cards")
         answer_times, post_times = [], []

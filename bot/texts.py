@@ -298,6 +298,10 @@ QUEUE_MESSAGE_HEADER = "📥 {count} report(s) waiting for a decision · oldest 
 QUEUE_MESSAGE_URGENT = " · ⚡ {count} marked urgent"
 QUEUE_MESSAGE_MORE = "… and {count} more, listed as these are decided."
 QUEUE_MESSAGE_EMPTY = "✅ Nothing waiting for a decision."
+QUEUE_MESSAGE_COMPACT = (
+    "Deep queue: 📖 sends a report's full card, with its buttons, to you privately."
+)
+ANSWER_OPEN_PRIVATE = "The full card of {code} is on its way to your private chat with the bot."
 QUEUE_KIND_TEXT = "text"
 QUEUE_BUTTON_OPEN = "📖 {code}"
 QUEUE_BUTTON_APPROVE = "✅"

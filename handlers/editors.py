@@ -72,17 +72,21 @@ async def card_button(update: Update, context: RelayContext) -> None:
 
 
 async def open_card(context: RelayContext, report_id: int, chat_id: int) -> str:
-    """A queue message's 📖: the report's full card, into the chat it was pressed in."""
+    """A queue message's 📖: the report's full card, in the presser's private chat (its own
+    pace, not the editors chat's shared 20 a minute)."""
     services = context.services
     report = await services.store.reports.get(report_id)
     if report is None:
         return texts.BUTTON_UNKNOWN_REPORT
-    if await services.store.cards.messages(report_id, chat_id) or not (
-        await services.store.card_requests.add(report_id, chat_id, services.clock.now())
+    target = context.caller.telegram_user_id
+    if await services.store.cards.messages(report_id, target) or not (
+        await services.store.card_requests.add(report_id, target, services.clock.now())
     ):
         return texts.ANSWER_OPEN_ALREADY.format(code=report.code)
     services.desk.wake()
-    return texts.ANSWER_OPEN_COMING.format(code=report.code)
+    if chat_id == target:
+        return texts.ANSWER_OPEN_COMING.format(code=report.code)
+    return texts.ANSWER_OPEN_PRIVATE.format(code=report.code)
 
 
 async def ask(context: RelayContext, outcome: Outcome, editor: Editor, chat_id: int) -> None:

@@ -74,9 +74,12 @@ class DeskMessages:
             ),
         )
 
-    async def unsent(self, limit: int = 1) -> list[DeskMessage]:
+    async def unsent(self, limit: int = 1, *, private: bool) -> list[DeskMessage]:
+        """The oldest owed to the editors chat (a group), or to editors' private chats."""
         rows = await self.db.fetch_all(
-            "SELECT * FROM desk_messages WHERE sent_at IS NULL ORDER BY id LIMIT ?", (limit,)
+            "SELECT * FROM desk_messages WHERE sent_at IS NULL AND (chat_id > 0) = ?"
+            " ORDER BY id LIMIT ?",
+            (int(private), limit),
         )
         return [_desk_message(row) for row in rows]
 

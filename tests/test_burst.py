@@ -88,29 +88,30 @@ async def test_thirty_reports_are_all_actionable_from_one_queue_message(
 
     def all_listed() -> dict[str, Any] | None:
         message = queue_message(sandbox, EDITORS_CHAT)
-        if message and all(f"v1:now:{i}" in buttons(message) for i in range(1, 21)):
+        if message and all(f"v1:open:{i}" in buttons(message) for i in range(1, 31)):
             return message
         return None
 
-    listed = await sandbox.wait_for(all_listed, timeout=20, what="20 reports in the queue")
-    # One message made twenty reports actionable long before twenty cards could be posted.
-    assert len(cards_posted(sandbox)) < 20
+    listed = await sandbox.wait_for(all_listed, timeout=20, what="30 reports in the queue")
+    # One message made thirty reports actionable long before thirty cards could be posted.
+    assert len(cards_posted(sandbox)) < 30
     assert listed["text"].startswith("📥 30 report(s) waiting for a decision")
-    assert "… and 10 more" in listed["text"]
     assert len(listed["text"]) <= 4096 and len(buttons(listed)) <= 100
+    assert "🆕 R-1 · <1m · text — Explosion report 1 from" in listed["text"]
 
-    # Decisions from the queue message; each report drops off it and the rest move up.
-    assert await press(world, desk1, EDITORS_CHAT, listed, "v1:now:1") == "R-1 goes out now."
-    approved = await press(world, desk1, EDITORS_CHAT, listed, "v1:approve:2")
-    assert approved.startswith("Approved R-2")
-    # A stale queue message's button for an already decided report says so.
-    stale = await press(world, desk1, EDITORS_CHAT, listed, "v1:approve:1")
+    # 📖 sends the full card to the editor's private chat, where it is decided.
+    opened = await press(world, desk1, EDITORS_CHAT, listed, "v1:open:1")
+    assert opened == "The full card of R-1 is on its way to your private chat with the bot."
+    card = await sandbox.wait_for(lambda: card_in(sandbox, desk1, "R-1"), what="R-1's card")
+    assert await press(world, desk1, desk1, card, "v1:now:1") == "R-1 goes out now."
+    # A stale button for an already decided report says so.
+    stale = await press(world, desk1, desk1, card, "v1:approve:1")
     assert stale.startswith("Already ") and "by Desk-1 at" in stale
     await sandbox.wait_for(
         lambda: (
             (m := queue_message(sandbox, EDITORS_CHAT)) is not None
-            and "v1:now:1" not in buttons(m)
-            and "v1:now:21" in buttons(m)
+            and "v1:open:1" not in buttons(m)
+            and m["text"].startswith("📥 29 report(s)")
         ),
         timeout=10,
         what="the queue message to move on",
@@ -160,9 +161,9 @@ async def test_an_urgent_report_jumps_the_queue_and_says_so(
     posted = cards_posted(sandbox)
     assert posted.index("R-13") == 0, posted
     queue = await sandbox.wait_for(
-        lambda: listing(sandbox, EDITORS_CHAT, "v1:now:13"), timeout=10, what="the queue"
+        lambda: listing(sandbox, EDITORS_CHAT, "v1:open:13"), timeout=10, what="the queue"
     )
-    assert queue["text"].splitlines()[2].startswith("⚡ R-13")
+    assert queue["text"].splitlines()[3].startswith("⚡ R-13")  # after the compact note
     assert "⚡ 1 marked urgent" in queue["text"].splitlines()[0]
     # A contact can also mark a report urgent with the button under its acknowledgement.
     ack = await world.bot_says(contacts[0], "Received — report R-1")
@@ -247,17 +248,21 @@ async def test_a_private_desk_is_for_editors_only_and_a_forged_queue_button_chan
     assert await press(world, editor, EDITORS_CHAT, card, "v1:open:x1") == (
         texts.BUTTON_NOT_UNDERSTOOD
     )
-    # The card is already in the editors chat: opening it again posts nothing.
+    # From the editors chat, 📖 sends the card to the editor's private chat, once.
+    assert await press(world, editor, EDITORS_CHAT, card, "v1:open:1") == (
+        "The full card of R-1 is on its way to your private chat with the bot."
+    )
     assert await press(world, editor, EDITORS_CHAT, card, "v1:open:1") == (
         "The card of R-1 is already here or on its way."
     )
+    private = await world.sandbox.wait_for(lambda: card_in(world.sandbox, editor, "R-1"))
+    assert "v1:approve:1" in buttons(private)
     assert (await world.services.store.reports.get(1)).status == ReportStatus.PENDING
     assert await world.ask(editor, "/desk off") == texts.DESK_NOT_OPEN
 
 
-def test_the_queue_message_stays_within_telegrams_limits_however_deep_the_queue() -> None:
-    now = datetime(2026, 10, 21, 12, 0, tzinfo=UTC)
-    waiting = [
+def _waiting(count: int, now: datetime) -> list[Report]:
+    return [
         Report(
             id=i,
             contact_id=1,
@@ -275,12 +280,25 @@ def test_the_queue_message_stays_within_telegrams_limits_however_deep_the_queue(
             card_state=CardState.QUEUED,
             flagged_urgent=i % 7 == 0,
         )
-        for i in range(1, 201)
+        for i in range(1, count + 1)
     ]
-    view = render_queue(
-        waiting, {1: ["photo"] * 10}, total=200, urgent=28, oldest=now, now=now, listed=200
+
+
+def test_the_queue_message_stays_within_telegrams_limits_however_deep_the_queue() -> None:
+    now = datetime(2026, 10, 21, 12, 0, tzinfo=UTC)
+    few = render_queue(
+        _waiting(15, now), {1: ["photo"] * 10}, total=15, urgent=2, oldest=now, now=now
     )
-    assert len(view.text) <= 4096
-    assert sum(len(row) for row in view.keyboard) <= 100
-    assert "… and 175 more" in view.text
-    assert "R-1 · 1m · 10 photos" in view.text
+    assert [len(row) for row in few.keyboard] == [4] * 15
+    assert "R-1 · 1m · 10 photos — A very long report" in few.text
+    # Deep: compact, one 📖 a report, as many as fit in 4,096 characters and 100 buttons.
+    deep = render_queue(
+        _waiting(100, now), {}, total=200, urgent=28, oldest=now, now=now, listed=20
+    )
+    assert len(deep.text) <= 4096
+    listed = sum(len(row) for row in deep.keyboard)
+    assert 50 <= listed <= 100 and all(len(row) <= 5 for row in deep.keyboard)
+    assert f"… and {200 - listed} more" in deep.text
+    assert {b.data for row in deep.keyboard for b in row} == {
+        f"v1:open:{i}" for i in range(1, listed + 1)
+    }

@@ -26,7 +26,7 @@ from bot.clock import Clock
 from bot.i18n import say, translate
 from bot.review.callbacks import Action, CallbackData
 from bot.review.posting import CardPoster
-from bot.review.queue import render_queue
+from bot.review.queue import MAX_BUTTONS, render_queue
 from bot.sender import Button, Keyboard, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
@@ -129,7 +129,7 @@ class ReviewDesk:
         for message in await store.contact_messages.unsent(limit=1):
             await self.tell_contact(message)
             return True
-        for owed in await store.desk_messages.unsent(limit=1):
+        for owed in await store.desk_messages.unsent(limit=1, private=False):
             await self.send_owed(owed)
             return True
         for post in await store.outbox.needing_notice():
@@ -152,7 +152,11 @@ class ReviewDesk:
         return False
 
     async def private_once(self) -> bool:
-        """Private desks: cards asked for, then each desk's queue message."""
+        """Private chats of editors: what is owed there, cards asked for, then each private
+        desk's queue message."""
+        for owed in await self.store.desk_messages.unsent(limit=1, private=True):
+            await self.send_owed(owed)
+            return True
         if await self._serve_card_request(None):
             return True
         for desk in await self.store.desks.private():
@@ -257,8 +261,14 @@ class ReviewDesk:
         report_id, target = request
         report = await self.store.reports.get(report_id)
         already = bool(await self.store.cards.messages(report_id, target))
-        if report is not None and not already:
-            await self.cards.post_card(report, target)
+        try:
+            if report is not None and not already:
+                await self.cards.post_card(report, target)
+        except SendError as exc:
+            if not exc.permanent:
+                raise
+            # An admin who never opened a chat with the bot: nothing to send it to.
+            log.warning("card of R-%s cannot be sent to an editor's chat: %s", report_id, exc)
         await self.store.card_requests.done(report_id, target)
         return True
 
@@ -285,7 +295,7 @@ class ReviewDesk:
             if wait > 0:
                 self._wake_later(desk.chat_id, wait, in_editors_chat)
                 return False
-        waiting = await store.reports.waiting(self.settings.desk_queue_size)
+        waiting = await store.reports.waiting(MAX_BUTTONS)
         kinds = await store.media.kinds_of([report.id for report in waiting])
         view = render_queue(
             waiting,

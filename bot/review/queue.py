@@ -3,8 +3,10 @@
 The editors chat takes about 20 bot messages a minute, edits included: one card per report
 cannot keep up with fifty reports in a minute. The queue message lists the reports waiting
 for a decision (urgent ones first, then oldest first) with buttons for each: open its full
-card, approve it, publish it now, reject it. The review desk edits it in place as reports
-come and are decided. Pure view: it reads reports and returns text and buttons.
+card, approve it, publish it now, reject it. When more wait than that can list (four
+buttons a report, 100 under a message), it turns compact: a line and one 📖 button a
+report, up to a hundred, the full card of each sent on demand. The review desk edits it in
+place as reports come and are decided. Pure view: reports in, text and buttons out.
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ from bot.review.cards import describe_kinds
 from bot.sender import Button, Keyboard
 from storage import Report
 
-# Telegram allows 100 buttons under a message; each listed report has four.
+# Telegram allows 100 buttons under a message: four a report when it lists few, one a
+# report (📖, five a row) when the queue is deep.
+MAX_BUTTONS = 100
 BUTTONS_PER_REPORT = 4
-MAX_LISTED = 100 // BUTTONS_PER_REPORT
-PREVIEW = 60
+MAX_LISTED = MAX_BUTTONS // BUTTONS_PER_REPORT
+COMPACT_ROW = 5
+PREVIEW, COMPACT_PREVIEW = 60, 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +49,14 @@ def age(since: datetime, now: datetime) -> str:
     return f"{seconds // 3600}h"
 
 
-def report_line(report: Report, kinds: Sequence[str], now: datetime) -> str:
+def report_line(
+    report: Report, kinds: Sequence[str], now: datetime, preview_length: int = PREVIEW
+) -> str:
     icon = "⚡" if report.flagged_urgent else "🆕"
     what = describe_kinds(kinds) if kinds else texts.QUEUE_KIND_TEXT
     first = " ".join(report.text.split())
-    preview = first[:PREVIEW] + ("…" if len(first) > PREVIEW else "") or texts.CARD_NO_TEXT
+    cut = first[:preview_length] + ("…" if len(first) > preview_length else "")
+    preview = cut or texts.CARD_NO_TEXT
     return f"{icon} {report.code} · {age(report.received_at, now)} · {what} — {preview}"
 
 
@@ -75,7 +83,8 @@ def render_queue(
     listed: int = MAX_LISTED,
 ) -> QueueView:
     """The queue as one message: within Telegram's 4,096 characters and 100 buttons however
-    deep the queue; what does not fit is counted."""
+    deep the queue; what does not fit is counted. `waiting` may hold up to 100 reports:
+    with more than `listed` of them (at most 25) it is shown compact."""
     if total == 0:
         return QueueView(texts.QUEUE_MESSAGE_EMPTY, [])
     head = texts.QUEUE_MESSAGE_HEADER.format(
@@ -83,16 +92,26 @@ def render_queue(
     )
     if urgent:
         head += texts.QUEUE_MESSAGE_URGENT.format(count=urgent)
+    compact = len(waiting) > min(listed, MAX_LISTED)
+    if compact:
+        head += "\n" + texts.QUEUE_MESSAGE_COMPACT
     lines: list[str] = []
     keyboard: Keyboard = []
     room = TEXT_LIMIT - len(head) - len(texts.QUEUE_MESSAGE_MORE) - 20
-    for report in waiting[: min(listed, MAX_LISTED)]:
-        line = report_line(report, kinds.get(report.id, ()), now)
+    for report in waiting[: MAX_BUTTONS if compact else min(listed, MAX_LISTED)]:
+        line = report_line(
+            report, kinds.get(report.id, ()), now, COMPACT_PREVIEW if compact else PREVIEW
+        )
         if len(line) + 1 > room:
             break
         room -= len(line) + 1
         lines.append(line)
-        keyboard.append(report_buttons(report))
+        if not compact:
+            keyboard.append(report_buttons(report))
+        elif not keyboard or len(keyboard[-1]) == COMPACT_ROW:
+            keyboard.append([report_buttons(report)[0]])
+        else:
+            keyboard[-1].append(report_buttons(report)[0])
     parts = [head, "", *lines]
     if total > len(lines):
         parts.append(texts.QUEUE_MESSAGE_MORE.format(count=total - len(lines)))
