@@ -599,8 +599,15 @@ async def bench_soak(quick: bool) -> list[Result]:
     ]
 
 
+async def bench_burst(quick: bool) -> list[Result]:
+    from bench.burst import run
+
+    return await run(quick)
+
+
 BENCHMARKS: dict[str, Callable[[bool], Awaitable[list[Result]]]] = {
     "intake": bench_intake,
+    "burst": bench_burst,
     "urgent": bench_urgent,
     "pacing": bench_pacing,
     "storage": bench_storage_scale,

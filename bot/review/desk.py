@@ -138,12 +138,16 @@ class ReviewDesk:
         for report in await store.cards.dirty(limit=1):
             await self.cards.refresh_card(report)
             return True
+        desk = await store.desks.get(self.chat_id)
         for report in await store.cards.urgent_to_post(limit=1):
+            # In a burst one edit of the queue message puts it in front of editors at once
+            # (a card with media takes two of the chat's slots); its card follows.
+            if await self._list_first(desk, report.code):
+                return True
             await self.cards.post_card(report, self.chat_id)
             return True
         if await self._serve_card_request(self.chat_id):
             return True
-        desk = await store.desks.get(self.chat_id)
         if desk is not None and await self.refresh_queue(desk):
             return True
         for report in await store.cards.to_post(limit=1):
@@ -272,14 +276,15 @@ class ReviewDesk:
         await self.store.card_requests.done(report_id, target)
         return True
 
-    async def refresh_queue(self, desk: Desk) -> bool:
+    async def refresh_queue(self, desk: Desk, *, now: bool = False) -> bool:
         """Keep a desk's queue message current; True if a message was sent or edited.
 
         In the editors chat it appears once more cards wait than DESK_QUEUE_AFTER and stays
         until nothing waits; a private desk always has one. Edits are at most one every
         DESK_QUEUE_REFRESH_SECONDS in the editors chat (PRIVATE_DESK_REFRESH_SECONDS in a
-        private desk), and only when what it shows changed."""
-        store, now = self.store, self.clock.now()
+        private desk) unless `now` (an urgent report), and only when what it shows
+        changed."""
+        store, at = self.store, self.clock.now()
         in_editors_chat = desk.editor_telegram_id is None
         shown = desk.queue_message_id is not None
         total, urgent, oldest = await store.reports.waiting_summary()
@@ -290,8 +295,8 @@ class ReviewDesk:
             if in_editors_chat
             else self.settings.private_desk_refresh_seconds
         )
-        if shown and desk.queue_updated_at is not None:
-            wait = (desk.queue_updated_at + timedelta(seconds=interval) - now).total_seconds()
+        if shown and desk.queue_updated_at is not None and not now:
+            wait = (desk.queue_updated_at + timedelta(seconds=interval) - at).total_seconds()
             if wait > 0:
                 self._wake_later(desk.chat_id, wait, in_editors_chat)
                 return False
@@ -303,7 +308,7 @@ class ReviewDesk:
             total=total,
             urgent=urgent,
             oldest=oldest,
-            now=now,
+            now=at,
             listed=self.settings.desk_queue_size,
         )
         if view.text == desk.queue_text:
@@ -317,10 +322,18 @@ class ReviewDesk:
             )
         if in_editors_chat and total == 0:
             # The burst is over: the next one gets a fresh queue message at the bottom.
-            await store.desks.queue_shown(desk.chat_id, None, None, now)
+            await store.desks.queue_shown(desk.chat_id, None, None, at)
         else:
-            await store.desks.queue_shown(desk.chat_id, message_id, view.text, now)
+            await store.desks.queue_shown(desk.chat_id, message_id, view.text, at)
         return True
+
+    async def _list_first(self, desk: Desk | None, code: str) -> bool:
+        """Show a report on the queue message now, if one is up and does not list it yet."""
+        if desk is None or desk.queue_message_id is None:
+            return False
+        if desk.queue_text is not None and f" {code} " in desk.queue_text:
+            return False
+        return await self.refresh_queue(desk, now=True)
 
     async def _burst(self, waiting: int) -> bool:
         """More reports wait than the editors chat can show one card at a time."""

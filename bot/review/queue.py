@@ -28,7 +28,9 @@ MAX_BUTTONS = 100
 BUTTONS_PER_REPORT = 4
 MAX_LISTED = MAX_BUTTONS // BUTTONS_PER_REPORT
 COMPACT_ROW = 5
-PREVIEW, COMPACT_PREVIEW = 60, 24
+PREVIEW, COMPACT_PREVIEW = 60, 18
+# A compact line marks media by a sign, so a hundred lines fit in one message.
+MEDIA_SIGNS = {"photo": "📷", "video": "🎞", "voice": "🎙", "audio": "🎵", "document": "📄"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +51,26 @@ def age(since: datetime, now: datetime) -> str:
     return f"{seconds // 3600}h"
 
 
-def report_line(
-    report: Report, kinds: Sequence[str], now: datetime, preview_length: int = PREVIEW
-) -> str:
+def report_line(report: Report, kinds: Sequence[str], now: datetime) -> str:
     icon = "⚡" if report.flagged_urgent else "🆕"
     what = describe_kinds(kinds) if kinds else texts.QUEUE_KIND_TEXT
     first = " ".join(report.text.split())
-    cut = first[:preview_length] + ("…" if len(first) > preview_length else "")
+    cut = first[:PREVIEW] + ("…" if len(first) > PREVIEW else "")
     preview = cut or texts.CARD_NO_TEXT
     return f"{icon} {report.code} · {age(report.received_at, now)} · {what} — {preview}"
+
+
+def compact_line(report: Report, kinds: Sequence[str], now: datetime) -> str:
+    icon = "⚡" if report.flagged_urgent else "🆕"
+    signs = "".join(
+        MEDIA_SIGNS.get(kind, "📎") + (f"×{kinds.count(kind)}" if kinds.count(kind) > 1 else "")
+        for kind in dict.fromkeys(kinds)
+    )
+    first = " ".join(report.text.split())
+    cut = first[:COMPACT_PREVIEW] + ("…" if len(first) > COMPACT_PREVIEW else "")
+    return " ".join(
+        part for part in (icon, report.code, age(report.received_at, now), signs, cut) if part
+    )
 
 
 def report_buttons(report: Report) -> list[Button]:
@@ -99,9 +112,8 @@ def render_queue(
     keyboard: Keyboard = []
     room = TEXT_LIMIT - len(head) - len(texts.QUEUE_MESSAGE_MORE) - 20
     for report in waiting[: MAX_BUTTONS if compact else min(listed, MAX_LISTED)]:
-        line = report_line(
-            report, kinds.get(report.id, ()), now, COMPACT_PREVIEW if compact else PREVIEW
-        )
+        media = kinds.get(report.id, ())
+        line = compact_line(report, media, now) if compact else report_line(report, media, now)
         if len(line) + 1 > room:
             break
         room -= len(line) + 1
