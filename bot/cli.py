@@ -7,6 +7,7 @@ import asyncio
 import signal
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from telegram import Bot
@@ -37,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("status", help="queues, last publish, deliveries in doubt, pause")
     backup_cmd = commands.add_parser("backup", help="an online, consistent copy of the database")
     backup_cmd.add_argument("path", help="the new file to write (must not exist)")
+    restore_cmd = commands.add_parser(
+        "restore", help="bring the database back from REPLICA_URL (a fresh machine)"
+    )
+    restore_cmd.add_argument(
+        "--force", action="store_true", help="replace an existing database at DATABASE_PATH"
+    )
     commands.add_parser("demo", help="play a short story against the local sandbox")
     args = parser.parse_args(argv)
 
@@ -57,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         "people": lambda: list_people(settings),
         "status": lambda: show_status(settings),
         "backup": lambda: make_backup(settings, args.path),
+        "restore": lambda: restore_database(settings, force=getattr(args, "force", False)),
     }
     try:
         return asyncio.run(actions[args.command]())
@@ -117,6 +125,9 @@ async def check(settings: Settings) -> int:
             report(True, f"database {settings.database_path} at schema {await db.schema_version()}")
     except StorageError as exc:
         report(False, str(exc))
+    if settings.replica_url:
+        line = await replication_line(settings)
+        report("FAILING" not in line, line)
     print("All good." if not problems else f"{problems} problem(s) to fix before `fieldrelay run`.")
     return EXIT_OK if not problems else EXIT_PROBLEM
 
@@ -238,7 +249,60 @@ async def show_status(settings: Settings) -> int:
     )
     print(f"Deliveries in doubt: {posts.get(PostState.IN_DOUBT, 0)}")
     print(f"Last publish: {last.isoformat() if last else 'never'}")
+    print(await replication_line(settings))
     return EXIT_OK
+
+
+async def restore_database(settings: Settings, *, force: bool) -> int:
+    """The database back from its replica: the first step on a fresh machine."""
+    from bot.replication import ReplicationError, redact_url, restore
+
+    if not settings.replica_url:
+        print(
+            "fieldrelay: REPLICA_URL is not set: there is no replica to restore from",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    database = settings.database_path
+    if database.exists() and not force:
+        print(
+            f"fieldrelay: {database} already exists; restore would replace it."
+            " Move it away, or pass --force.",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    where = redact_url(settings.replica_url)
+    try:
+        await restore(settings.replica_url, database, force=force)
+    except ReplicationError as exc:
+        print(f"fieldrelay: cannot restore from {where}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    async with Database(database) as db:
+        version = await db.schema_version()
+    print(f"Restored {database} from {where} (schema {version}). Start the bot: fieldrelay run")
+    return EXIT_OK
+
+
+async def replication_line(settings: Settings) -> str:
+    """Replication as `status` and `check` show it: the replica's last change and lag."""
+    from bot.replication import ReplicationError, last_replicated, redact_url
+
+    if not settings.replica_url:
+        return "Replication: off (REPLICA_URL is not set; only `fieldrelay backup` copies)"
+    where = redact_url(settings.replica_url)
+    try:
+        last = await last_replicated(settings.replica_url)
+    except ReplicationError as exc:
+        return f"Replication to {where}: FAILING ({exc})"
+    if last is None:
+        return f"Replication to {where}: nothing replicated yet"
+    wal = Path(f"{settings.database_path}-wal")
+    changed = max(
+        (p.stat().st_mtime for p in (settings.database_path, wal) if p.exists()), default=0.0
+    )
+    lag = max(0.0, changed - last.timestamp())
+    when = f"{last:%Y-%m-%d %H:%M:%S} UTC"
+    return f"Replication to {where}: last change replicated {when}, lag {lag:.0f} s"
 
 
 async def make_backup(settings: Settings, path: str) -> int:

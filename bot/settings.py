@@ -93,6 +93,12 @@ class Settings(BaseSettings):
     auto_wipe_hours: float = Field(default=12, ge=0, lt=48)
     auto_wipe_check_minutes: float = Field(default=10, gt=0)
 
+    # Replication off the machine (Litestream): s3://bucket/path, sftp://host/path or
+    # file:///path. Empty: no replica (backups only). Admins are told when the replica has
+    # fallen behind the database for longer than REPLICA_ALERT_MINUTES, and when it is back.
+    replica_url: str | None = None
+    replica_alert_minutes: float = Field(default=5, gt=0)
+
     # Burst review. Once this many cards wait to be posted in the editors chat, a queue
     # message lists the reports waiting for a decision (up to DESK_QUEUE_SIZE, four buttons
     # each: Telegram allows 100 under a message), edited at most every

@@ -328,3 +328,10 @@ ANSWER_ALREADY_URGENT = N_("{code} is already marked urgent, or already reviewed
 # A report whose text starts with one of these words (any case, then ':' '!' or a space) is
 # marked urgent by its contact, in any of the bot's languages.
 URGENT_WORDS = ("urgent", "عاجل", "بەپەلە", "فوری", "acil", "ACİL")
+
+# --- replication (to admins) ------------------------------------------------------------------
+REPLICATION_FAILING = (
+    "⚠️ The off-machine copy of the database is {minutes:.0f} min behind ({reason}). "
+    "Reports are safe on this machine, but would be lost with it. `fieldrelay status` says more."
+)
+REPLICATION_RECOVERED = "✅ The off-machine copy of the database is current again."

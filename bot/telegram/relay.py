@@ -15,6 +15,7 @@ from bot.people.revocation import RevocationService
 from bot.people.wipe import ChatWiper
 from bot.publishing.publisher import Publisher
 from bot.publishing.stories import StoryService
+from bot.replication import ReplicationWatch, Replicator
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
 from bot.settings import Settings
@@ -86,6 +87,8 @@ class FieldRelay:
         self._polling: asyncio.Task[None] | None = None
         self.webhook: WebhookReceiver | None = None
         self.services: Services | None = None
+        self.replicator: Replicator | None = None
+        self.replication_watch: ReplicationWatch | None = None
 
     async def start(self, *, receive: str = "polling") -> None:
         """Start everything; `receive` is "polling", "webhook", or "none" (tests, CLI)."""
@@ -128,6 +131,29 @@ class FieldRelay:
                 first=1,
                 name="auto-wipe",
             )
+        if self.settings.replica_url:
+            await self._start_replication(self.settings.replica_url, services)
+
+    async def _start_replication(self, replica_url: str, services: Services) -> None:
+        """Litestream beside the bot, and a watch that tells admins when it falls behind."""
+        self.replicator = Replicator(self.settings.database_path, replica_url)
+        await self.replicator.start()
+
+        async def tell_admins(text: str) -> None:
+            for admin_id in self.settings.admin_ids:
+                await services.store.desk_messages.add(admin_id, text, self.clock.now())
+            services.desk.wake()
+
+        alert = self.settings.replica_alert_minutes * 60
+        self.replication_watch = ReplicationWatch(self.replicator, alert, tell_admins)
+        assert self.application.job_queue is not None
+        self.application.job_queue.run_repeating(
+            self._check_replication, interval=min(60.0, alert / 2), first=10, name="replication"
+        )
+
+    async def _check_replication(self, context: object) -> None:
+        if self.replication_watch is not None:
+            await self.replication_watch.check(self.clock.now())
 
     async def _start_receiving(self, receive: str) -> None:
         assert self.services is not None
@@ -157,6 +183,9 @@ class FieldRelay:
             await self.application.stop()
         await self.application.shutdown()
         await self.db.close()
+        if self.replicator is not None:  # last: it sends what the database wrote until now
+            await self.replicator.stop()
+            self.replicator = None
 
     async def run_until_stopped(self, stop: asyncio.Event, *, webhook: bool = False) -> None:
         """Run until `stop` is set (SIGTERM/SIGINT) or polling fails for good."""
