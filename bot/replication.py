@@ -119,16 +119,29 @@ class Replicator:
         self._task = asyncio.get_running_loop().create_task(self._supervise(), name="litestream")
 
     async def stop(self) -> None:
+        """Stop replicating, after one last sync: Litestream's daemon does not sync when it
+        is told to stop, so what the last second wrote is sent by `replicate -once`."""
         await cancel_and_wait(self._task)
         self._task = None
         process, self._process = self._process, None
-        if process is not None and process.returncode is None:
-            process.terminate()  # Litestream syncs what it has, then exits
+        if process is None:
+            return
+        if process.returncode is None:
+            process.terminate()
             try:
                 await asyncio.wait_for(process.wait(), 10)
             except TimeoutError:
                 process.kill()
                 await process.wait()
+        try:
+            code, out = await _litestream(
+                "replicate", "-once", str(self.database), self.replica_url, timeout=60
+            )
+        except ReplicationError as exc:
+            log.error("litestream's last sync failed: %s", exc)
+            return
+        if code != 0:
+            log.error("litestream's last sync failed: %s", out.strip()[-300:])
 
     @property
     def running(self) -> bool:

@@ -164,3 +164,54 @@ def test_restore_refuses_without_a_replica_an_empty_one_or_over_a_database(
     result = _restore(env)
     assert result.returncode == 2
     assert "already exists" in result.stderr and "--force" in result.stderr
+
+
+async def test_admins_are_told_once_when_the_replica_fails_and_once_when_it_is_back(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot import texts
+    from bot.replication import ReplicationWatch, Replicator
+
+    database = tmp_path / "relay.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE t (x)")
+    told: list[str] = []
+
+    async def notify(text: str) -> None:
+        told.append(text)
+
+    # A replica nothing answers for: every check fails.
+    broken = Replicator(database, "sftp://nobody@127.0.0.1:1/replica")
+    watch = ReplicationWatch(broken, alert_seconds=60, notify=notify)
+    start = datetime.now(UTC)
+    await watch.check(start)
+    assert told == []  # not yet longer than the alert time
+    await watch.check(start + timedelta(seconds=61))
+    await watch.check(start + timedelta(seconds=120))
+    assert len(told) == 1 and told[0].startswith("⚠️ The off-machine copy of the database")
+
+    # Replication works again (a replica it can write): one word that it is back.
+    working = Replicator(database, f"file://{tmp_path / 'replica'}")
+    await working.start()
+    try:
+        with sqlite3.connect(database) as conn:
+            conn.execute("INSERT INTO t VALUES (1)")
+        await _eventually_replicated(working)
+        watch.replicator = working
+        await watch.check(start + timedelta(seconds=180))
+        await watch.check(start + timedelta(seconds=240))
+    finally:
+        await working.stop()
+    assert told[1:] == [texts.REPLICATION_RECOVERED]
+
+
+async def _eventually_replicated(replicator: Any) -> None:
+    for _ in range(100):
+        status = await replicator.status()
+        if status.last_replicated is not None:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("nothing reached the replica")
