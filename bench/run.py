@@ -258,7 +258,8 @@ async def relay_intake(
         stored = await relay.services.store.reports.count() if relay.services else 0
         await relay.stop()
         if replicated:
-            assert any(Path(folder, "replica").rglob("*.ltx")), "nothing was replicated"
+            files = await asyncio.to_thread(lambda: list(Path(folder, "replica").rglob("*.ltx")))
+            assert files, "nothing was replicated"
     await sandbox.stop()
     assert stored >= total
     return total / (done - started), latencies
