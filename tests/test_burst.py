@@ -302,3 +302,27 @@ def test_the_queue_message_stays_within_telegrams_limits_however_deep_the_queue(
     assert {b.data for row in deep.keyboard for b in row} == {
         f"v1:open:{i}" for i in range(1, listed + 1)
     }
+
+
+async def test_a_question_asked_at_a_private_desk_is_answered_there(world: World) -> None:
+    contact = await world.join("contact", "Kirkuk-1")
+    editor = await world.join("editor", "Desk-1")
+    world.sandbox.send_text(contact, "A rumour of a curfew")
+    await world.card_of("R-1")
+    assert await world.ask(editor, "/desk", "private desk") == texts.DESK_OPENED
+    queue = await world.sandbox.wait_for(lambda: listing(world.sandbox, editor, "v1:open:1"))
+    await press(world, editor, editor, queue, "v1:open:1")
+    card = await world.sandbox.wait_for(lambda: card_in(world.sandbox, editor, "R-1"))
+    assert (await press(world, editor, editor, card, "v1:reject:1")).startswith("Rejected R-1")
+    question = await world.bot_says(editor, "reason")
+    assert question["reply_to_message"]["message_id"] == card["message_id"]
+    sent = world.sandbox.send_text(
+        editor, "share: not confirmed by anyone else", reply_to_message=question
+    )
+    saved = await world.bot_says(editor, "Reason for rejecting R-1", after=sent["message_id"])
+    assert saved["text"] == "Reason for rejecting R-1 saved and shared with the contact."
+    assert (await world.services.store.reports.get(1)).reject_reason == (
+        "not confirmed by anyone else"
+    )
+    # Nothing of it went through the editors chat.
+    assert not [m for m in world.sandbox.bot_messages(EDITORS_CHAT) if "reason" in m["text"]]
