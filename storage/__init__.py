@@ -5,6 +5,7 @@ from storage.audit import AuditLog
 from storage.cards import Cards
 from storage.chatlog import ChatLog
 from storage.database import Database, SchemaTooNewError, StorageError, backup
+from storage.desk import CardRequests, DeskMessages, Desks
 from storage.editorial import ContactMessages, Prompts
 from storage.inbox import Inbox, StateStore
 from storage.incoming import Incoming
@@ -50,6 +51,7 @@ __all__ = [
     "AuditEntry",
     "AuditLog",
     "CardMessage",
+    "CardRequests",
     "CardState",
     "Cards",
     "ChatLog",
@@ -58,6 +60,8 @@ __all__ = [
     "Database",
     "Desk",
     "DeskMessage",
+    "DeskMessages",
+    "Desks",
     "Inbox",
     "Incoming",
     "Invite",

@@ -15,7 +15,7 @@ from bot import texts
 from bot.review.queue import render_queue
 from sandbox import Sandbox
 from storage import CardState, Label, Report, ReportStatus
-from tests.conftest import EDITORS_CHAT, World, make_settings
+from tests.conftest import ADMIN, EDITORS_CHAT, World, make_settings
 
 SCALE = 10  # the tests' clock of Telegram's limits runs ten times faster
 
@@ -326,3 +326,11 @@ async def test_a_question_asked_at_a_private_desk_is_answered_there(world: World
     )
     # Nothing of it went through the editors chat.
     assert not [m for m in world.sandbox.bot_messages(EDITORS_CHAT) if "reason" in m["text"]]
+
+
+async def test_a_revoked_editors_private_desk_closes_with_them(world: World) -> None:
+    editor = await world.join("editor", "Desk-1")
+    assert await world.ask(editor, "/desk", "private desk") == texts.DESK_OPENED
+    assert await world.services.store.desks.get(editor) is not None
+    await world.ask(ADMIN, "/revoke Desk-1", "revoked")
+    assert await world.services.store.desks.get(editor) is None

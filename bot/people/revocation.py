@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.intake.service import IntakeService
 from bot.people.wipe import ChatWiper
-from storage import AuditLog, People, Person
+from storage import AuditLog, Desks, People, Person
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,9 +19,16 @@ class Revoked:
 
 class RevocationService:
     def __init__(
-        self, people: People, audit: AuditLog, intake: IntakeService, wiper: ChatWiper, clock: Clock
+        self,
+        people: People,
+        audit: AuditLog,
+        desks: Desks,
+        intake: IntakeService,
+        wiper: ChatWiper,
+        clock: Clock,
     ) -> None:
         self.people = people
+        self.desks = desks
         self.audit = audit
         self.intake = intake
         self.wiper = wiper
@@ -34,6 +41,7 @@ class RevocationService:
         if person is None:
             return None
         dropped = await self.intake.drop_albums_of(person)
+        await self.desks.close_for(person.telegram_user_id)  # an editor's private desk
         wiped = await self.wiper.wipe(person.telegram_user_id)
         await self.audit.record(
             at=self.clock.now(),

@@ -68,7 +68,7 @@ def build_services(
         sender=sender,
         publisher=publisher,
         wiper=wiper,
-        revocation=RevocationService(store.people, store.audit, intake, wiper, clock),
+        revocation=RevocationService(store.people, store.audit, store.desks, intake, wiper, clock),
         stories=StoryService(
             store.stories, store.audit, clock, settings, wake_publisher=publisher.wake
         ),
