@@ -97,7 +97,7 @@ async def test_thirty_reports_are_all_actionable_from_one_queue_message(
     assert len(cards_posted(sandbox)) < 30
     assert listed["text"].startswith("📥 30 report(s) waiting for a decision")
     assert len(listed["text"]) <= 4096 and len(buttons(listed)) <= 100
-    assert "🆕 R-1 · <1m · text — Explosion report 1 from" in listed["text"]
+    assert "\n🆕 R-1 <1m Explosion report 1…\n" in listed["text"]
 
     # 📖 sends the full card to the editor's private chat, where it is decided.
     opened = await press(world, desk1, EDITORS_CHAT, listed, "v1:open:1")
