@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from telegram import Audio, Document, Message, PhotoSize, Update, Video, Voice
+from telegram import (
+    Audio,
+    CallbackQuery,
+    Document,
+    Message,
+    PhotoSize,
+    Update,
+    Video,
+    Voice,
+)
 
 from bot import i18n, texts
 from bot.i18n import say
 from bot.intake.media import IMAGE_MIME_TYPES
 from bot.intake.service import IncomingMessage
+from bot.review.callbacks import CallbackData
 from bot.telegram.context import RelayContext
 from handlers.common import answer_query, decode_press, offer_languages, report_id_argument
-from storage import NewMedia
+from storage import NewMedia, Person
 
 # Content that is never a report, with the reason given to the contact.
 _REFUSED = (
@@ -138,15 +148,25 @@ async def not_a_contact(update: Update, context: RelayContext) -> None:
     await update.effective_message.reply_text(say(context.caller.language, hint))
 
 
-async def withdraw_button(update: Update, context: RelayContext) -> None:
-    """The Withdraw button under an acknowledgement."""
+async def _contact_press(
+    update: Update, context: RelayContext
+) -> tuple[CallbackQuery, Person, CallbackData] | None:
+    """A contact's press on one of the bot's buttons in their chat, decoded; None when
+    there is nothing to do (damaged data is answered as such)."""
     query = update.callback_query
     person = context.caller.person
     if query is None or person is None:
-        return
+        return None
     data = await decode_press(query, context.caller.language)
-    if data is None:
+    return (query, person, data) if data is not None else None
+
+
+async def withdraw_button(update: Update, context: RelayContext) -> None:
+    """The Withdraw button under an acknowledgement."""
+    press = await _contact_press(update, context)
+    if press is None:
         return
+    query, person, data = press
     outcome = await context.services.review.withdraw(data.item_id, person)
     await answer_query(query, outcome.answer, alert=True)
     if outcome.changed and isinstance(query.message, Message):
@@ -157,13 +177,10 @@ async def withdraw_button(update: Update, context: RelayContext) -> None:
 
 async def urgent_button(update: Update, context: RelayContext) -> None:
     """The Urgent button under an acknowledgement: the report jumps the editors' queue."""
-    query = update.callback_query
-    person = context.caller.person
-    if query is None or person is None:
+    press = await _contact_press(update, context)
+    if press is None:
         return
-    data = await decode_press(query, context.caller.language)
-    if data is None:
-        return
+    query, person, data = press
     outcome = await context.services.review.flag_urgent(data.item_id, person)
     await answer_query(query, outcome.answer, alert=not outcome.changed)
 
@@ -211,13 +228,10 @@ async def language_command(update: Update, context: RelayContext) -> None:
 
 async def language_button(update: Update, context: RelayContext) -> None:
     """One of the language buttons: from now on the bot speaks that language."""
-    query = update.callback_query
-    person = context.caller.person
-    if query is None or person is None:
+    press = await _contact_press(update, context)
+    if press is None:
         return
-    data = await decode_press(query, context.caller.language)
-    if data is None:
-        return
+    query, person, data = press
     if not 0 <= data.item_id < len(i18n.LANGUAGES):
         await answer_query(query, say(context.caller.language, texts.BUTTON_NOT_UNDERSTOOD))
         return

@@ -83,7 +83,7 @@ async def open_card(context: RelayContext, report_id: int, chat_id: int) -> str:
         await services.store.card_requests.add(report_id, target, services.clock.now())
     ):
         return texts.ANSWER_OPEN_ALREADY.format(code=report.code)
-    services.desk.wake()
+    services.desk.wake(private=True)
     if chat_id == target:
         return texts.ANSWER_OPEN_COMING.format(code=report.code)
     return texts.ANSWER_OPEN_PRIVATE.format(code=report.code)
@@ -111,7 +111,7 @@ async def ask(context: RelayContext, outcome: Outcome, editor: Editor, chat_id: 
             placeholder.format(code=report.code),
         ),
     )
-    services.desk.wake()
+    services.desk.wake(private=chat_id > 0)
 
 
 async def prompt_reply(update: Update, context: RelayContext) -> None:
@@ -153,6 +153,7 @@ async def desk(update: Update, context: RelayContext) -> None:
     args = [arg.lower() for arg in context.args or []]
     if args == ["off"]:
         closed = await services.store.desks.close(message.chat_id)
+        await services.desk.desks_changed()
         await message.reply_text(texts.DESK_CLOSED if closed else texts.DESK_NOT_OPEN)
         return
     if args:
@@ -169,7 +170,7 @@ async def desk(update: Update, context: RelayContext) -> None:
             actor_telegram_id=context.caller.telegram_user_id,
             action="desk.open",
         )
-        services.desk.wake()
+        await services.desk.desks_changed()
 
 
 async def refuse_desk(update: Update, context: RelayContext) -> None:

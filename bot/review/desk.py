@@ -69,20 +69,32 @@ class ReviewDesk:
         }
         self._tasks: list[asyncio.Task[None]] = []
         self._timers: dict[int, asyncio.TimerHandle] = {}
+        self.private_desks_open = False
         self.max_backoff = settings.retry_backoff_max_seconds
 
-    def wake(self) -> None:
-        for _, event in self._lanes.values():
-            event.set()
+    def wake(self, *, private: bool = False) -> None:
+        """There may be work. The private chats' lane is woken only when asked (something
+        was queued for an editor's private chat) or while a private desk is open: a burst
+        of reports wakes the desk for each, and an idle lane's reads would cost intake."""
+        self._lanes["review-desk-acknowledgements"][1].set()
+        self._lanes["review-desk"][1].set()
+        if private or self.private_desks_open:
+            self._lanes["review-desk-private"][1].set()
+
+    async def desks_changed(self) -> None:
+        """A private desk was opened or closed."""
+        self.private_desks_open = bool(await self.store.desks.private())
+        self.wake(private=True)
 
     async def start(self) -> None:
         await self.store.desks.open(self.chat_id, None, self.clock.now())
+        self.private_desks_open = bool(await self.store.desks.private())
         loop = asyncio.get_running_loop()
         self._tasks = [
             loop.create_task(self.run(work, event), name=name)
             for name, (work, event) in self._lanes.items()
         ]
-        self.wake()
+        self.wake(private=True)
 
     async def stop(self) -> None:
         for timer in self._timers.values():

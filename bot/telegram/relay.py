@@ -142,7 +142,7 @@ class FieldRelay:
         async def tell_admins(text: str) -> None:
             for admin_id in self.settings.admin_ids:
                 await services.store.desk_messages.add(admin_id, text, self.clock.now())
-            services.desk.wake()
+            services.desk.wake(private=True)
 
         alert = self.settings.replica_alert_minutes * 60
         self.replication_watch = ReplicationWatch(self.replicator, alert, tell_admins)
