@@ -4,7 +4,14 @@ from storage.acknowledgements import Acknowledgements
 from storage.audit import AuditLog
 from storage.cards import Cards
 from storage.chatlog import ChatLog
-from storage.database import Database, SchemaTooNewError, StorageError, backup
+from storage.database import (
+    Database,
+    DatabaseUnavailable,
+    SchemaTooNewError,
+    StorageError,
+    backup,
+    is_transient,
+)
 from storage.desk import CardRequests, DeskMessages, Desks
 from storage.editorial import ContactMessages, Prompts
 from storage.inbox import Inbox, StateStore
@@ -58,6 +65,7 @@ __all__ = [
     "ContactMessage",
     "ContactMessages",
     "Database",
+    "DatabaseUnavailable",
     "Desk",
     "DeskMessage",
     "DeskMessages",
@@ -95,4 +103,5 @@ __all__ = [
     "Transaction",
     "Unacknowledged",
     "backup",
+    "is_transient",
 ]

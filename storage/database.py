@@ -30,6 +30,22 @@ class StorageError(Exception):
     """The database cannot be used as it is; the message says why."""
 
 
+class DatabaseUnavailable(StorageError):
+    """The database cannot be written for now (locked by another process, busy, an I/O
+    error, a full disk): weather, not a bug. Nothing was lost; try again later."""
+
+
+# What SQLite says when the fault is outside the bot and passes.
+TRANSIENT = ("locked", "busy", "disk i/o error", "full", "unable to open")
+
+
+def is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, DatabaseUnavailable) or (
+        isinstance(exc, sqlite3.OperationalError)
+        and any(word in str(exc).lower() for word in TRANSIENT)
+    )
+
+
 class SchemaTooNewError(StorageError):
     """The database was written by a newer Field Relay; it is left untouched."""
 
@@ -83,9 +99,13 @@ class Database:
     commit, and each deferred write says why that is safe.
     """
 
-    def __init__(self, path: Path | str, *, commit_delay: float = 0.0) -> None:
+    def __init__(
+        self, path: Path | str, *, commit_delay: float = 0.0, busy_timeout: float = 5.0
+    ) -> None:
         self.path = Path(path)
         self.commit_delay = commit_delay
+        # How long a write waits for another process's lock before it is DatabaseUnavailable.
+        self.busy_timeout = busy_timeout
         self._conn: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
@@ -105,7 +125,7 @@ class Database:
         conn.row_factory = aiosqlite.Row
         self._conn = conn
         try:
-            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             # Refuse a newer schema before anything (even the journal mode) is written.
             await self._refuse_newer_schema()
             await conn.execute("PRAGMA journal_mode = WAL")
@@ -247,8 +267,15 @@ class Database:
             self._flushing = asyncio.get_running_loop().create_task(self._flush_soon())
 
     async def _flush_soon(self) -> None:
-        await asyncio.sleep(self.commit_delay)
-        await self.flush()
+        delay = self.commit_delay
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self.flush()
+                return
+            except DatabaseUnavailable:
+                # Kept, not dropped: the next flush (this one, or any write) tries again.
+                delay = min(max(delay * 2, 0.5), 10.0)
 
     async def flush(self) -> None:
         """Commit the deferred writes now."""
@@ -275,8 +302,16 @@ class Database:
         try:
             outcomes = await self._in_thread(lambda conn: _apply_all(conn, deferred))
         except sqlite3.Error as exc:
-            # The updates they came from stay in the inbox: handled again on the next start.
             count = sum(len(batch.items) for batch in deferred)
+            if is_transient(exc):
+                # Put back, ahead of anything deferred since: retried, never dropped.
+                self._deferred = deferred + self._deferred
+                for batch in deferred:
+                    if batch.work not in self._batches:
+                        self._batches[batch.work] = batch
+                log.warning("%d deferred write(s) wait for the database: %s", count, exc)
+                raise DatabaseUnavailable(str(exc)) from exc
+            # The updates they came from stay in the inbox: handled again on the next start.
             log.error("%d deferred write(s) could not be committed: %s", count, exc)
             return
         for batch, results in zip(deferred, outcomes, strict=True):
@@ -363,6 +398,8 @@ def _apply_all(conn: sqlite3.Connection, deferred: list[_Batch]) -> list[list[An
             conn, lambda conn: [batch.work(conn, batch.items) for batch in deferred]
         )
     except Exception as exc:
+        if is_transient(exc):
+            raise  # the database, not a write, is at fault: keep them all for later
         log.warning("a deferred write failed (%s); writing them one by one to find it", exc)
     return _in_transaction(
         conn,
@@ -376,6 +413,8 @@ def _isolated(conn: sqlite3.Connection, one: _Batch) -> Any:
         [result] = one.work(conn, one.items)
     except Exception as exc:  # one bad write must not undo the others
         conn.execute("ROLLBACK TO deferred")
+        if is_transient(exc):
+            raise  # a full disk is no bad write: keep them all for later
         result = _Failed(exc)
     conn.execute("RELEASE deferred")
     return result

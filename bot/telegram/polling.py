@@ -21,7 +21,7 @@ from telegram.ext import Application
 
 from bot.clock import Clock
 from bot.telegram.sender import retry_after_seconds
-from storage import Inbox
+from storage import Inbox, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ class DurablePolling:
         self.updates = updates
         self.timeout = timeout
         self.max_backoff = max_backoff
+        self._database_backoff = 1.0
 
     async def run(self) -> None:
         """Poll until cancelled."""
@@ -112,9 +113,45 @@ class DurablePolling:
             backoff = 1.0
             if not isinstance(updates, list) or not updates:
                 continue
-            await self.updates.store(updates)
+            if not await self._stored(updates):
+                continue  # the same offset again: Telegram keeps them until confirmed
             offset = updates[-1]["update_id"] + 1
             for raw in updates:
                 await self.updates.handle(raw["update_id"], raw)
             # One commit for the whole batch: a burst of reports is stored together.
-            await self.updates.commit()
+            await self._committed()
+
+    async def _stored(self, updates: list[dict[str, Any]]) -> bool:
+        """Store a batch; when the database cannot take it (locked by another process, a
+        full disk), wait and say False: nothing is confirmed to Telegram that is not
+        stored, so Telegram keeps them and the next getUpdates brings them again."""
+        try:
+            await self.updates.store(updates)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            await self._wait_for_database(exc)
+            return False
+        self._database_backoff = 1.0
+        return True
+
+    async def _committed(self) -> None:
+        """Commit what handling deferred, retrying until the database takes it: the
+        writes are kept meanwhile, and no new update is fetched."""
+        while True:
+            try:
+                await self.updates.commit()
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                await self._wait_for_database(exc)
+                continue
+            self._database_backoff = 1.0
+            return
+
+    async def _wait_for_database(self, exc: BaseException) -> None:
+        log.warning(
+            "the database cannot be written (%s); retrying in %.1f s", exc, self._database_backoff
+        )
+        await asyncio.sleep(self._database_backoff)
+        self._database_backoff = min(self._database_backoff * 2, self.max_backoff)

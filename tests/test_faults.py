@@ -1,0 +1,81 @@
+"""Faults are weather: a database locked by another process stops nothing and loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+
+from storage import Database, DatabaseUnavailable
+from tests.conftest import World
+
+
+def hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> None:
+    """Another process's writer (a backup tool, an admin's sqlite3 shell) holding the
+    database's write lock for `seconds`, longer than the busy timeout."""
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        locked.set()
+        threading.Event().wait(seconds)
+        conn.rollback()
+    finally:
+        conn.close()
+
+
+async def test_a_database_locked_by_another_process_for_8_s_stops_nothing_and_loses_nothing(
+    world: World,
+) -> None:
+    sandbox = world.sandbox
+    contact = await world.join("contact", "Kirkuk-1")
+    await world.sync()
+    polls = len(sandbox.calls_of("getUpdates"))
+    await sandbox.wait_for(lambda: len(sandbox.calls_of("getUpdates")) > polls + 1)  # idle
+    locked = threading.Event()
+    holder = threading.Thread(
+        target=hold_write_lock, args=(world.relay.settings.database_path, 8.0, locked)
+    )
+    holder.start()
+    await asyncio.to_thread(locked.wait, 10)
+    sent = [sandbox.send_text(contact, f"Report {i} during the lock") for i in range(1, 11)]
+    await asyncio.sleep(6)  # past the busy timeout: the bot has met the lock by now
+    polling = world.relay._polling
+    assert polling is not None and not polling.done()  # it waits; it did not exit
+    acknowledged = [m for m in sandbox.bot_messages(contact) if "Received" in m.get("text", "")]
+    assert acknowledged == []  # nothing is confirmed that is not stored
+    await asyncio.to_thread(holder.join)
+
+    # The lock is gone: every report is stored and acknowledged, without a restart.
+    for message in sent:
+        await world.bot_says(contact, "Received", after=message["message_id"] - 1, timeout=30)
+    texts_stored = {r.text for r in await world.services.store.reports.in_queue()}
+    assert texts_stored == {f"Report {i} during the lock" for i in range(1, 11)}
+    assert not polling.done()
+
+
+async def test_deferred_writes_that_meet_a_lock_are_kept_and_committed_later(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "relay.db"
+    async with Database(path, busy_timeout=0.5) as db:
+        locked = threading.Event()
+        holder = threading.Thread(target=hold_write_lock, args=(path, 3.0, locked))
+        holder.start()
+        await asyncio.to_thread(locked.wait, 10)
+        db.defer_row(
+            "a state row",
+            "INSERT INTO state (key, value) SELECT json_extract(value, '$[0]'),"
+            " json_extract(value, '$[1]') FROM json_each(?)",
+            ["k", "v"],
+        )
+        try:
+            await db.flush()
+        except DatabaseUnavailable:
+            pass
+        else:
+            raise AssertionError("the flush should have met the lock")
+        await asyncio.to_thread(holder.join)
+        await db.flush()
+        row = await db.fetch_one("SELECT value FROM state WHERE key = 'k'")
+        assert row is not None and row[0] == "v"
