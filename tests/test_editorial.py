@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 from bot import texts
 from bot.clock import FixedClock
+from bot.review.callbacks import Action
 from bot.review.decisions import Editor
 from bot.settings import Settings
 from sandbox import Sandbox
@@ -89,6 +91,26 @@ async def test_two_editors_at_once_make_exactly_one_decision(world: World) -> No
     assert report.decided_by == "Desk-1"
     actions = [e.action for e in await world.services.store.audit.for_report(1)]
     assert actions.count("report.approve") == 1 and "report.reject" not in actions
+
+
+async def test_decisions_racing_in_the_same_moment_make_exactly_one(world: World) -> None:
+    # Updates reach handlers one by one; here the decisions really run at the same time,
+    # interleaved on the event loop, as two webhook deliveries or two workers could.
+    contact, _, _ = await newsroom(world)
+    world.sandbox.send_text(contact, "Second report")
+    await world.card_of("R-2")
+    review = world.services.review
+    for report_id in (1, 2):
+        outcomes = await asyncio.gather(
+            review.press(Action.APPROVE, report_id, Editor(1, "Desk-1")),
+            review.press(Action.REJECT, report_id, Editor(2, "Desk-2")),
+            review.press(Action.PUBLISH_NOW, report_id, Editor(3, "Desk-3")),
+        )
+        assert sum(outcome.changed for outcome in outcomes) == 1
+        actions = [e.action for e in await world.services.store.audit.for_report(report_id)]
+        decisions = [a for a in actions if a in ("report.approve", "report.reject",
+                                                  "report.publish_now")]  # fmt: skip
+        assert len(decisions) == 1
 
 
 async def test_the_same_press_delivered_twice_decides_once(world: World) -> None:
