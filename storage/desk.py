@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from storage.database import Database
+from storage.editorial import Prompts
 from storage.models import Desk, DeskMessage
 from storage.rows import dt, ts
 
@@ -95,17 +96,15 @@ class DeskMessages:
                 "UPDATE desk_messages SET sent_at = ? WHERE id = ?", (ts(at), message.id)
             )
             if message.prompt_kind is not None and message_id is not None:
-                await conn.execute(
-                    "INSERT INTO prompts (chat_id, message_id, report_id, kind,"
-                    " editor_telegram_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        message.chat_id,
-                        message_id,
-                        message.report_id,
-                        message.prompt_kind,
-                        message.editor_telegram_id,
-                        ts(at),
-                    ),
+                assert message.report_id is not None and message.editor_telegram_id is not None
+                await Prompts(self.db).add(
+                    chat_id=message.chat_id,
+                    message_id=message_id,
+                    report_id=message.report_id,
+                    kind=message.prompt_kind,
+                    editor_telegram_id=message.editor_telegram_id,
+                    at=at,
+                    conn=conn,
                 )
 
 

@@ -41,12 +41,15 @@ class Prompts:
         kind: str,
         editor_telegram_id: int,
         at: datetime,
+        conn: aiosqlite.Connection | None = None,
     ) -> None:
-        await self.db.execute(
-            "INSERT INTO prompts (chat_id, message_id, report_id, kind, editor_telegram_id,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (chat_id, message_id, report_id, kind, editor_telegram_id, ts(at)),
-        )
+        """A question just sent to one editor, answered by replying to `message_id`."""
+        async with self.db.unit(conn) as tx:
+            await tx.execute(
+                "INSERT INTO prompts (chat_id, message_id, report_id, kind, editor_telegram_id,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, message_id, report_id, kind, editor_telegram_id, ts(at)),
+            )
 
     async def get(self, chat_id: int, message_id: int) -> Prompt | None:
         row = await self.db.fetch_one(

@@ -239,18 +239,6 @@ class ReviewService(Corrections):
 
     # ------------------------------------------------------------------ prompts
 
-    async def prompt_sent(
-        self, kind: str, report: Report, editor: Editor, chat_id: int, message_id: int
-    ) -> None:
-        await self.store.prompts.add(
-            chat_id=chat_id,
-            message_id=message_id,
-            report_id=report.id,
-            kind=kind,
-            editor_telegram_id=editor.telegram_user_id,
-            at=self.clock.now(),
-        )
-
     async def reply_to_prompt(self, prompt: Prompt, editor: Editor, text: str) -> Outcome | None:
         """An editor replied to a question of the bot. None: a duplicate, nothing to say."""
         report = await self.store.reports.get(prompt.report_id)
