@@ -334,3 +334,19 @@ async def test_a_revoked_editors_private_desk_closes_with_them(world: World) -> 
     assert await world.services.store.desks.get(editor) is not None
     await world.ask(ADMIN, "/revoke Desk-1", "revoked")
     assert await world.services.store.desks.get(editor) is None
+
+
+async def test_a_queue_message_deleted_in_the_chat_is_posted_again(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    world = World(sandbox, await start_relay(scaled_settings(sandbox, tmp_path)))
+    contacts, _, _ = await newsroom(world)
+    for i in range(6):
+        sandbox.send_text(contacts[i % 3], f"Report {i + 1}")
+    first = await sandbox.wait_for(lambda: listing(sandbox, EDITORS_CHAT, "v1:open:6"))
+    sandbox.deleted[EDITORS_CHAT].add(first["message_id"])  # an admin deleted it
+    sandbox.send_text(contacts[0], "Report 7")
+    again = await sandbox.wait_for(
+        lambda: listing(sandbox, EDITORS_CHAT, "v1:open:7"), timeout=10, what="a new queue"
+    )
+    assert again["message_id"] != first["message_id"]

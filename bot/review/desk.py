@@ -327,7 +327,17 @@ class ReviewDesk:
             return False
         message_id = desk.queue_message_id
         if message_id is not None:
-            await self.sender.edit_text(desk.chat_id, message_id, view.text, keyboard=view.keyboard)
+            try:
+                await self.sender.edit_text(
+                    desk.chat_id, message_id, view.text, keyboard=view.keyboard
+                )
+            except SendError as exc:
+                if not exc.permanent or exc.forbidden:
+                    raise
+                # Deleted by someone in the chat: the next turn posts a fresh one.
+                log.warning("the queue message in %s is gone (%s)", desk.chat_id, exc)
+                await store.desks.queue_shown(desk.chat_id, None, None, at)
+                return True
         else:
             message_id = await self.sender.send_text(
                 desk.chat_id, view.text, keyboard=view.keyboard
