@@ -114,26 +114,16 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     )
     application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, edited))
 
-    # Buttons: Withdraw and language under a contact's messages; decisions on review cards,
-    # for editors only, wherever pressed (a forged decision in a private chat is refused).
-    withdraw_button = access.for_contacts(
-        contacts.withdraw_button, otherwise=common.button_not_understood
-    )
-    application.add_handler(
-        CallbackQueryHandler(withdraw_button, pattern=f"^v1:{Action.WITHDRAW.value}:")
-    )
-    urgent_button = access.for_contacts(
-        contacts.urgent_button, otherwise=common.button_not_understood
-    )
-    application.add_handler(
-        CallbackQueryHandler(urgent_button, pattern=f"^v1:{Action.FLAG_URGENT.value}:")
-    )
-    language_button = access.for_contacts(
-        contacts.language_button, otherwise=common.button_not_understood
-    )
-    application.add_handler(
-        CallbackQueryHandler(language_button, pattern=f"^v1:{Action.LANGUAGE.value}:")
-    )
+    # Buttons: Withdraw, Urgent and the language choice under a contact's messages (a
+    # contact's only); decisions on cards and queue messages, for editors only, wherever
+    # pressed (a forged decision in a private chat is refused and audited).
+    for action, handler in (
+        (Action.WITHDRAW, contacts.withdraw_button),
+        (Action.FLAG_URGENT, contacts.urgent_button),
+        (Action.LANGUAGE, contacts.language_button),
+    ):
+        only_contacts = access.for_contacts(handler, otherwise=common.button_not_understood)
+        application.add_handler(CallbackQueryHandler(only_contacts, pattern=f"^v1:{action.value}:"))
     application.add_handler(CallbackQueryHandler(access.for_editors(editors.card_button)))
 
     application.add_error_handler(errors.log_error)
