@@ -26,6 +26,7 @@ GROWING = (
     "card_messages",
     "private_messages",
     "contact_messages",
+    "desk_messages",
     "people",
     "invites",
     "prompts",
@@ -86,6 +87,17 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         await ChatLog(db).chats_with_messages_before(at)
         await ChatLog(db).messages(7)
         await Inbox(db).unhandled()
+        # The burst desk's reads, on every turn of its lanes.
+        await reports.waiting(100)
+        await reports.waiting_summary()
+        await cards.urgent_to_post(limit=1)
+        await media_items.kinds_of([1, 2])
+        await store.desk_messages.unsent(limit=1, private=False)
+        await store.desk_messages.unsent(limit=1, private=True)
+        await store.desks.get(-100)
+        await store.desks.private()
+        await store.card_requests.next(-100)
+        await store.card_requests.next(None)
         # The group commit's writes (a burst of reports, the chat log, inbox and
         # acknowledgement marks) join on JSON arrays: they must look rows up, not scan.
         stored: list[object] = []
