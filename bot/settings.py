@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     thread_updates: bool = True
     # Retract: "edit" every copy to "Retracted: <reason>", or "delete" every copy.
     retract_mode: Literal["edit", "delete"] = "edit"
+    # Cards and media in the editors chat, and what the bot sends people in private, are
+    # sent so that Telegram lets no one forward or save them (channel posts never are).
+    protect_content: bool = True
     # Languages: editors and admins are spoken to in ORG_LANGUAGE; the fixed words of
     # channel posts ("UPDATE", "Unconfirmed", ...) are in POST_LANGUAGE. Contacts choose their
     # own (Telegram's language_code is the first guess). One of en, ar, ckb, tr.

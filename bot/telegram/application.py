@@ -147,8 +147,9 @@ def build_application(settings: Settings) -> RelayApplication:
         settings.token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_file_base_url,
-        # Every reply quotes the message it answers, so a contact knows which one it was.
-        defaults=Defaults(do_quote=True),
+        # Every reply quotes the message it answers, so a contact knows which one it was;
+        # replies of handlers (all in private chats) are protected like the sender's sends.
+        defaults=Defaults(do_quote=True, protect_content=settings.protect_content),
         rate_limiter=rate_limiter,
         request=HTTPXRequest(
             connection_pool_size=64,

@@ -18,6 +18,7 @@ from bot.publishing.stories import StoryService
 from bot.replication import ReplicationWatch, Replicator
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
+from bot.sender import ChatId
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from bot.telegram.application import build_application, set_command_menus
@@ -39,7 +40,14 @@ def build_services(
     schedule_wakeup: Callable[[float], None],
 ) -> Services:
     """Every service, each given the repositories and the workers it wakes."""
-    sender = TelegramSender(bot)
+
+    def protect(chat: ChatId) -> bool:
+        """Cards, media and what contacts are sent cannot be forwarded or saved; channel
+        posts are for sharing."""
+        in_private = isinstance(chat, int) and chat > 0
+        return settings.protect_content and (chat == settings.editors_chat_id or in_private)
+
+    sender = TelegramSender(bot, protect)
     chat_log = store.chat_log
     bot.record_private_messages(lambda chat, message: chat_log.record(chat, message, clock.now()))
     desk = ReviewDesk(store, sender, settings, clock)

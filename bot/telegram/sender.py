@@ -84,8 +84,11 @@ async def _call(awaitable: Awaitable[T]) -> T:
 
 
 class TelegramSender:
-    def __init__(self, bot: RecordingBot) -> None:
+    def __init__(self, bot: RecordingBot, protect: Callable[[ChatId], bool] = lambda _: False):
         self.bot = bot
+        # Whether what goes into a chat may not be forwarded or saved (PROTECT_CONTENT): the
+        # editors chat and people's private chats, never a channel.
+        self.protect = protect
 
     async def send_text(
         self,
@@ -95,7 +98,9 @@ class TelegramSender:
         reply_to: int | None = None,
         keyboard: Keyboard | None = None,
     ) -> int:
-        return await _call(self.bot.send_message_id(chat_id, text, reply_to, keyboard))
+        return await _call(
+            self.bot.send_message_id(chat_id, text, reply_to, keyboard, self.protect(chat_id))
+        )
 
     def _input(self, media: OutgoingMedia) -> str | bytes:
         # Raw bytes, not InputFile: python-telegram-bot then attaches them correctly both to
@@ -114,24 +119,18 @@ class TelegramSender:
         reply_to: int | None = None,
         caption: str | None = None,
     ) -> SentMedia:
-        reply = _reply(reply_to)
+        options: dict[str, Any] = {
+            "caption": caption,
+            "reply_parameters": _reply(reply_to),
+            "protect_content": self.protect(chat_id),
+        }
         file = self._input(media)
         sends = {
-            "photo": lambda: self.bot.send_photo(
-                chat_id, file, caption=caption, reply_parameters=reply
-            ),
-            "video": lambda: self.bot.send_video(
-                chat_id, file, caption=caption, reply_parameters=reply
-            ),
-            "voice": lambda: self.bot.send_voice(
-                chat_id, file, caption=caption, reply_parameters=reply
-            ),
-            "audio": lambda: self.bot.send_audio(
-                chat_id, file, caption=caption, reply_parameters=reply
-            ),
-            "document": lambda: self.bot.send_document(
-                chat_id, file, caption=caption, reply_parameters=reply
-            ),
+            "photo": lambda: self.bot.send_photo(chat_id, file, **options),
+            "video": lambda: self.bot.send_video(chat_id, file, **options),
+            "voice": lambda: self.bot.send_voice(chat_id, file, **options),
+            "audio": lambda: self.bot.send_audio(chat_id, file, **options),
+            "document": lambda: self.bot.send_document(chat_id, file, **options),
         }
         message = await _call(sends[media.kind]())
         return SentMedia(message.message_id, _file_id(message))
@@ -151,7 +150,12 @@ class TelegramSender:
             for index, m in enumerate(media)
         ]
         messages = await _call(
-            self.bot.send_media_group(chat_id, items, reply_parameters=_reply(reply_to))
+            self.bot.send_media_group(
+                chat_id,
+                items,
+                reply_parameters=_reply(reply_to),
+                protect_content=self.protect(chat_id),
+            )
         )
         return [SentMedia(m.message_id, _file_id(m)) for m in messages]
 
@@ -196,6 +200,7 @@ class TelegramSender:
                 parse_mode=ParseMode.HTML,
                 reply_parameters=_reply(reply_to),
                 reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder[:64]),
+                protect_content=self.protect(chat_id),
             )
         )
         return message.message_id
@@ -245,13 +250,20 @@ class RecordingBot(ExtBot[None]):
         return message
 
     async def send_message_id(
-        self, chat_id: ChatId, text: str, reply_to: int | None, keyboard: Keyboard | None
+        self,
+        chat_id: ChatId,
+        text: str,
+        reply_to: int | None,
+        keyboard: Keyboard | None,
+        protect: bool = False,
     ) -> int:
         """sendMessage, returning only the new message's id, for the bot's busiest sends
         (acknowledgements, cards). Neither the request nor the message Telegram sends back
         goes through python-telegram-bot's objects: with the quoted message nested in the
         answer, they were a fifth of the cost of an acknowledgement (docs/BENCHMARKS.md)."""
         kwargs: dict[str, Any] = {"chat_id": chat_id, "text": text}
+        if protect:
+            kwargs["protect_content"] = True
         if reply_to is not None:
             kwargs["reply_parameters"] = {
                 "message_id": reply_to,
