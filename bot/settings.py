@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     auto_wipe_hours: float = Field(default=12, ge=0, lt=48)
     auto_wipe_check_minutes: float = Field(default=10, gt=0)
 
+    # Admins are told when the database has refused writes (locked by another program, a
+    # full disk) for this long, and when it takes them again.
+    database_alert_seconds: float = Field(default=60, gt=0)
     # Replication off the machine (Litestream): s3://bucket/path, sftp://host/path or
     # file:///path. Empty: no replica (backups only). Admins are told when the replica has
     # fallen behind the database for longer than REPLICA_ALERT_MINUTES, and when it is back.

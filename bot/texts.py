@@ -335,3 +335,11 @@ REPLICATION_FAILING = (
     "Reports are safe on this machine, but would be lost with it. `fieldrelay status` says more."
 )
 REPLICATION_RECOVERED = "✅ The off-machine copy of the database is current again."
+
+# --- the database (to admins, straight from Telegram while it is down) ---------------------
+DATABASE_DOWN = (
+    "⚠️ The database has refused writes for {minutes:.1f} min ({error}). Nothing is lost: "
+    "Telegram keeps the new updates until the bot can store them. Is another program "
+    "holding it, or the disk full?"
+)
+DATABASE_BACK = "✅ The database takes writes again; the waiting updates are being stored."

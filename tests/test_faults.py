@@ -6,9 +6,12 @@ import asyncio
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
+from bot import texts
+from sandbox import Sandbox
 from storage import Database, DatabaseUnavailable
-from tests.conftest import World
+from tests.conftest import ADMIN, World, make_settings
 
 
 def hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> None:
@@ -79,3 +82,26 @@ async def test_deferred_writes_that_meet_a_lock_are_kept_and_committed_later(
         await db.flush()
         row = await db.fetch_one("SELECT value FROM state WHERE key = 'k'")
         assert row is not None and row[0] == "v"
+
+
+async def test_admins_are_told_once_when_the_database_is_down_and_once_when_it_is_back(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    settings = make_settings(sandbox, tmp_path / "relay.db", database_alert_seconds=2)
+    world = World(sandbox, await start_relay(settings))
+    contact = await world.join("contact", "Kirkuk-1")
+    await world.sync()
+    polls = len(sandbox.calls_of("getUpdates"))
+    await sandbox.wait_for(lambda: len(sandbox.calls_of("getUpdates")) > polls + 1)
+    locked = threading.Event()
+    holder = threading.Thread(target=hold_write_lock, args=(settings.database_path, 9.0, locked))
+    holder.start()
+    await asyncio.to_thread(locked.wait, 10)
+    sent = sandbox.send_text(contact, "A report while the database is locked")
+    down = await world.bot_says(ADMIN, "refused writes", timeout=20)
+    assert "Nothing is lost" in down["text"]
+    await asyncio.to_thread(holder.join)
+    await world.bot_says(ADMIN, texts.DATABASE_BACK, timeout=20)
+    await world.bot_says(contact, "Received", after=sent["message_id"], timeout=20)
+    notices = [m for m in sandbox.bot_messages(ADMIN) if "database" in m.get("text", "")]
+    assert len(notices) == 2  # once down, once back: not once per retry

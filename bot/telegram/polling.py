@@ -13,12 +13,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
 from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot import texts
 from bot.clock import Clock
 from bot.telegram.sender import retry_after_seconds
 from storage import Inbox, is_transient
@@ -74,11 +77,26 @@ class UpdateInbox:
 
 
 class DurablePolling:
-    def __init__(self, updates: UpdateInbox, *, timeout: int, max_backoff: float) -> None:
+    def __init__(
+        self,
+        updates: UpdateInbox,
+        *,
+        timeout: int,
+        max_backoff: float,
+        admins: Sequence[int] = (),
+        alert_after: float = 60,
+    ) -> None:
         self.updates = updates
         self.timeout = timeout
         self.max_backoff = max_backoff
         self._database_backoff = 1.0
+        # Admins are told once when the database has refused writes for `alert_after`
+        # seconds, and once when it takes them again: straight from Telegram, as the
+        # database (and so the desk's durable lane) is what is down.
+        self.admins = list(admins)
+        self.alert_after = alert_after
+        self._down_since: float | None = None
+        self._told = False
 
     async def run(self) -> None:
         """Poll until cancelled."""
@@ -125,33 +143,56 @@ class DurablePolling:
         """Store a batch; when the database cannot take it (locked by another process, a
         full disk), wait and say False: nothing is confirmed to Telegram that is not
         stored, so Telegram keeps them and the next getUpdates brings them again."""
+        began = time.monotonic()
         try:
             await self.updates.store(updates)
         except Exception as exc:
             if not is_transient(exc):
                 raise
-            await self._wait_for_database(exc)
+            await self._wait_for_database(exc, began)
             return False
-        self._database_backoff = 1.0
+        await self._database_back()
         return True
 
     async def _committed(self) -> None:
         """Commit what handling deferred, retrying until the database takes it: the
         writes are kept meanwhile, and no new update is fetched."""
         while True:
+            began = time.monotonic()
             try:
                 await self.updates.commit()
             except Exception as exc:
                 if not is_transient(exc):
                     raise
-                await self._wait_for_database(exc)
+                await self._wait_for_database(exc, began)
                 continue
-            self._database_backoff = 1.0
+            await self._database_back()
             return
 
-    async def _wait_for_database(self, exc: BaseException) -> None:
+    async def _wait_for_database(self, exc: BaseException, began: float) -> None:
+        """`began`: when the write that failed was tried (it waited out the busy timeout)."""
         log.warning(
             "the database cannot be written (%s); retrying in %.1f s", exc, self._database_backoff
         )
+        now = time.monotonic()
+        self._down_since = self._down_since or began
+        if not self._told and now - self._down_since >= self.alert_after:
+            self._told = True
+            minutes = (now - self._down_since) / 60
+            await self._tell_admins(texts.DATABASE_DOWN.format(minutes=minutes, error=exc))
         await asyncio.sleep(self._database_backoff)
         self._database_backoff = min(self._database_backoff * 2, self.max_backoff)
+
+    async def _database_back(self) -> None:
+        self._database_backoff = 1.0
+        if self._down_since is not None and self._told:
+            await self._tell_admins(texts.DATABASE_BACK)
+        self._down_since, self._told = None, False
+
+    async def _tell_admins(self, text: str) -> None:
+        bot = self.updates.application.bot
+        for admin_id in self.admins:
+            try:
+                await bot.send_message(admin_id, text)
+            except TelegramError as exc:
+                log.warning("could not tell an admin about the database: %s", exc.message)

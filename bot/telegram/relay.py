@@ -171,6 +171,8 @@ class FieldRelay:
                 updates,
                 timeout=self.settings.poll_timeout_seconds,
                 max_backoff=self.settings.retry_backoff_max_seconds,
+                admins=self.settings.admin_ids,
+                alert_after=self.settings.database_alert_seconds,
             )
             self._polling = asyncio.get_running_loop().create_task(polling.run(), name="polling")
         elif receive == "webhook":
