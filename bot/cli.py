@@ -285,7 +285,7 @@ async def restore_database(settings: Settings, *, force: bool) -> int:
 
 async def replication_line(settings: Settings) -> str:
     """Replication as `status` and `check` show it: the replica's last change and lag."""
-    from bot.replication import ReplicationError, last_replicated, redact_url
+    from bot.replication import ReplicationError, last_replicated, local_change, redact_url
 
     if not settings.replica_url:
         return "Replication: off (REPLICA_URL is not set; only `fieldrelay backup` copies)"
@@ -296,17 +296,13 @@ async def replication_line(settings: Settings) -> str:
         return f"Replication to {where}: FAILING ({exc})"
     if last is None:
         return f"Replication to {where}: nothing replicated yet"
-    wal = Path(f"{settings.database_path}-wal")
-    changed = max(
-        (p.stat().st_mtime for p in (settings.database_path, wal) if p.exists()), default=0.0
-    )
-    lag = max(0.0, changed - last.timestamp())
+    changed = local_change(settings.database_path)
+    lag = max(0.0, (changed - last).total_seconds()) if changed is not None else 0.0
     when = f"{last:%Y-%m-%d %H:%M:%S} UTC"
     return f"Replication to {where}: last change replicated {when}, lag {lag:.0f} s"
 
 
 async def make_backup(settings: Settings, path: str) -> int:
-    from pathlib import Path
 
     from storage import backup
 

@@ -96,6 +96,12 @@ async def restore(replica_url: str, database: Path, *, force: bool) -> str:
     return out.strip()
 
 
+def local_change(database: Path) -> datetime | None:
+    """When the database (or its WAL) was last written: what the replica should have."""
+    times = [path.stat().st_mtime for path in (database, Path(f"{database}-wal")) if path.exists()]
+    return datetime.fromtimestamp(max(times), UTC) if times else None
+
+
 @dataclass(frozen=True, slots=True)
 class ReplicationStatus:
     running: bool
@@ -112,7 +118,6 @@ class Replicator:
         self.max_backoff = max_backoff
         self._process: asyncio.subprocess.Process | None = None
         self._task: asyncio.Task[None] | None = None
-        self.restarts = 0
 
     async def start(self) -> None:
         litestream_binary()  # fail at start, not in the background, if it is missing
@@ -173,7 +178,6 @@ class Replicator:
                 if "level=ERROR" in line or "level=WARN" in line:
                     log.warning("litestream: %s", line.partition("msg=")[2] or line)
             code = await self._process.wait()
-            self.restarts += 1
             if (datetime.now(UTC) - started).total_seconds() > 60:
                 backoff = 1.0
             log.error("litestream stopped (exit %s); restarting in %.0f s", code, backoff)
@@ -201,18 +205,9 @@ class ReplicationWatch:
         self.failing_since: datetime | None = None
         self.alerted = False
 
-    def local_change(self) -> datetime | None:
-        """When the database (or its WAL) was last written."""
-        times = [
-            path.stat().st_mtime
-            for path in (self.replicator.database, Path(f"{self.replicator.database}-wal"))
-            if path.exists()
-        ]
-        return datetime.fromtimestamp(max(times), UTC) if times else None
-
     async def check(self, now: datetime) -> None:
         status = await self.replicator.status()
-        changed = self.local_change()
+        changed = local_change(self.replicator.database)
         problem = status.error
         if problem is None and changed is not None:
             last = status.last_replicated

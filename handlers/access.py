@@ -108,17 +108,25 @@ def for_editors(handler: Handler, otherwise: Handler | None = None) -> Handler:
 
 
 async def refuse_non_editor(update: Update, context: RelayContext) -> None:
-    """A decision button pressed by someone who is not an editor (a forged or forwarded
-    press, in any chat): refused and audited."""
-    query = update.callback_query
-    if query is None or update.effective_user is None:
+    """Someone who is not an editor pressed a decision button (forged or forwarded, in any
+    chat) or asked for an editor's command (/desk): audited, then refused."""
+    query, message = update.callback_query, update.effective_message
+    if update.effective_user is None or (query is None and message is None):
         return
     services = context.services
-    await answer_query(query, texts.ONLY_EDITORS, alert=True)
+    if query is not None:
+        asked = query.data or ""
+    else:
+        assert message is not None
+        asked = ((message.text or "").split(maxsplit=1) or [""])[0]
     await services.store.audit.record(
         at=services.clock.now(),
         actor="non-editor",
         actor_telegram_id=update.effective_user.id,
         action="refused.not_editor",
-        detail=(query.data or "")[:64],
+        detail=asked[:64],
     )
+    if query is not None:
+        await answer_query(query, texts.ONLY_EDITORS, alert=True)
+    elif message is not None:
+        await message.reply_text(say(context.caller.language, texts.ONLY_EDITORS_DESK))

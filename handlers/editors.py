@@ -11,7 +11,6 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot import texts
-from bot.i18n import say
 from bot.review.callbacks import Action
 from bot.review.cards import message_link
 from bot.review.decisions import Editor, Outcome
@@ -171,22 +170,6 @@ async def desk(update: Update, context: RelayContext) -> None:
             action="desk.open",
         )
         await services.desk.desks_changed()
-
-
-async def refuse_desk(update: Update, context: RelayContext) -> None:
-    """/desk from someone who is not an editor: refused and audited."""
-    message = update.effective_message
-    if message is None or update.effective_user is None:
-        return
-    services = context.services
-    await services.store.audit.record(
-        at=services.clock.now(),
-        actor="non-editor",
-        actor_telegram_id=update.effective_user.id,
-        action="refused.not_editor",
-        detail="/desk",
-    )
-    await message.reply_text(say(context.caller.language, texts.ONLY_EDITORS_DESK))
 
 
 async def queue(update: Update, context: RelayContext) -> None:

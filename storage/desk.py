@@ -116,15 +116,12 @@ class Desks:
 
     async def open(self, chat_id: int, editor_telegram_id: int | None, at: datetime) -> bool:
         """Open a desk; False if it was open already."""
-        async with (
-            self.db.transaction() as conn,
-            conn.execute(
-                "INSERT INTO desks (chat_id, editor_telegram_id, opened_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (chat_id) DO NOTHING",
-                (chat_id, editor_telegram_id, ts(at)),
-            ) as cursor,
-        ):
-            return cursor.rowcount == 1
+        inserted = await self.db.execute(
+            "INSERT INTO desks (chat_id, editor_telegram_id, opened_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id) DO NOTHING",
+            (chat_id, editor_telegram_id, ts(at)),
+        )
+        return inserted == 1
 
     async def close(self, chat_id: int) -> Desk | None:
         """Close a private desk; the desk as it was, or None if none was open."""
@@ -170,15 +167,12 @@ class CardRequests:
 
     async def add(self, report_id: int, chat_id: int, at: datetime) -> bool:
         """False if that card was already asked for in that chat."""
-        async with (
-            self.db.transaction() as conn,
-            conn.execute(
-                "INSERT INTO card_requests (report_id, chat_id, requested_at) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (report_id, chat_id, ts(at)),
-            ) as cursor,
-        ):
-            return cursor.rowcount == 1
+        inserted = await self.db.execute(
+            "INSERT INTO card_requests (report_id, chat_id, requested_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (report_id, chat_id, ts(at)),
+        )
+        return inserted == 1
 
     async def next(self, chat_id: int | None = None) -> tuple[int, int] | None:
         """The oldest request (report id, chat id), in `chat_id` or, without it, in any

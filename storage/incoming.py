@@ -15,7 +15,13 @@ from typing import Any
 
 from storage.database import Database
 from storage.models import NewMedia, NewMessage, Report, StoredMessage
-from storage.reports import REPORT_OF_MESSAGE, REPORT_SELECT, fetch_report, report_from_row
+from storage.reports import (
+    REPORT_OF_MESSAGE,
+    REPORT_SELECT,
+    Reports,
+    fetch_report,
+    report_from_row,
+)
 from storage.rows import ts
 from storage.statuses import CardState, ReportStatus
 
@@ -29,13 +35,9 @@ class Incoming:
         anything new was stored."""
 
         [stored] = await self.db.run(lambda conn: store_messages(conn, [message]))
-        report = await self._read(stored.report_id)
+        report = await Reports(self.db).get(stored.report_id)
         assert report is not None
         return report, stored.created
-
-    async def _read(self, report_id: int) -> Report | None:
-        async with self.db.read() as conn:
-            return await fetch_report(conn, report_id)
 
     def add_message_later(self, message: NewMessage, then: Callable[[StoredMessage], None]) -> None:
         """store_messages deferred (see Database.defer_many): a burst is stored together.
@@ -101,7 +103,7 @@ class Incoming:
             )
             return True
 
-        return await self._read(report_id) if await self.db.run(edit) else None
+        return await Reports(self.db).get(report_id) if await self.db.run(edit) else None
 
 
 def store_messages(conn: sqlite3.Connection, messages: list[NewMessage]) -> list[StoredMessage]:

@@ -299,8 +299,12 @@ class ReviewDesk:
         store, at = self.store, self.clock.now()
         in_editors_chat = desk.editor_telegram_id is None
         shown = desk.queue_message_id is not None
+        quiet = in_editors_chat and not shown  # no burst yet: the queue message is not up
+        # The usual case, on every turn of the lane: one cheap count, nothing more.
+        if quiet and await store.cards.count_queued() < self.settings.desk_queue_after:
+            return False
         total, urgent, oldest = await store.reports.waiting_summary()
-        if in_editors_chat and not shown and not await self._burst(total):
+        if quiet and total == 0:
             return False
         interval = (
             self.settings.desk_queue_refresh_seconds
@@ -356,11 +360,6 @@ class ReviewDesk:
         if desk.queue_text is not None and f" {code} " in desk.queue_text:
             return False
         return await self.refresh_queue(desk, now=True)
-
-    async def _burst(self, waiting: int) -> bool:
-        """More reports wait than the editors chat can show one card at a time."""
-        queued = await self.store.cards.count_queued()
-        return waiting > 0 and queued >= self.settings.desk_queue_after
 
     def _wake_later(self, chat_id: int, seconds: float, in_editors_chat: bool) -> None:
         if chat_id in self._timers and not self._timers[chat_id].cancelled():

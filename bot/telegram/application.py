@@ -86,7 +86,7 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     withdraw = access.for_contacts(contacts.withdraw_command, otherwise=contacts.not_a_contact)
     application.add_handler(CommandHandler("withdraw", withdraw, filters=private))
     application.add_handler(CommandHandler("wipe", contacts.wipe, filters=private))
-    desk = access.for_editors(editors.desk, otherwise=editors.refuse_desk)
+    desk = access.for_editors(editors.desk)
     application.add_handler(CommandHandler("desk", desk, filters=private))
     language = access.for_contacts(contacts.language_command, otherwise=contacts.not_a_contact)
     application.add_handler(CommandHandler("language", language, filters=private))
