@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.rich import Rich
+
 
 @dataclass(frozen=True, slots=True)
 class Button:
@@ -36,12 +38,12 @@ class Sender(Protocol):
     async def send_text(
         self,
         chat_id: ChatId,
-        text: str,
+        text: str | Rich,
         *,
         reply_to: int | None = None,
         keyboard: Keyboard | None = None,
     ) -> int:
-        """Send a text message; return its message id."""
+        """Send a text message (with its formatting, if Rich); return its message id."""
         ...
 
     async def send_media(
@@ -50,7 +52,7 @@ class Sender(Protocol):
         media: OutgoingMedia,
         *,
         reply_to: int | None = None,
-        caption: str | None = None,
+        caption: str | Rich | None = None,
     ) -> SentMedia:
         """Send one media item; return its message id and file id."""
         ...
@@ -61,17 +63,22 @@ class Sender(Protocol):
         media: list[OutgoingMedia],
         *,
         reply_to: int | None = None,
-        caption: str | None = None,
+        caption: str | Rich | None = None,
     ) -> list[SentMedia]:
         """Send 2-10 items as one album, in order, the caption on the first."""
         ...
 
-    async def edit_caption(self, chat_id: ChatId, message_id: int, caption: str) -> None:
+    async def edit_caption(self, chat_id: ChatId, message_id: int, caption: str | Rich) -> None:
         """Replace a media message's caption (no error when nothing changed)."""
         ...
 
     async def edit_text(
-        self, chat_id: ChatId, message_id: int, text: str, *, keyboard: Keyboard | None = None
+        self,
+        chat_id: ChatId,
+        message_id: int,
+        text: str | Rich,
+        *,
+        keyboard: Keyboard | None = None,
     ) -> None:
         """Replace a text message's text and buttons (no error when nothing changed)."""
         ...
@@ -101,6 +108,10 @@ class Sender(Protocol):
 
     async def delete_many(self, chat_id: ChatId, message_ids: list[int]) -> None:
         """Delete up to 100 messages of one chat; ones already gone are skipped."""
+        ...
+
+    async def pin(self, chat_id: ChatId, message_id: int) -> bool:
+        """Pin a message silently; False when the bot may not pin in that chat."""
         ...
 
     async def download(self, file_id: str) -> bytes:

@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     # Cards and media in the editors chat, and what the bot sends people in private, are
     # sent so that Telegram lets no one forward or save them (channel posts never are).
     protect_content: bool = True
+    # Whether a link in a post shows Telegram's preview of the page (off: the post stays
+    # short, and the reader's first view is the organisation's words, not a stranger's card).
+    link_previews: bool = False
+    # A written draft nobody approved, published or rejected for this long (minutes) is
+    # reminded to its writer, once. It is never published for them. 0: no reminders.
+    draft_remind_minutes: int = Field(default=20, ge=0, le=24 * 60)
     # Languages: editors and admins are spoken to in ORG_LANGUAGE; the fixed words of
     # channel posts ("UPDATE", "Unconfirmed", ...) are in POST_LANGUAGE. Contacts choose their
     # own (Telegram's language_code is the first guess). One of en, ar, ckb, tr.

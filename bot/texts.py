@@ -90,6 +90,18 @@ BUTTON_UNKNOWN_REPORT = "This report no longer exists; nothing was changed."
 # --- review cards -------------------------------------------------------------------------
 CARD_HEADER = "{icon} Report {code} · {status}"
 CARD_FROM = "From: {pseudonym}"
+CARD_HEADER_WRITTEN = "{icon} Written update {code} · {status}"
+CARD_WRITTEN_BY = "✍️ Written by {who} at the desk"
+CARD_SOURCES = "Sources: {sources}"
+CARD_NO_SOURCES = "Sources: none (the organisation's own words)"
+CARD_SOURCE_WITHDRAWN = " (withdrawn by its contact)"
+CARD_NAMES_CONTACT = (
+    "⚠️ The text names a source's contact ({names}). Nothing public may name a contact:"
+    " edit it before approving."
+)
+CARD_USED_IN = "🔗 Used in {uses}"
+CARD_USE_PUBLISHED = "UPDATE #{number} ({code})"
+CARD_USE_DRAFT = "draft {code} ({status})"
 CARD_FORWARDED = " · forwarded by the contact"
 CARD_RECEIVED = "Received: {when}"
 CARD_LABEL = "Label: {label}"
@@ -127,6 +139,7 @@ STATUSES = {
     "rejected": "rejected",
     "withdrawn": "withdrawn by contact",
     "collecting": "receiving",
+    "used": "used in a written update",
 }
 CARD_WITHHELD = (
     "⚠️ {count} media item(s) could not be shown safely and are withheld "
@@ -203,8 +216,13 @@ MARK_CONFIRMED = N_("Confirmed ({when}):")
 CORRECTED = N_("(corrected {when})")
 RETRACTED = N_("Retracted: {reason}")
 RETRACTED_NO_REASON = N_("this update was withdrawn by the editors.")
-STORY_OPENING = "{title}\n\n{intro}"
 DEFAULT_STORY_TITLE = N_("Live updates")
+CONTACT_USED = N_(
+    "Your report {code} helped us write UPDATE #{number}. Thank you — keep safe."
+)
+SUMMARY_HEADER = N_("📌 Key updates: {title}")
+SUMMARY_LINE = N_("• UPDATE #{number}: {text}")
+SUMMARY_EMPTY = N_("(none yet)")
 CONTACT_PUBLISHED = N_("Your report {code} went out as UPDATE #{number}. Thank you — keep safe.")
 CARD_DECISION_APPROVED_ONLY = "✅ Approved by {who} at {when}."
 CARD_PUBLISHED = "📣 Published as UPDATE #{number} at {when}. Channels:"
@@ -285,6 +303,7 @@ CONTACT_STATUSES = {
     "rejected": N_("set aside by the editors"),
     "withdrawn": N_("withdrawn"),
     "being published now": N_("going out now"),
+    "used": N_("used in an update"),
 }
 
 # --- command menus, as each audience sees them -------------------------------------------------

@@ -116,7 +116,8 @@ class BotApi:
             text = _strip_html(text)
         if len(text) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
-        return self._bot_message(chat, params, text=text)
+        entities = _entities(text, params.get("entities"))
+        return self._bot_message(chat, params, text=text, **entities)
 
     def _input_media(self, value: Any, files: dict[str, bytes], kind: str) -> StoredFile:
         """A file given by file id, or uploaded (as `attach://name` or under the param name)."""
@@ -151,16 +152,22 @@ class BotApi:
             raise ApiError(400, "Bad Request: message caption is too long")
         return str(caption) if caption is not None else None
 
+    def _caption_entities(self, caption: str | None, raw: Any) -> Json:
+        found = _entities(caption or "", raw)
+        return {"caption_entities": found["entities"]} if found else {}
+
     async def _send_media(self, kind: str, params: Json, files: dict[str, bytes]) -> Json:
         chat = self._target(params)
         value = params.get(kind, files.get(kind))
         if value is None:
             raise ApiError(400, f"Bad Request: there is no {kind} in the request")
         stored = self._input_media(value, files, kind)
+        caption = self._caption(params)
         return self._bot_message(
             chat,
             params,
-            caption=self._caption(params),
+            caption=caption,
+            **self._caption_entities(caption, params.get("caption_entities")),
             **{kind: self._media_content(kind, stored)},
         )
 
@@ -197,6 +204,7 @@ class BotApi:
                     chat,
                     params,
                     caption=caption,
+                    **self._caption_entities(caption, item.get("caption_entities")),
                     media_group_id=group,
                     **{kind: self._media_content(kind, stored)},
                 )
@@ -259,13 +267,41 @@ class BotApi:
             raise ApiError(400, "Bad Request: message is too long")
         if "text" not in message:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        return self._apply_edit(message, params, "text", text)
+        entities = _entities(text, params.get("entities")).get("entities")
+        if message.get("text") == text and message.get("entities") != entities:
+            message["text"] = None  # only the formatting changed: still a change
+        edited = self._apply_edit(message, params, "text", text)
+        _set_or_drop(edited, "entities", entities)
+        return edited
 
     async def api_editmessagecaption(self, params: Json, files: dict[str, bytes]) -> Json:
         message = self._existing(params)
         if "text" in message:
             raise ApiError(400, "Bad Request: there is no caption in the message to edit")
-        return self._apply_edit(message, params, "caption", self._caption(params))
+        caption = self._caption(params)
+        entities = self._caption_entities(caption, params.get("caption_entities"))
+        if message.get("caption") == caption and message.get("caption_entities") != entities.get(
+            "caption_entities"
+        ):
+            message["caption"] = None  # only the formatting changed: still a change
+        edited = self._apply_edit(message, params, "caption", caption)
+        _set_or_drop(edited, "caption_entities", entities.get("caption_entities"))
+        return edited
+
+    async def api_pinchatmessage(self, params: Json, files: dict[str, bytes]) -> bool:
+        chat = self._target(params)
+        message_id = int(params.get("message_id") or 0)
+        if message_id not in self.world.messages[chat.id] or message_id in self.world.deleted[
+            chat.id
+        ]:
+            raise ApiError(400, "Bad Request: message to pin not found")
+        if chat.id in self.world.no_pin_rights:
+            raise ApiError(
+                400, "Bad Request: not enough rights to manage pinned messages in the chat"
+            )
+        self.world.pinned[chat.id] = message_id
+        self.world._changed.set()
+        return True
 
     async def api_editmessagereplymarkup(self, params: Json, files: dict[str, bytes]) -> Json:
         message = self._existing(params)
@@ -374,6 +410,33 @@ def _check_keyboard(markup: Json) -> None:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(data.encode()) <= 64:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _entities(text: str, raw: Any) -> Json:
+    """Entities as Telegram checks them: each inside the text (UTF-16 code units)."""
+    if not raw:
+        return {}
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    size = _utf16_len(text)
+    for entity in raw:
+        offset, length = int(entity.get("offset", -1)), int(entity.get("length", 0))
+        if offset < 0 or length <= 0 or offset + length > size:
+            raise ApiError(400, "Bad Request: can't parse entities: entity beyond the text")
+        if entity.get("type") == "text_link" and not entity.get("url"):
+            raise ApiError(400, "Bad Request: can't parse entities: text_link without url")
+    return {"entities": list(raw)}
+
+
+def _set_or_drop(message: Json, key: str, value: Any) -> None:
+    if value:
+        message[key] = value
+    else:
+        message.pop(key, None)
 
 
 def _strip_html(text: str) -> str:

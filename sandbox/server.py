@@ -71,6 +71,9 @@ class Sandbox(UserActions):
         self.chats: dict[int, Chat] = {}
         self.messages: dict[int, dict[int, Json]] = {}
         self.deleted: dict[int, set[int]] = {}
+        # The pinned message of each chat, and chats where the bot may not pin.
+        self.pinned: dict[int, int] = {}
+        self.no_pin_rights: set[int] = set()
         self.files: dict[str, StoredFile] = {}
         self.updates: list[Json] = []
         self.delivered: list[Json] = []

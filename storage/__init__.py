@@ -32,6 +32,7 @@ from storage.models import (
     Prompt,
     RedeemOutcome,
     Report,
+    Source,
     StoredMessage,
     Story,
     Unacknowledged,
@@ -45,12 +46,15 @@ from storage.statuses import (
     UNPUBLISHED,
     CardState,
     Label,
+    Origin,
     PostAction,
     PostState,
     PromptKind,
     ReportStatus,
+    StoryPart,
 )
 from storage.stories import Stories
+from storage.written import Draft, Use, Written
 
 __all__ = [
     "UNPUBLISHED",
@@ -70,6 +74,7 @@ __all__ = [
     "DeskMessage",
     "DeskMessages",
     "Desks",
+    "Draft",
     "Inbox",
     "Incoming",
     "Invite",
@@ -79,6 +84,7 @@ __all__ = [
     "MediaItem",
     "NewMedia",
     "NewMessage",
+    "Origin",
     "Outbox",
     "OutboxRow",
     "People",
@@ -95,13 +101,17 @@ __all__ = [
     "Reports",
     "Repositories",
     "SchemaTooNewError",
+    "Source",
     "StateStore",
     "StorageError",
     "StoredMessage",
     "Stories",
     "Story",
+    "StoryPart",
     "Transaction",
     "Unacknowledged",
+    "Use",
+    "Written",
     "backup",
     "is_transient",
 ]

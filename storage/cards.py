@@ -44,7 +44,7 @@ class Cards:
         # partial index holds.
         rows = await self.db.fetch_all(
             f"SELECT {REPORT_COLUMNS} FROM reports INDEXED BY reports_card_dirty"
-            " JOIN people ON people.id = reports.contact_id"
+            " LEFT JOIN people ON people.id = reports.contact_id"
             " WHERE reports.card_dirty > 0 AND reports.card_state IN ('posted', 'queued')"
             " ORDER BY reports.id LIMIT ?",
             (limit,),

@@ -185,22 +185,43 @@ class Database:
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         current = await _current_version(conn)
-        for version, name, sql in migrations():
-            if version <= current:
-                continue
-            applied_at = datetime.now(UTC).isoformat()
-            # executescript runs the whole file; the explicit BEGIN/COMMIT makes it atomic.
-            script = (
-                f"BEGIN IMMEDIATE;\n{sql}\n"
-                f"INSERT INTO schema_version (version, name, applied_at) "
-                f"VALUES ({version}, '{name}', '{applied_at}');\nCOMMIT;"
-            )
-            try:
-                await conn.executescript(script)
-            except sqlite3.Error:
-                if conn.in_transaction:
-                    await conn.rollback()
-                raise
+        pending = [m for m in migrations() if m[0] > current]
+        if not pending:
+            return
+        # A migration may rebuild a table (SQLite's documented way to change a column:
+        # new table, copy, drop, rename), which must not cascade deletes into the tables
+        # that reference it: foreign keys are off while migrating (it cannot change inside
+        # a transaction) and every reference is checked before each migration commits.
+        await conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for version, name, sql in pending:
+                await self._apply(version, name, sql)
+        finally:
+            await conn.execute("PRAGMA foreign_keys = ON")
+
+    async def _apply(self, version: int, name: str, sql: str) -> None:
+        conn = self.conn
+        applied_at = datetime.now(UTC).isoformat()
+        # executescript runs the whole file; the explicit BEGIN makes it atomic.
+        script = (
+            f"BEGIN IMMEDIATE;\n{sql}\n"
+            f"INSERT INTO schema_version (version, name, applied_at) "
+            f"VALUES ({version}, '{name}', '{applied_at}');"
+        )
+        try:
+            await conn.executescript(script)
+            async with conn.execute("PRAGMA foreign_key_check") as cursor:
+                broken = list(await cursor.fetchall())
+            if broken:
+                raise StorageError(
+                    f"migration {version} ({name}) would break {len(broken)} references "
+                    f"(first: {tuple(broken[0])}); nothing was changed"
+                )
+            await conn.commit()
+        except (sqlite3.Error, StorageError):
+            if conn.in_transaction:
+                await conn.rollback()
+            raise
 
     @asynccontextmanager
     async def _exclusive(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 import aiosqlite
 
 from storage.database import Database
-from storage.models import MediaItem
+from storage.models import MediaItem, Report
 
 
-def _media(row: aiosqlite.Row) -> MediaItem:
+def media_from_row(row: aiosqlite.Row) -> MediaItem:
     return MediaItem(
         id=row["id"],
         report_id=row["report_id"],
@@ -34,7 +34,20 @@ class Media:
         rows = await self.db.fetch_all(
             "SELECT * FROM report_media WHERE report_id = ? ORDER BY message_id", (report_id,)
         )
-        return [_media(row) for row in rows]
+        return [media_from_row(row) for row in rows]
+
+    async def of_item(self, report: Report) -> list[MediaItem]:
+        """What goes with an item: a report's own media, or the cleaned photos a written
+        update took from its sources, in order."""
+        if not report.written:
+            return await self.of_report(report.id)
+        rows = await self.db.fetch_all(
+            "SELECT report_media.* FROM update_media"
+            " JOIN report_media ON report_media.id = update_media.media_id"
+            " WHERE update_media.update_id = ? ORDER BY update_media.position",
+            (report.id,),
+        )
+        return [media_from_row(row) for row in rows]
 
     async def set_clean_file_id(self, media_id: int, clean_file_id: str) -> None:
         await self.db.execute(

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from storage.statuses import CardState, Label, PostAction, PostState, ReportStatus
+from storage.statuses import (
+    CardState,
+    Label,
+    Origin,
+    PostAction,
+    PostState,
+    ReportStatus,
+    StoryPart,
+)
 
 
 def report_code(report_id: int) -> str:
@@ -114,9 +122,12 @@ class MediaItem:
 
 @dataclass(frozen=True, slots=True)
 class Report:
+    """An item editors review and the bot numbers: a contact's report, or an update an
+    editor wrote at the desk (`origin` desk: no contact, `written_by` the editor)."""
+
     id: int
-    contact_id: int
-    pseudonym: str
+    contact_id: int | None
+    pseudonym: str | None  # the contact's; None for a written update
     chat_id: int
     message_id: int
     media_group_id: str | None
@@ -148,11 +159,38 @@ class Report:
     media_checked_at: datetime | None = None
     contact_language: str | None = None  # the language the bot speaks to the contact in
     flagged_urgent: bool = False  # marked urgent by the contact
+    origin: Origin = Origin.CONTACT
+    written_by: str | None = None
+    entities: str | None = None  # the text's formatting, Telegram entities as JSON
+    reminded_at: datetime | None = None
 
     @property
     def code(self) -> str:
         """The reference contacts and editors use: R-42."""
         return report_code(self.id)
+
+    @property
+    def written(self) -> bool:
+        """Written at the desk by an editor, not sent by a contact."""
+        return self.origin == Origin.DESK
+
+    @property
+    def author(self) -> str:
+        """Who it is from, for editors only: the contact's pseudonym, or the writer."""
+        return (self.pseudonym if not self.written else self.written_by) or "?"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A report a written update draws on, as editors see it (never public)."""
+
+    report_id: int
+    pseudonym: str | None
+    status: ReportStatus
+
+    @property
+    def code(self) -> str:
+        return report_code(self.report_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +246,8 @@ class Story:
     opened_by: str
     opened_at: datetime
     closed_at: datetime | None
+    intro_entities: str | None = None
+    key_numbers: tuple[int, ...] = ()  # the updates its pinned summary lists
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +266,7 @@ class OutboxRow:
     error: str | None
     created_at: datetime
     notice_message_id: int | None = None
+    part: StoryPart = StoryPart.OPENING  # for a story's row: its opening post or summary
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from storage.models import (
     OutboxRow,
 )
 from storage.rows import dt, req_dt, ts
-from storage.statuses import PostAction, PostState
+from storage.statuses import PostAction, PostState, StoryPart
 
 
 def _post(row: aiosqlite.Row) -> OutboxRow:
@@ -31,6 +31,7 @@ def _post(row: aiosqlite.Row) -> OutboxRow:
         error=row["error"],
         created_at=req_dt(row["created_at"]),
         notice_message_id=row["notice_message_id"],
+        part=StoryPart(row["part"]),
     )
 
 
@@ -74,19 +75,50 @@ class Outbox:
         row = await self.db.fetch_one("SELECT * FROM posts WHERE id = ?", (post_id,))
         return _post(row) if row else None
 
-    async def sent_copy(
-        self, report_id: int | None, story_id: int | None, channel: str
-    ) -> OutboxRow | None:
-        """The send row of a report (or of a story's opening post) in a channel."""
-        column, value = (
-            ("report_id", report_id) if report_id is not None else ("story_id", story_id)
-        )
+    async def sent_copy(self, report_id: int, channel: str) -> OutboxRow | None:
+        """The send row of a report in a channel."""
         row = await self.db.fetch_one(
-            f"SELECT * FROM posts WHERE {column} = ? AND channel = ? AND action = 'send'"
+            "SELECT * FROM posts WHERE report_id = ? AND channel = ? AND action = 'send'"
             " ORDER BY id LIMIT 1",
-            (value, channel),
+            (report_id, channel),
         )
         return _post(row) if row else None
+
+    async def sent_story_copy(self, story_id: int, part: str, channel: str) -> OutboxRow | None:
+        """The send row of a story's opening post or summary in a channel."""
+        row = await self.db.fetch_one(
+            "SELECT * FROM posts WHERE story_id = ? AND part = ? AND channel = ?"
+            " AND action = 'send' ORDER BY id LIMIT 1",
+            (story_id, part, channel),
+        )
+        return _post(row) if row else None
+
+    async def queue_story_post(
+        self,
+        story_id: int,
+        part: str,
+        channels: list[str],
+        at: datetime,
+        conn: aiosqlite.Connection | None = None,
+    ) -> int:
+        """Queue, per channel, the send of a story's post, or an edit of its copy where one
+        was sent (or may still be). Returns how many rows were queued."""
+        async with self.db.unit(conn) as tx:
+            queued = 0
+            for channel in channels:
+                async with tx.execute(
+                    "SELECT 1 FROM posts WHERE story_id = ? AND part = ? AND channel = ?"
+                    " AND action = 'send' AND state != 'failed'",
+                    (story_id, part, channel),
+                ) as cursor:
+                    action = "edit" if await cursor.fetchone() else "send"
+                await tx.execute(
+                    "INSERT INTO posts (channel, story_id, part, action, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (channel, story_id, part, action, ts(at), ts(at)),
+                )
+                queued += 1
+            return queued
 
     async def of_report(self, report_id: int) -> list[OutboxRow]:
         rows = await self.db.fetch_all(

@@ -12,12 +12,13 @@ import aiosqlite
 from storage.database import Database
 from storage.models import Report
 from storage.rows import dt, req_dt, ts
-from storage.statuses import UNPUBLISHED, CardState, Label, ReportStatus
+from storage.statuses import UNPUBLISHED, CardState, Label, Origin, ReportStatus
 
 # A report as the services see it: with its contact's pseudonym and language.
 REPORT_COLUMNS = "reports.*, people.pseudonym AS pseudonym, people.language AS contact_language"
+# A written update has no contact: the join keeps it.
 REPORT_SELECT = (
-    f"SELECT {REPORT_COLUMNS} FROM reports JOIN people ON people.id = reports.contact_id"
+    f"SELECT {REPORT_COLUMNS} FROM reports LEFT JOIN people ON people.id = reports.contact_id"
 )
 
 # The id of the report a contact's message belongs to: its first message or one of its media.
@@ -63,6 +64,10 @@ def report_from_row(row: aiosqlite.Row) -> Report:
         media_checked_at=dt(row["media_checked_at"]),
         contact_language=row["contact_language"],
         flagged_urgent=bool(row["flagged_urgent"]),
+        origin=Origin(row["origin"]),
+        written_by=row["written_by"],
+        entities=row["entities"],
+        reminded_at=dt(row["reminded_at"]),
     )
 
 
@@ -281,6 +286,18 @@ class Reports:
             ) as cursor:
                 changed = await cursor.fetchone()
             return await _changed_report(tx, report_id) if changed else None
+
+    async def numbered(self, story_id: int, numbers: Sequence[int]) -> list[Report]:
+        """A story's updates of these numbers, in the order given."""
+        if not numbers:
+            return []
+        marks = ", ".join("?" for _ in numbers)
+        rows = await self.db.fetch_all(
+            f"{REPORT_SELECT} WHERE reports.story_id = ? AND reports.number IN ({marks})",
+            (story_id, *numbers),
+        )
+        found = {row["number"]: report_from_row(row) for row in rows}
+        return [found[n] for n in numbers if n in found]
 
     async def count(self) -> int:
         row = await self.db.fetch_one("SELECT COUNT(*) FROM reports")

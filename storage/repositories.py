@@ -18,6 +18,7 @@ from storage.outbox import Outbox
 from storage.people import Invites, People
 from storage.reports import Reports
 from storage.stories import Stories
+from storage.written import Written
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class Repositories:
     desk_messages: DeskMessages
     desks: Desks
     card_requests: CardRequests
+    written: Written
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -64,4 +66,5 @@ class Repositories:
             desk_messages=DeskMessages(db),
             desks=Desks(db),
             card_requests=CardRequests(db),
+            written=Written(db),
         )

@@ -14,10 +14,23 @@ class ReportStatus(StrEnum):
     PUBLISHED = "published"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    USED = "used"  # a source of a published written update, not published itself
 
 
 # Statuses in which a report has not gone out and may still be decided on.
 UNPUBLISHED = (ReportStatus.PENDING, ReportStatus.APPROVED)
+
+
+class Origin(StrEnum):
+    CONTACT = "contact"  # sent by a contact
+    DESK = "desk"  # written by an editor
+
+
+class StoryPart(StrEnum):
+    """Which of a story's own posts an outbox row is about."""
+
+    OPENING = "opening"
+    SUMMARY = "summary"
 
 
 class Label(StrEnum):

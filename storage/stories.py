@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
@@ -11,6 +13,7 @@ from storage.database import Database
 from storage.models import Report, Story
 from storage.reports import fetch_report
 from storage.rows import dt, req_dt, ts
+from storage.written import use_sources
 
 
 def _story(row: aiosqlite.Row) -> Story:
@@ -23,6 +26,8 @@ def _story(row: aiosqlite.Row) -> Story:
         opened_by=row["opened_by"],
         opened_at=req_dt(row["opened_at"]),
         closed_at=dt(row["closed_at"]),
+        intro_entities=row["intro_entities"],
+        key_numbers=tuple(json.loads(row["key_numbers"])) if row["key_numbers"] else (),
     )
 
 
@@ -30,6 +35,12 @@ async def _open_story(conn: aiosqlite.Connection) -> Story | None:
     async with conn.execute("SELECT * FROM stories WHERE status = 'open'") as cursor:
         row = await cursor.fetchone()
     return _story(row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    report: Report
+    sources: list[Report]  # a written update's sources (whose contacts may be told)
 
 
 class Stories:
@@ -82,12 +93,14 @@ class Stories:
         channels: Sequence[str],
         at: datetime,
         default_title: str,
-    ) -> Report | None:
+    ) -> Published | None:
         """The report becomes the story's next numbered update (opening a story if none is
         open) with one send queued per channel, all in one transaction: a number is never
         skipped or used twice.
 
-        Returns the published report, or None if it was no longer approved."""
+        A written update's sources still waiting leave the queue as used, in the same
+        transaction. Returns the published report and its sources, or None if it was no
+        longer approved."""
         async with self.db.transaction() as conn:
             async with conn.execute(
                 "SELECT 1 FROM reports WHERE id = ? AND status = 'approved'", (report_id,)
@@ -118,7 +131,10 @@ class Stories:
                 " VALUES (?, ?, 'send', ?, ?)",
                 [(channel, report_id, ts(at), ts(at)) for channel in channels],
             )
-            return await fetch_report(conn, report_id)
+            published = await fetch_report(conn, report_id)
+            assert published is not None
+            sources = await use_sources(conn, report_id, at) if published.written else []
+            return Published(published, sources)
 
 
 async def _close_open_story(conn: aiosqlite.Connection, at: datetime) -> Story | None:

@@ -161,7 +161,7 @@ class IntakeService:
     async def _received(self, report: Report) -> None:
         await self.store.audit.record(
             at=self.clock.now(),
-            actor=report.pseudonym,
+            actor=report.author,
             action="report.received",
             report_id=report.id,
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.rich import Rich
 from bot.sender import ChatId, OutgoingMedia, Sender, SentMedia
 
 VISUAL = {"photo", "video"}
@@ -19,7 +20,7 @@ async def send_media_set(
     chat: ChatId,
     media: Sequence[OutgoingMedia],
     *,
-    caption: str | None = None,
+    caption: str | Rich | None = None,
     reply_to: int | None = None,
 ) -> list[tuple[int, SentMedia]]:
     """Send `media`; return (index in `media`, what was sent) in the order it was sent."""

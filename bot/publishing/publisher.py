@@ -20,10 +20,11 @@ from datetime import datetime, timedelta
 
 from bot import texts
 from bot.clock import Clock
+from bot.formatting import CAPTION_LIMIT, TEXT_LIMIT
 from bot.i18n import say
 from bot.publishing.albums import send_media_set
 from bot.publishing.copies import Copy, chat_ref
-from bot.publishing.updates import intro_text, render_update
+from bot.publishing.updates import intro_text, render_update, summary_text
 from bot.sender import ChatId, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
@@ -35,6 +36,7 @@ from storage import (
     Report,
     ReportStatus,
     Repositories,
+    StoryPart,
 )
 
 log = logging.getLogger(__name__)
@@ -112,33 +114,48 @@ class Publisher:
             )
             if done is None:
                 continue
-            assert done.number is not None
+            update = done.report
+            assert update.number is not None
             await self.store.audit.record(
                 at=now,
                 actor="bot",
                 action="report.publish",
-                report_id=done.id,
+                report_id=update.id,
                 before=ReportStatus.APPROVED,
-                after=f"published as UPDATE #{done.number}",
+                after=f"published as UPDATE #{update.number}",
             )
-            if self.settings.notify_contacts:
-                await self.store.contact_messages.add(
-                    report_id=done.id,
-                    chat_id=done.chat_id,
-                    text=say(
-                        done.contact_language,
-                        texts.CONTACT_PUBLISHED,
-                        code=done.code,
-                        number=done.number,
-                    ),
-                    reply_to=done.message_id,
+            for source in done.sources:
+                await self.store.audit.record(
                     at=now,
+                    actor="bot",
+                    action="report.used",
+                    report_id=source.id,
+                    after=f"used in UPDATE #{update.number} ({update.code})",
                 )
-            published.append(done)
+            if self.settings.notify_contacts:
+                await self._tell_contacts(update, done.sources)
+            published.append(update)
         if published:
             self.wake_channels()
             self.wake_desk()
         return published
+
+    async def _tell_contacts(self, update: Report, sources: list[Report]) -> None:
+        """A contact's report went out as it is, or was used in a written update: its
+        contact is told the number, never the text an editor wrote."""
+        template = texts.CONTACT_USED if update.written else texts.CONTACT_PUBLISHED
+        for report in sources if update.written else [update]:
+            if report.written or report.contact_id is None:
+                continue
+            await self.store.contact_messages.add(
+                report_id=report.id,
+                chat_id=report.chat_id,
+                text=say(
+                    report.contact_language, template, code=report.code, number=update.number
+                ),
+                reply_to=report.message_id,
+                at=self.clock.now(),
+            )
 
     async def _run(self) -> None:
         while True:
@@ -221,16 +238,13 @@ class Publisher:
     async def _perform(self, post: OutboxRow) -> Copy | None:
         channel = chat_ref(post.channel)
         if post.story_id is not None:
-            story = await self.store.stories.get(post.story_id)
-            assert story is not None and story.intro
-            message_id = await self.sender.send_text(channel, intro_text(story.title, story.intro))
-            return Copy([], None, [message_id])
+            return await self._story_post(channel, post)
         assert post.report_id is not None
         report = await self.store.reports.get(post.report_id)
         assert report is not None
         if post.action == PostAction.SEND:
             return await self._send_update(channel, post.channel, report)
-        sent = await self.store.outbox.sent_copy(report.id, None, post.channel)
+        sent = await self.store.outbox.sent_copy(report.id, post.channel)
         copy = Copy.from_json(sent.message_ids if sent and sent.state == PostState.SENT else None)
         if copy is None:
             log.warning("no delivered copy of %s in %s to change", report.code, post.channel)
@@ -242,8 +256,34 @@ class Publisher:
             await self._edit_copy(channel, report, copy)
         return None
 
+    async def _story_post(self, channel: ChatId, post: OutboxRow) -> Copy | None:
+        """A story's own post: its opening post, or the pinned summary of key updates."""
+        assert post.story_id is not None
+        story = await self.store.stories.get(post.story_id)
+        assert story is not None
+        if post.part == StoryPart.SUMMARY:
+            updates = await self.store.reports.numbered(story.id, story.key_numbers)
+            text = summary_text(story, updates, self.settings)
+        else:
+            text = intro_text(story)
+        if post.action == PostAction.SEND:
+            message_id = await self.sender.send_text(channel, text)
+            if post.part == StoryPart.SUMMARY and not await self.sender.pin(channel, message_id):
+                log.info("summary sent to %s but not pinned: the bot may not pin there", channel)
+            return Copy([], None, [message_id])
+        sent = await self.store.outbox.sent_story_copy(story.id, post.part, post.channel)
+        copy = Copy.from_json(sent.message_ids if sent and sent.state == PostState.SENT else None)
+        if copy is None or copy.first is None:
+            log.warning("no delivered %s of story %s in %s to edit", post.part, story.id, channel)
+            return None
+        if post.action == PostAction.DELETE:
+            await self.sender.delete(channel, copy.first)
+        else:
+            await self.sender.edit_text(channel, copy.first, text.clip(TEXT_LIMIT))
+        return None
+
     async def _send_update(self, channel: ChatId, key: str, report: Report) -> Copy:
-        media = [m for m in await self.store.media.of_report(report.id) if _publishable(m)]
+        media = [m for m in await self.store.media.of_item(report) if _publishable(m)]
         update = render_update(report, self.settings, has_media=bool(media))
         reply_to = await self._thread_root(report, key)
         sent = await send_media_set(
@@ -266,7 +306,10 @@ class Publisher:
         if copy.caption_id is not None:
             caption = update.caption
             if caption is None:  # a correction made it too long for a caption
-                caption = "\n".join(update.messages)[: 1024 - 1] + "…"
+                joined = update.messages[0]
+                for part in update.messages[1:]:
+                    joined = joined + "\n" + part
+                caption = joined.clip(CAPTION_LIMIT)
             await self.sender.edit_caption(channel, copy.caption_id, caption)
             return
         parts = update.messages
@@ -274,14 +317,16 @@ class Publisher:
             if index < len(parts):
                 text = parts[index]
                 if index == len(copy.text) - 1 and len(parts) > len(copy.text):
-                    text = text[: 4096 - 1] + "…"
+                    text = text.clip(TEXT_LIMIT)
                 await self.sender.edit_text(channel, message_id, text)
 
     async def _thread_root(self, report: Report, channel: str) -> int | None:
         """With THREAD_UPDATES, an update replies to its story's opening post."""
         if not self.settings.thread_updates or report.story_id is None:
             return None
-        opening = await self.store.outbox.sent_copy(None, report.story_id, channel)
+        opening = await self.store.outbox.sent_story_copy(
+            report.story_id, StoryPart.OPENING, channel
+        )
         copy = (
             Copy.from_json(opening.message_ids)
             if opening and opening.state == PostState.SENT

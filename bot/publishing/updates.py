@@ -1,4 +1,4 @@
-"""What supporters read: a published report as a numbered update."""
+"""What supporters read: a numbered update, and a story's opening post and summary."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from bot.formatting import CAPTION_LIMIT, TEXT_LIMIT, both_clocks, clock_time, split_text
+from bot.formatting import CAPTION_LIMIT, TEXT_LIMIT, both_clocks, clock_time
 from bot.i18n import say
+from bot.rich import Entity, Rich, utf16_len
 from bot.settings import Settings
-from storage import Label, Report
+from storage import Label, Report, Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +19,8 @@ class UpdateText:
     """The text of an update, and how it is carried: as the caption of its media, or as
     text messages (the first replying to the media, if any)."""
 
-    caption: str | None
-    messages: list[str]
+    caption: Rich | None
+    messages: list[Rich]
 
 
 def header(report: Report, settings: Settings) -> str:
@@ -35,18 +36,23 @@ def _local_time(at: datetime, settings: Settings) -> str:
     return f"{clock_time(local, settings.post_language)} {settings.local_tz_label}"
 
 
-def update_body(report: Report, settings: Settings) -> str:
-    """The report as published: its label marker, text, and any correction note."""
+def bold(text: str) -> Rich:
+    return Rich(text, (Entity("bold", 0, utf16_len(text)),) if text else ())
+
+
+def update_body(report: Report, settings: Settings) -> Rich:
+    """The update as published: its label marker, text (with the editor's formatting), and
+    any correction note. Never who sent it: no pseudonym, no report id."""
     language = settings.post_language
     if report.retracted_at is not None:
         reason = report.retract_reason or say(language, texts.RETRACTED_NO_REASON)
-        return say(language, texts.RETRACTED, reason=reason)
-    text = report.text.strip()
+        return Rich(say(language, texts.RETRACTED, reason=reason))
+    text = Rich.stored(report.text, report.entities).strip()
     if report.label == Label.UNCONFIRMED:
-        text = f"{say(language, texts.MARK_UNCONFIRMED)} {text}".strip()
+        text = (bold(say(language, texts.MARK_UNCONFIRMED)) + " " + text).strip()
     elif report.confirmed_at is not None:
         when = _local_time(report.confirmed_at, settings)
-        text = f"{say(language, texts.MARK_CONFIRMED, when=when)} {text}".strip()
+        text = (bold(say(language, texts.MARK_CONFIRMED, when=when)) + " " + text).strip()
     if report.corrected_at is not None:
         when = _local_time(report.corrected_at, settings)
         text += " " + say(language, texts.CORRECTED, when=when)
@@ -55,11 +61,32 @@ def update_body(report: Report, settings: Settings) -> str:
 
 def render_update(report: Report, settings: Settings, *, has_media: bool) -> UpdateText:
     """Header and body, split so that nothing passes Telegram's limits."""
-    full = f"{header(report, settings)}\n\n{update_body(report, settings)}".strip()
+    full = (bold(header(report, settings)) + "\n\n" + update_body(report, settings)).strip()
     if has_media and len(full) <= CAPTION_LIMIT:
         return UpdateText(caption=full, messages=[])
-    return UpdateText(caption=None, messages=split_text(full, TEXT_LIMIT))
+    return UpdateText(caption=None, messages=full.split(TEXT_LIMIT))
 
 
-def intro_text(title: str, intro: str) -> str:
-    return texts.STORY_OPENING.format(title=title, intro=intro)
+def intro_text(story: Story) -> Rich:
+    """A story's opening post: its title in bold, then the editors' intro as written."""
+    return bold(story.title) + "\n\n" + Rich.stored(story.intro or "", story.intro_entities)
+
+
+SUMMARY_LINE_LIMIT = 140
+
+
+def summary_text(story: Story, updates: list[Report], settings: Settings) -> Rich:
+    """The pinned summary of a story's key updates, each as it stands now: its number,
+    its label, its first words; retracted ones say so."""
+    language = settings.post_language
+    text = bold(say(language, texts.SUMMARY_HEADER, title=story.title))
+    for report in updates:
+        body = update_body(report, settings)
+        first = " ".join(body.text.split())
+        if len(first) > SUMMARY_LINE_LIMIT:
+            first = first[: SUMMARY_LINE_LIMIT - 1].rstrip() + "…"
+        line = say(language, texts.SUMMARY_LINE, number=report.number, text=first)
+        text = text + "\n" + line
+    if not updates:
+        text = text + "\n" + say(language, texts.SUMMARY_EMPTY)
+    return text

@@ -4,6 +4,7 @@ Pure views: they read a report and return text and buttons; the review desk send
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,7 +16,18 @@ from bot.publishing.copies import Copy
 from bot.review.callbacks import Action, CallbackData
 from bot.sender import Button, Keyboard
 from bot.settings import Settings
-from storage import Label, MediaItem, OutboxRow, PostAction, PostState, Report, ReportStatus
+from storage import (
+    Label,
+    MediaItem,
+    OutboxRow,
+    PostAction,
+    PostState,
+    Report,
+    ReportStatus,
+    Source,
+    Use,
+)
+from storage.models import report_code
 
 ICONS = {
     ReportStatus.PENDING: "🆕",
@@ -23,6 +35,7 @@ ICONS = {
     ReportStatus.PUBLISHED: "📣",
     ReportStatus.REJECTED: "🗑",
     ReportStatus.WITHDRAWN: "↩️",
+    ReportStatus.USED: "🔗",
 }
 
 
@@ -172,6 +185,41 @@ def language_lines(report: Report) -> list[str]:
     return [texts.CARD_LANGUAGE.format(language=" · ".join(parts))]
 
 
+def written_lines(report: Report, sources: Sequence[Source]) -> list[str]:
+    """Who wrote it, its sources on one line (R-ids and their contacts, for editors only),
+    and a warning when the text names one of those contacts."""
+    lines = [texts.CARD_WRITTEN_BY.format(who=report.written_by or "?")]
+    if sources:
+        cited = ", ".join(
+            f"{s.code} ({s.pseudonym or '?'})"
+            + (texts.CARD_SOURCE_WITHDRAWN if s.status == ReportStatus.WITHDRAWN else "")
+            for s in sources
+        )
+        lines.append(texts.CARD_SOURCES.format(sources=cited))
+    else:
+        lines.append(texts.CARD_NO_SOURCES)
+    named = names_in(report.text, [s.pseudonym for s in sources if s.pseudonym])
+    if named:
+        lines.append(texts.CARD_NAMES_CONTACT.format(names=", ".join(named)))
+    return lines
+
+
+def names_in(text: str, pseudonyms: Sequence[str]) -> list[str]:
+    """The pseudonyms that appear in a text as words (any case)."""
+    return [
+        name
+        for name in dict.fromkeys(pseudonyms)
+        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
+    ]
+
+
+def use_text(use: Use) -> str:
+    code = report_code(use.update_id)
+    if use.status == ReportStatus.PUBLISHED and use.number is not None:
+        return texts.CARD_USE_PUBLISHED.format(number=use.number, code=code)
+    return texts.CARD_USE_DRAFT.format(code=code, status=texts.STATUSES.get(use.status, use.status))
+
+
 def describe_media(media: Sequence[MediaItem]) -> str:
     return describe_kinds([item.kind for item in media])
 
@@ -191,22 +239,33 @@ def render_card(
     *,
     waiting: int = 0,
     deliveries: Sequence[OutboxRow] = (),
+    sources: Sequence[Source] = (),
+    uses: Sequence[Use] = (),
 ) -> CardView:
-    """The card's text, split so no message passes Telegram's 4096 characters."""
-    header = [
-        texts.CARD_HEADER.format(
-            icon="⚡"
-            if report.urgent and report.status == ReportStatus.APPROVED
-            else ICONS.get(report.status, "•"),
-            code=report.code,
-            status=card_status(report),
-        ),
-        texts.CARD_FROM.format(pseudonym=report.pseudonym)
-        + (texts.CARD_FORWARDED if report.forwarded else ""),
+    """The card's text, split so no message passes Telegram's 4096 characters. A written
+    update's card names its sources (editors only); a report's names the updates that
+    used it."""
+    icon = (
+        "⚡"
+        if report.urgent and report.status == ReportStatus.APPROVED
+        else ICONS.get(report.status, "•")
+    )
+    title = texts.CARD_HEADER_WRITTEN if report.written else texts.CARD_HEADER
+    header = [title.format(icon=icon, code=report.code, status=card_status(report))]
+    if report.written:
+        header += written_lines(report, sources)
+    else:
+        header.append(
+            texts.CARD_FROM.format(pseudonym=report.pseudonym)
+            + (texts.CARD_FORWARDED if report.forwarded else "")
+        )
+    header += [
         texts.CARD_RECEIVED.format(when=both_clocks(report.received_at, settings)),
         *language_lines(report),
         texts.CARD_LABEL.format(label=texts.LABELS.get(report.label, report.label)),
     ]
+    if uses:
+        header.append(texts.CARD_USED_IN.format(uses=", ".join(use_text(use) for use in uses)))
     if report.flagged_urgent:
         header.append(texts.CARD_FLAGGED_URGENT)
     if media:

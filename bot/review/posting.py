@@ -10,10 +10,10 @@ from dataclasses import replace
 
 from bot.intake.media import UnsafeImageError, clean_image
 from bot.publishing.albums import send_media_set
-from bot.review.cards import render_card
+from bot.review.cards import CardView, render_card
 from bot.sender import Keyboard, OutgoingMedia, Sender, SendError
 from bot.settings import Settings
-from storage import CardMessage, CardState, MediaItem, Report, Repositories
+from storage import CardMessage, CardState, MediaItem, OutboxRow, Report, Repositories
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class CardPoster:
         """Post the report's card into `chat_id`: the editors chat (the card every report
         gets) or a private desk (a copy an editor asked for)."""
         in_editors_chat = chat_id == self.editors_chat
-        media = await self.store.media.of_report(report.id)
+        media = await self.store.media.of_item(report)
         try:
             sent, withheld = await self._post_media(chat_id, media)
         except SendError as exc:
@@ -40,7 +40,7 @@ class CardPoster:
             sent, withheld = [], len(media)
         waiting = max(0, await self.store.cards.count_queued() - 1) if in_editors_chat else 0
         shown = replace(report, media_withheld=withheld)
-        view = render_card(shown, media, self.settings, waiting=waiting)
+        view = await self._view(shown, media, waiting=waiting)
         try:
             card_id = await self.sender.send_text(
                 chat_id,
@@ -71,12 +71,33 @@ class CardPoster:
         for message in await self.store.cards.messages(report.id):
             copies.setdefault(message.chat_id, []).append(message)
         if copies:
-            media = await self.store.media.of_report(report.id)
+            media = await self.store.media.of_item(report)
             deliveries = await self.store.outbox.of_report(report.id)
-            view = render_card(report, media, self.settings, deliveries=deliveries)
+            view = await self._view(report, media, deliveries=deliveries)
             for chat_id in sorted(copies, key=lambda chat: chat == self.editors_chat):
                 await self._edit_copy(report, chat_id, copies[chat_id], view.parts, view.keyboard)
         await self.store.cards.refreshed(report)
+
+    async def _view(
+        self,
+        report: Report,
+        media: Sequence[MediaItem],
+        *,
+        waiting: int = 0,
+        deliveries: Sequence[OutboxRow] = (),
+    ) -> CardView:
+        """The card with what only editors see: a written update's sources, or the updates
+        that used a report."""
+        written = self.store.written
+        return render_card(
+            report,
+            media,
+            self.settings,
+            waiting=waiting,
+            deliveries=deliveries,
+            sources=await written.sources(report.id) if report.written else (),
+            uses=() if report.written else await written.uses(report.id),
+        )
 
     async def _edit_copy(
         self,

@@ -47,7 +47,7 @@ def build_services(
         in_private = isinstance(chat, int) and chat > 0
         return settings.protect_content and (chat == settings.editors_chat_id or in_private)
 
-    sender = TelegramSender(bot, protect)
+    sender = TelegramSender(bot, protect, link_previews=settings.link_previews)
     chat_log = store.chat_log
     bot.record_private_messages(lambda chat, message: chat_log.record(chat, message, clock.now()))
     desk = ReviewDesk(store, sender, settings, clock)

@@ -14,7 +14,9 @@ from telegram import (
     InlineKeyboardMarkup,
     InputMediaPhoto,
     InputMediaVideo,
+    LinkPreviewOptions,
     Message,
+    MessageEntity,
     ReplyParameters,
 )
 from telegram.constants import ChatType, ParseMode
@@ -23,9 +25,18 @@ from telegram.ext import ExtBot
 from telegram.helpers import mention_html
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.rich import Rich
 from bot.sender import ChatId, Keyboard, OutgoingMedia, SendError, SentMedia
 
 T = TypeVar("T")
+
+
+def _plain(value: str | Rich) -> tuple[str, list[MessageEntity] | None]:
+    """A text and its entities as python-telegram-bot takes them (None: no formatting)."""
+    if isinstance(value, str):
+        return value, None
+    entities = [MessageEntity(**e.as_dict()) for e in value.entities]
+    return value.text, entities or None
 
 
 def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -84,22 +95,37 @@ async def _call(awaitable: Awaitable[T]) -> T:
 
 
 class TelegramSender:
-    def __init__(self, bot: RecordingBot, protect: Callable[[ChatId], bool] = lambda _: False):
+    def __init__(
+        self,
+        bot: RecordingBot,
+        protect: Callable[[ChatId], bool] = lambda _: False,
+        *,
+        link_previews: bool = False,
+    ):
         self.bot = bot
         # Whether what goes into a chat may not be forwarded or saved (PROTECT_CONTENT): the
         # editors chat and people's private chats, never a channel.
         self.protect = protect
+        # LINK_PREVIEWS: whether a link in a message shows Telegram's preview of the page.
+        self.previews = LinkPreviewOptions(is_disabled=not link_previews)
 
     async def send_text(
         self,
         chat_id: ChatId,
-        text: str,
+        text: str | Rich,
         *,
         reply_to: int | None = None,
         keyboard: Keyboard | None = None,
     ) -> int:
         return await _call(
-            self.bot.send_message_id(chat_id, text, reply_to, keyboard, self.protect(chat_id))
+            self.bot.send_message_id(
+                chat_id,
+                text,
+                reply_to,
+                keyboard,
+                self.protect(chat_id),
+                previews=not self.previews.is_disabled,
+            )
         )
 
     def _input(self, media: OutgoingMedia) -> str | bytes:
@@ -117,10 +143,12 @@ class TelegramSender:
         media: OutgoingMedia,
         *,
         reply_to: int | None = None,
-        caption: str | None = None,
+        caption: str | Rich | None = None,
     ) -> SentMedia:
+        text, entities = _plain(caption) if caption is not None else (None, None)
         options: dict[str, Any] = {
-            "caption": caption,
+            "caption": text,
+            "caption_entities": entities,
             "reply_parameters": _reply(reply_to),
             "protect_content": self.protect(chat_id),
         }
@@ -141,11 +169,14 @@ class TelegramSender:
         media: list[OutgoingMedia],
         *,
         reply_to: int | None = None,
-        caption: str | None = None,
+        caption: str | Rich | None = None,
     ) -> list[SentMedia]:
+        text, entities = _plain(caption) if caption is not None else (None, None)
         items = [
             (InputMediaPhoto if m.kind == "photo" else InputMediaVideo)(
-                self._input(m), caption=caption if index == 0 else None
+                self._input(m),
+                caption=text if index == 0 else None,
+                caption_entities=entities if index == 0 else None,
             )
             for index, m in enumerate(media)
         ]
@@ -159,11 +190,15 @@ class TelegramSender:
         )
         return [SentMedia(m.message_id, _file_id(m)) for m in messages]
 
-    async def edit_caption(self, chat_id: ChatId, message_id: int, caption: str) -> None:
+    async def edit_caption(self, chat_id: ChatId, message_id: int, caption: str | Rich) -> None:
+        text, entities = _plain(caption)
         try:
             await _call(
                 self.bot.edit_message_caption(
-                    chat_id=chat_id, message_id=message_id, caption=caption
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    caption=text,
+                    caption_entities=entities,
                 )
             )
         except SendError as exc:
@@ -171,12 +206,23 @@ class TelegramSender:
                 raise
 
     async def edit_text(
-        self, chat_id: ChatId, message_id: int, text: str, *, keyboard: Keyboard | None = None
+        self,
+        chat_id: ChatId,
+        message_id: int,
+        text: str | Rich,
+        *,
+        keyboard: Keyboard | None = None,
     ) -> None:
+        plain, entities = _plain(text)
         try:
             await _call(
                 self.bot.edit_message_text(
-                    text, chat_id=chat_id, message_id=message_id, reply_markup=markup(keyboard)
+                    plain,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    entities=entities,
+                    link_preview_options=self.previews,
+                    reply_markup=markup(keyboard),
                 )
             )
         except SendError as exc:
@@ -227,6 +273,17 @@ class TelegramSender:
         if message_ids:
             await _call(self.bot.delete_messages(chat_id, message_ids))
 
+    async def pin(self, chat_id: ChatId, message_id: int) -> bool:
+        try:
+            await _call(
+                self.bot.pin_chat_message(chat_id, message_id, disable_notification=True)
+            )
+        except SendError as exc:
+            if exc.permanent or exc.forbidden:
+                return False  # not an admin there, or without the right to pin
+            raise
+        return True
+
     async def download(self, file_id: str) -> bytes:
         file = await _call(self.bot.get_file(file_id))
         return bytes(await _call(file.download_as_bytearray()))
@@ -252,16 +309,26 @@ class RecordingBot(ExtBot[None]):
     async def send_message_id(
         self,
         chat_id: ChatId,
-        text: str,
+        text: str | Rich,
         reply_to: int | None,
         keyboard: Keyboard | None,
         protect: bool = False,
+        *,
+        previews: bool = False,
     ) -> int:
         """sendMessage, returning only the new message's id, for the bot's busiest sends
         (acknowledgements, cards). Neither the request nor the message Telegram sends back
         goes through python-telegram-bot's objects: with the quoted message nested in the
         answer, they were a fifth of the cost of an acknowledgement (docs/BENCHMARKS.md)."""
-        kwargs: dict[str, Any] = {"chat_id": chat_id, "text": text}
+        kwargs: dict[str, Any] = {"chat_id": chat_id}
+        if isinstance(text, Rich):
+            kwargs["text"] = text.text
+            if text.entities:
+                kwargs["entities"] = [e.as_dict() for e in text.entities]
+        else:
+            kwargs["text"] = text
+        if not previews:
+            kwargs["link_preview_options"] = {"is_disabled": True}
         if protect:
             kwargs["protect_content"] = True
         if reply_to is not None:

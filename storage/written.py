@@ -1,0 +1,162 @@
+"""Updates written at the desk: their sources and the photos they take from them.
+
+A written update is a row of `reports` of origin `desk` (no contact); it goes through the
+same decisions, numbering and outbox as a contact's report. Its sources are for editors
+only: nothing here is ever rendered for the public."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from storage.database import Database
+from storage.models import Report, Source
+from storage.reports import fetch_report
+from storage.rows import ts
+from storage.statuses import ReportStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What an editor wrote, before it is stored."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    entities: str | None  # JSON
+    written_by: str
+    sources: Sequence[int]
+    media_ids: Sequence[int]  # cleaned photos of the sources to carry, in order
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """A written update that draws on a report."""
+
+    update_id: int
+    number: int | None  # None while it is a draft
+    status: ReportStatus
+
+
+class Written:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(self, draft: Draft, at: datetime) -> Report:
+        """Store a written draft (pending, its card queued) with its sources and media, in
+        one transaction."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "INSERT INTO reports (origin, written_by, chat_id, message_id, text, entities,"
+                " status, received_at, updated_at, acknowledged, card_state)"
+                " VALUES ('desk', ?, ?, ?, ?, ?, 'pending', ?, ?, 1, 'queued') RETURNING id",
+                (
+                    draft.written_by,
+                    draft.chat_id,
+                    draft.message_id,
+                    draft.text,
+                    draft.entities,
+                    ts(at),
+                    ts(at),
+                ),
+            ) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            update_id = int(row[0])
+            await conn.executemany(
+                "INSERT INTO update_sources (update_id, report_id, position) VALUES (?, ?, ?)",
+                [(update_id, source, index) for index, source in enumerate(draft.sources)],
+            )
+            await conn.executemany(
+                "INSERT INTO update_media (update_id, media_id, position) VALUES (?, ?, ?)",
+                [(update_id, media, index) for index, media in enumerate(draft.media_ids)],
+            )
+            await conn.execute(
+                "INSERT INTO audit_log (at, actor, action, report_id, after, detail)"
+                " VALUES (?, ?, 'update.write', ?, ?, ?)",
+                (
+                    ts(at),
+                    draft.written_by,
+                    update_id,
+                    draft.text,
+                    "sources: " + (", ".join(f"R-{s}" for s in draft.sources) or "none"),
+                ),
+            )
+            report = await fetch_report(conn, update_id)
+        assert report is not None
+        return report
+
+    async def sources(self, update_id: int) -> list[Source]:
+        rows = await self.db.fetch_all(
+            "SELECT update_sources.report_id, people.pseudonym, reports.status"
+            " FROM update_sources JOIN reports ON reports.id = update_sources.report_id"
+            " LEFT JOIN people ON people.id = reports.contact_id"
+            " WHERE update_sources.update_id = ? ORDER BY update_sources.position",
+            (update_id,),
+        )
+        return [Source(row[0], row[1], ReportStatus(row[2])) for row in rows]
+
+    async def uses(self, report_id: int) -> list[Use]:
+        """The written updates that cite a report, oldest first."""
+        rows = await self.db.fetch_all(
+            "SELECT reports.id, reports.number, reports.status FROM update_sources"
+            " JOIN reports ON reports.id = update_sources.update_id"
+            " WHERE update_sources.report_id = ? ORDER BY reports.id",
+            (report_id,),
+        )
+        return [Use(row[0], row[1], ReportStatus(row[2])) for row in rows]
+
+    async def forgotten_drafts(self, older_than: datetime) -> list[Report]:
+        """Written drafts nobody decided on since `older_than`, not yet reminded."""
+        rows = await self.db.fetch_all(
+            "SELECT id FROM reports INDEXED BY reports_drafts"
+            " WHERE origin = 'desk' AND status = 'pending' AND received_at <= ?"
+            " AND reminded_at IS NULL ORDER BY id",
+            (ts(older_than),),
+        )
+        drafts = []
+        async with self.db.read() as conn:
+            for row in rows:
+                report = await fetch_report(conn, int(row[0]))
+                if report is not None:
+                    drafts.append(report)
+        return drafts
+
+    async def reminded(self, update_id: int, at: datetime) -> bool:
+        async with (
+            self.db.transaction() as conn,
+            conn.execute(
+                "UPDATE reports SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
+                (ts(at), update_id),
+            ) as cursor,
+        ):
+            return cursor.rowcount == 1
+
+
+async def use_sources(conn: aiosqlite.Connection, update_id: int, at: datetime) -> list[Report]:
+    """In the publishing transaction of a written update: its sources still waiting leave
+    the queue as `used`; every source's card shows the number. Returns the sources."""
+    await conn.execute(
+        "UPDATE reports SET status = 'used', updated_at = ? WHERE status = 'pending'"
+        " AND id IN (SELECT report_id FROM update_sources WHERE update_id = ?)",
+        (ts(at), update_id),
+    )
+    await conn.execute(
+        "UPDATE reports SET card_dirty = card_dirty + 1"
+        " WHERE id IN (SELECT report_id FROM update_sources WHERE update_id = ?)",
+        (update_id,),
+    )
+    async with conn.execute(
+        "SELECT report_id FROM update_sources WHERE update_id = ? ORDER BY position",
+        (update_id,),
+    ) as cursor:
+        ids = [int(row[0]) for row in await cursor.fetchall()]
+    sources = []
+    for report_id in ids:
+        report = await fetch_report(conn, report_id)
+        if report is not None:
+            sources.append(report)
+    return sources
