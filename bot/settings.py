@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     link_previews: bool = False
     # A written draft nobody approved, published or rejected for this long (minutes) is
     # reminded to its writer, once. It is never published for them. 0: no reminders.
-    draft_remind_minutes: int = Field(default=20, ge=0, le=24 * 60)
+    draft_remind_minutes: float = Field(default=20, ge=0, le=24 * 60)
     # Languages: editors and admins are spoken to in ORG_LANGUAGE; the fixed words of
     # channel posts ("UPDATE", "Unconfirmed", ...) are in POST_LANGUAGE. Contacts choose their
     # own (Telegram's language_code is the first guess). One of en, ar, ckb, tr.

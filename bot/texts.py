@@ -217,9 +217,7 @@ CORRECTED = N_("(corrected {when})")
 RETRACTED = N_("Retracted: {reason}")
 RETRACTED_NO_REASON = N_("this update was withdrawn by the editors.")
 DEFAULT_STORY_TITLE = N_("Live updates")
-CONTACT_USED = N_(
-    "Your report {code} helped us write UPDATE #{number}. Thank you — keep safe."
-)
+CONTACT_USED = N_("Your report {code} helped us write UPDATE #{number}. Thank you — keep safe.")
 SUMMARY_HEADER = N_("📌 Key updates: {title}")
 SUMMARY_LINE = N_("• UPDATE #{number}: {text}")
 SUMMARY_EMPTY = N_("(none yet)")
@@ -362,3 +360,58 @@ DATABASE_DOWN = (
     "holding it, or the disk full?"
 )
 DATABASE_BACK = "✅ The database takes writes again; the waiting updates are being stored."
+
+# --- writing updates (editors) ------------------------------------------------------------------
+WRITE_USAGE = (
+    "Write an update: /write, then your text on the next lines (bold, links and quotes are"
+    " kept).\n"
+    "Cite reports on the first line, /write R-3 R-5, or reply to a report's card with /write."
+    " Add photos to carry the sources' cleaned photos, quote R-3 to quote a report's words."
+    " No source is fine too: the organisation's own words.\n"
+    "The draft gets a card with the usual buttons; nothing goes out until an editor approves."
+)
+WRITE_UNKNOWN_WORD = (
+    "“{word}” on the first line of /write is not a report id (R-3), photos or quote R-3."
+    " Nothing was saved."
+)
+WRITE_QUOTE_WHICH = "quote needs a report after it: quote R-3. Nothing was saved."
+WRITE_TOO_MANY_SOURCES = "An update can cite at most {limit} reports. Nothing was saved."
+WRITE_TOO_LONG = (
+    "That text is {length} characters; an update can have at most {limit}. Nothing was"
+    " saved: shorten it and send it again."
+)
+WRITE_UNKNOWN_SOURCE = "There is no report {code}. Nothing was saved."
+WRITE_SOURCE_WRITTEN = (
+    "{code} is a written update, not a report: cite the reports it drew on. Nothing was saved."
+)
+WRITE_SOURCE_WITHDRAWN = (
+    "{code} was withdrawn by its contact and cannot be used. Nothing was saved."
+)
+WRITE_SOURCE_ARRIVING = "{code} is still arriving (an album). Try again in a moment."
+WRITE_NO_PHOTOS = "None of the sources has a cleaned photo yet: the draft carries none."
+WRITE_PHOTOS_CUT = "The sources have {count} photos; the draft carries the first {limit}."
+WRITE_NO_SOURCE = "none"
+WRITE_SAVED = (
+    "✍️ Draft {code} saved (sources: {sources}; photos: {photos}). Its card follows with the"
+    " usual buttons."
+)
+DRAFT_REMINDER = (
+    "⏰ {who}: draft {code} has waited {minutes} min with no decision. Approve, publish or"
+    " reject it from its card; it will not go out by itself."
+)
+SOURCE_WITHDRAWN_NOTICE = (
+    "↩️ {code} was withdrawn by its contact. It is a source of {uses}; the update stands as"
+    " it is. Correct or retract it if it must change."
+)
+OPENING_USAGE = (
+    "Write the story's opening post: /opening, then the text on the next lines (BREAKING: …,"
+    " bullet points). Every channel copy follows when you rewrite it."
+)
+OPENING_WRITTEN = "📰 The opening post of “{title}” is queued for {count} channel(s)."
+OPENING_REWRITTEN = "📰 The opening post of “{title}” is rewritten; {count} channel copies follow."
+KEY_USAGE = (
+    "Choose the key updates the pinned summary lists: /key 3 5 7 (in that order);"
+    " /key off empties it."
+)
+KEY_UNKNOWN = "“{title}” has no update {numbers}. Nothing was changed."
+KEY_SET = "📌 The pinned summary lists {numbers}; every channel follows."

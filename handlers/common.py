@@ -11,6 +11,7 @@ from bot import i18n, texts
 from bot.formatting import split_text
 from bot.i18n import say
 from bot.review.callbacks import Action, BadCallbackData, CallbackData
+from bot.rich import Rich, entities_from
 from bot.telegram.context import RelayContext
 from storage import Person, RedeemOutcome
 
@@ -111,6 +112,13 @@ async def decode_press(query: CallbackQuery, language: str = "en") -> CallbackDa
     except BadCallbackData:
         await answer_query(query, say(language, texts.BUTTON_NOT_UNDERSTOOD), alert=True)
         return None
+
+
+def message_rich(message: Message) -> Rich:
+    """A message's text (or caption) with its formatting, as the bot keeps it."""
+    text = message.text if message.text is not None else (message.caption or "")
+    raw = message.entities if message.text is not None else message.caption_entities
+    return Rich(text, entities_from(entity.to_dict() for entity in raw))
 
 
 def report_id_argument(args: list[str] | None) -> int | None:

@@ -12,11 +12,13 @@ from telegram import Message, Update
 
 from bot import texts
 from bot.review.callbacks import Action
-from bot.review.cards import message_link
+from bot.review.cards import message_link, use_text, written_lines
 from bot.review.decisions import Editor, Outcome
 from bot.review.queue import age
+from bot.review.writing import parse_request
+from bot.rich import Rich
 from bot.telegram.context import RelayContext
-from handlers.common import answer_query, decode_press, reply, report_id_argument
+from handlers.common import answer_query, decode_press, message_rich, reply, report_id_argument
 from handlers.contacts import not_a_contact
 from storage import PromptKind
 
@@ -122,9 +124,7 @@ async def prompt_reply(update: Update, context: RelayContext) -> None:
     prompt = await services.store.prompts.get(message.chat_id, message.reply_to_message.message_id)
     if prompt is None:
         return
-    outcome = await services.review.reply_to_prompt(
-        prompt, _editor(context), message.text or message.caption or ""
-    )
+    outcome = await services.review.reply_to_prompt(prompt, _editor(context), message_rich(message))
     if outcome is not None:
         await reply(update, context, outcome.answer)
 
@@ -195,7 +195,7 @@ async def queue(update: Update, context: RelayContext) -> None:
             link = f" {message_link(str(card.chat_id), card.message_id)}" if card else ""
             state = texts.STATUS_URGENT if report.urgent else report.status
             preview = " ".join(report.text.split())[:60] or texts.CARD_NO_TEXT
-            lines.append(f"• {report.code} · {state} · {report.pseudonym} — {preview}{link}")
+            lines.append(f"• {report.code} · {state} · {report.author} — {preview}{link}")
     total, urgent, oldest = await services.store.reports.waiting_summary()
     if total:
         line = texts.QUEUE_MESSAGE_HEADER.format(
@@ -220,6 +220,13 @@ async def history(update: Update, context: RelayContext) -> None:
         await reply(update, context, texts.HISTORY_UNKNOWN.format(code=f"R-{report_id}"))
         return
     lines = [texts.HISTORY_HEADER.format(code=report.code, status=report.status)]
+    written = services.store.written
+    if report.written:
+        lines += written_lines(report, await written.sources(report.id))
+    else:
+        uses = await written.uses(report.id)
+        if uses:
+            lines.append(texts.CARD_USED_IN.format(uses=", ".join(use_text(u) for u in uses)))
     for entry in await services.store.audit.for_report(report.id):
         line = f"• {services.review.when(entry.at)} — {entry.actor}: {entry.action}"
         if entry.before is not None or entry.after is not None:
@@ -304,3 +311,50 @@ async def story(update: Update, context: RelayContext) -> None:
                 lines.append(texts.STORY_INTRO_QUEUED)
             answer = "\n".join(lines)
     await reply(update, context, answer)
+
+
+def _command_and_body(message: Message) -> tuple[list[str], Rich]:
+    """A command's first line (its words after the command) and the formatted text on the
+    lines below it."""
+    rich = message_rich(message)
+    first, newline, _ = rich.text.partition("\n")
+    body = rich.slice(len(first) + len(newline), len(rich.text)) if newline else Rich("")
+    return first.split()[1:], body
+
+
+async def write(update: Update, context: RelayContext) -> None:
+    """/write [R-3 R-5] [photos] [quote R-3], the update's text on the lines below: a
+    draft with a card. Replying to a report's card cites that report."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    words, body = _command_and_body(message)
+    replied = None
+    if message.reply_to_message is not None:
+        replied = await services.store.cards.report_at(
+            message.chat_id, message.reply_to_message.message_id
+        )
+    outcome = await services.writing.write(
+        _editor(context), message.chat_id, message.message_id, body, parse_request(words, replied)
+    )
+    await reply(update, context, outcome.answer)
+
+
+async def opening(update: Update, context: RelayContext) -> None:
+    """/opening, the text on the lines below: the current story's opening post, written or
+    rewritten; every channel copy follows."""
+    message = update.effective_message
+    if message is None:
+        return
+    _, body = _command_and_body(message)
+    outcome = await context.services.writing.set_opening(_editor(context), body)
+    await reply(update, context, outcome.answer)
+
+
+async def key_updates(update: Update, context: RelayContext) -> None:
+    """/key 3 5 7: the story's pinned summary lists these updates; /key off empties it."""
+    if update.effective_message is None:
+        return
+    outcome = await context.services.writing.set_key_updates(_editor(context), context.args or [])
+    await reply(update, context, outcome.answer)

@@ -291,9 +291,10 @@ class BotApi:
     async def api_pinchatmessage(self, params: Json, files: dict[str, bytes]) -> bool:
         chat = self._target(params)
         message_id = int(params.get("message_id") or 0)
-        if message_id not in self.world.messages[chat.id] or message_id in self.world.deleted[
-            chat.id
-        ]:
+        if (
+            message_id not in self.world.messages[chat.id]
+            or message_id in self.world.deleted[chat.id]
+        ):
             raise ApiError(400, "Bad Request: message to pin not found")
         if chat.id in self.world.no_pin_rights:
             raise ApiError(

@@ -42,12 +42,20 @@ class UserActions:
         self.push_update(kind, message)
         return message
 
-    def send_text(self, user_id: int, text: str, chat_id: int | None = None, **extra: Any) -> Json:
-        entities = None
+    def send_text(
+        self,
+        user_id: int,
+        text: str,
+        chat_id: int | None = None,
+        formatting: list[Json] | None = None,
+        **extra: Any,
+    ) -> Json:
+        """A text message; `formatting` is the entities the user's app adds (bold, links)."""
+        entities = list(formatting or [])
         if text.startswith("/"):
             command = text.split()[0]
-            entities = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return self.user_sends(user_id, chat_id, text=text, entities=entities, **extra)
+            entities.insert(0, {"type": "bot_command", "offset": 0, "length": len(command)})
+        return self.user_sends(user_id, chat_id, text=text, entities=entities or None, **extra)
 
     def send_photo(
         self, user_id: int, data: bytes, caption: str | None = None, **extra: Any

@@ -92,6 +92,14 @@ class Cards:
                     (media_withheld, report_id),
                 )
 
+    async def report_at(self, chat_id: int, message_id: int) -> int | None:
+        """The report whose card (or card media) this message is, if any."""
+        row = await self.db.fetch_one(
+            "SELECT report_id FROM card_messages WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return int(row[0]) if row else None
+
     async def messages(self, report_id: int, chat_id: int | None = None) -> list[CardMessage]:
         """The messages of a report's card: of its copy in `chat_id`, or of every copy."""
         rows = await self.db.fetch_all(

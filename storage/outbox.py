@@ -5,14 +5,14 @@ left `sending` by a crash is in doubt, for editors to settle."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
 
 import aiosqlite
 
 from storage.database import Database
-from storage.models import (
-    OutboxRow,
-)
+from storage.models import OutboxRow, Report
 from storage.rows import dt, req_dt, ts
 from storage.statuses import PostAction, PostState, StoryPart
 
@@ -93,32 +93,27 @@ class Outbox:
         )
         return _post(row) if row else None
 
-    async def queue_story_post(
-        self,
-        story_id: int,
-        part: str,
-        channels: list[str],
-        at: datetime,
-        conn: aiosqlite.Connection | None = None,
+    async def queue_summary_change(
+        self, report: Report, at: datetime, conn: aiosqlite.Connection | None = None
     ) -> int:
-        """Queue, per channel, the send of a story's post, or an edit of its copy where one
-        was sent (or may still be). Returns how many rows were queued."""
+        """A key update changed (confirmed, corrected, retracted): its story's pinned summary
+        is edited in every channel where it was sent. Returns how many rows were queued."""
         async with self.db.unit(conn) as tx:
-            queued = 0
-            for channel in channels:
-                async with tx.execute(
-                    "SELECT 1 FROM posts WHERE story_id = ? AND part = ? AND channel = ?"
-                    " AND action = 'send' AND state != 'failed'",
-                    (story_id, part, channel),
-                ) as cursor:
-                    action = "edit" if await cursor.fetchone() else "send"
-                await tx.execute(
-                    "INSERT INTO posts (channel, story_id, part, action, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (channel, story_id, part, action, ts(at), ts(at)),
-                )
-                queued += 1
-            return queued
+            async with tx.execute(
+                "SELECT key_numbers FROM stories WHERE id = ?", (report.story_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            keys = json.loads(row[0]) if row and row[0] else []
+            if report.story_id is None or report.number not in keys:
+                return 0
+            async with tx.execute(
+                "INSERT INTO posts (channel, story_id, part, action, created_at, updated_at)"
+                " SELECT DISTINCT channel, story_id, 'summary', 'edit', ?, ? FROM posts"
+                " WHERE story_id = ? AND part = 'summary' AND action = 'send'"
+                " AND state != 'failed'",
+                (ts(at), ts(at), report.story_id),
+            ) as cursor:
+                return cursor.rowcount
 
     async def of_report(self, report_id: int) -> list[OutboxRow]:
         rows = await self.db.fetch_all(
@@ -213,3 +208,26 @@ class Outbox:
     async def counts(self) -> dict[str, int]:
         rows = await self.db.fetch_all("SELECT state, COUNT(*) FROM posts GROUP BY state")
         return {row[0]: row[1] for row in rows}
+
+
+async def queue_story_post(
+    conn: aiosqlite.Connection,
+    story_id: int,
+    part: str,
+    channels: Sequence[str],
+    at: datetime,
+) -> None:
+    """Queue, per channel, the send of a story's post (opening or summary), or an edit of
+    its copy where one was sent or may still be, inside the caller's transaction."""
+    for channel in channels:
+        async with conn.execute(
+            "SELECT 1 FROM posts WHERE story_id = ? AND part = ? AND channel = ?"
+            " AND action = 'send' AND state != 'failed'",
+            (story_id, part, channel),
+        ) as cursor:
+            action = "edit" if await cursor.fetchone() else "send"
+        await conn.execute(
+            "INSERT INTO posts (channel, story_id, part, action, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (channel, story_id, part, action, ts(at), ts(at)),
+        )

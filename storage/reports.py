@@ -158,14 +158,21 @@ class Reports:
             return await _changed_report(tx, report_id) if changed else None
 
     async def editor_edit(
-        self, report_id: int, text: str, at: datetime, conn: aiosqlite.Connection | None = None
+        self,
+        report_id: int,
+        text: str,
+        at: datetime,
+        conn: aiosqlite.Connection | None = None,
+        *,
+        entities: str | None = None,
     ) -> Report | None:
-        """Replace a pending report's text; None when it is no longer pending."""
+        """Replace a pending report's text (and its formatting); None when it is no longer
+        pending."""
         async with self.db.unit(conn) as tx:
             async with tx.execute(
-                "UPDATE reports SET text = ?, card_dirty = card_dirty + 1, updated_at = ?"
-                " WHERE id = ? AND status = 'pending' RETURNING id",
-                (text, ts(at), report_id),
+                "UPDATE reports SET text = ?, entities = ?, card_dirty = card_dirty + 1,"
+                " updated_at = ? WHERE id = ? AND status = 'pending' RETURNING id",
+                (text, entities, ts(at), report_id),
             ) as cursor:
                 changed = await cursor.fetchone()
             return await _changed_report(tx, report_id) if changed else None
@@ -203,6 +210,7 @@ class Reports:
         *,
         confirm: bool = False,
         text: str | None = None,
+        entities: str | None = None,
         retract_reason: str | None = None,
         conn: aiosqlite.Connection | None = None,
     ) -> Report | None:
@@ -212,7 +220,7 @@ class Reports:
             change = "label = 'confirmed', confirmed_at = :at"
             extra = " AND label = 'unconfirmed'"
         elif text is not None:
-            change, extra = "text = :text, corrected_at = :at", ""
+            change, extra = "text = :text, entities = :entities, corrected_at = :at", ""
         else:
             change, extra = "retracted_at = :at, retract_reason = :reason", ""
         async with self.db.unit(conn) as tx:
@@ -220,7 +228,13 @@ class Reports:
                 f"UPDATE reports SET {change}, card_dirty = card_dirty + 1, updated_at = :at"
                 " WHERE id = :id AND status = 'published' AND retracted_at IS NULL"
                 f"{extra} RETURNING id",
-                {"at": ts(at), "text": text, "reason": retract_reason, "id": report_id},
+                {
+                    "at": ts(at),
+                    "text": text,
+                    "entities": entities,
+                    "reason": retract_reason,
+                    "id": report_id,
+                },
             ) as cursor:
                 changed = await cursor.fetchone()
             return await _changed_report(tx, report_id) if changed else None

@@ -11,8 +11,10 @@ import aiosqlite
 
 from storage.database import Database
 from storage.models import Report, Story
+from storage.outbox import queue_story_post
 from storage.reports import fetch_report
 from storage.rows import dt, req_dt, ts
+from storage.statuses import StoryPart
 from storage.written import use_sources
 
 
@@ -76,12 +78,41 @@ class Stories:
             assert row is not None
             story = _story(row)
             if intro:
-                await conn.executemany(
-                    "INSERT INTO posts (channel, story_id, action, created_at, updated_at)"
-                    " VALUES (?, ?, 'send', ?, ?)",
-                    [(channel, story.id, ts(at), ts(at)) for channel in channels],
-                )
+                await queue_story_post(conn, story.id, StoryPart.OPENING, channels, at)
             return story, closed
+
+    async def set_intro(
+        self, story_id: int, intro: str, entities: str | None, at: datetime, channels: Sequence[str]
+    ) -> Story | None:
+        """Write or rewrite the story's opening post; every channel gets it sent, or its
+        copy edited, through the outbox. None if the story is closed."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE stories SET intro = ?, intro_entities = ? WHERE id = ? AND status = 'open'"
+                " RETURNING *",
+                (intro, entities, story_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            await queue_story_post(conn, story_id, StoryPart.OPENING, channels, at)
+            return _story(row)
+
+    async def set_key_numbers(
+        self, story_id: int, numbers: Sequence[int], at: datetime, channels: Sequence[str]
+    ) -> Story | None:
+        """Choose the updates the pinned summary lists; it is sent (and pinned) or edited in
+        every channel. None if the story is closed."""
+        async with self.db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE stories SET key_numbers = ? WHERE id = ? AND status = 'open' RETURNING *",
+                (json.dumps(list(numbers)), story_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            await queue_story_post(conn, story_id, StoryPart.SUMMARY, channels, at)
+            return _story(row)
 
     async def close(self, at: datetime) -> Story | None:
         async with self.db.transaction() as conn:

@@ -109,6 +109,14 @@ class Written:
         )
         return [Use(row[0], row[1], ReportStatus(row[2])) for row in rows]
 
+    async def source_changed(self, report_id: int) -> None:
+        """A source changed (withdrawn by its contact): the cards citing it show it."""
+        await self.db.execute(
+            "UPDATE reports SET card_dirty = card_dirty + 1"
+            " WHERE id IN (SELECT update_id FROM update_sources WHERE report_id = ?)",
+            (report_id,),
+        )
+
     async def forgotten_drafts(self, older_than: datetime) -> list[Report]:
         """Written drafts nobody decided on since `older_than`, not yet reminded."""
         rows = await self.db.fetch_all(

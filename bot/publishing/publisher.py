@@ -150,9 +150,7 @@ class Publisher:
             await self.store.contact_messages.add(
                 report_id=report.id,
                 chat_id=report.chat_id,
-                text=say(
-                    report.contact_language, template, code=report.code, number=update.number
-                ),
+                text=say(report.contact_language, template, code=report.code, number=update.number),
                 reply_to=report.message_id,
                 at=self.clock.now(),
             )

@@ -161,8 +161,9 @@ class Decisions:
     async def tell_contact(
         self, tx: Transaction, report: Report, text: str, *, always: bool = False
     ) -> None:
-        """Queue a message to the report's contact (sent by the review desk)."""
-        if not (self.settings.notify_contacts or always):
+        """Queue a message to the report's contact (sent by the review desk). A written
+        update has no contact: nothing is queued."""
+        if report.written or not (self.settings.notify_contacts or always):
             return
         await self.store.contact_messages.add(
             report_id=report.id,

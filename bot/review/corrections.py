@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot import texts
 from bot.review.base import Audited, Change, Decisions, Editor, Outcome, one_line
+from bot.rich import Rich
 from storage import Label, PostAction, Prompt, PromptKind, Report, ReportStatus, Transaction
 
 
@@ -53,26 +54,31 @@ class Corrections(Decisions):
         return Outcome(answer.format(number=report.number), report=report, prompt=kind)
 
     async def apply_correction(
-        self, prompt: Prompt, report: Report, editor: Editor, text: str
+        self, prompt: Prompt, report: Report, editor: Editor, rich: Rich
     ) -> Outcome | None:
-        """The editor's corrected text replaces the update's in every channel copy."""
-        if not text.strip():
+        """The editor's corrected text (with its formatting) replaces the update's in every
+        channel copy."""
+        rich = rich.strip()
+        text = rich.text
+        if not text:
             return Outcome(texts.EDIT_EMPTY.format(code=report.code))
         return await self._change_published(
             prompt,
             editor,
             report,
             PostAction.EDIT,
-            lambda tx, now: self.store.reports.change_published(report.id, now, text=text, conn=tx),
+            lambda tx, now: self.store.reports.change_published(
+                report.id, now, text=text, entities=rich.entities_json(), conn=tx
+            ),
             ("report.correct", report.text, text),
             texts.CORRECTED_ALL,
         )
 
     async def apply_retraction(
-        self, prompt: Prompt, report: Report, editor: Editor, text: str
+        self, prompt: Prompt, report: Report, editor: Editor, text: Rich
     ) -> Outcome | None:
         """Every channel copy says "Retracted: <reason>", or goes (RETRACT_MODE)."""
-        reason = one_line(text)
+        reason = one_line(text.text)
         if reason.lower() in texts.CANCEL_WORDS:
             await self.store.prompts.answer(prompt, self.clock.now())
             return Outcome(texts.RETRACT_CANCELLED.format(number=report.number))
@@ -136,6 +142,8 @@ class _Copies:
         self.count = await self.outbox.queue_change(
             report.id, self.action, report.updated_at, conn=tx
         )
+        # A key update: the story's pinned summary shows it as it now stands.
+        await self.outbox.queue_summary_change(report, report.updated_at, conn=tx)
 
     @property
     def detail(self) -> str:

@@ -16,7 +16,10 @@ from bot.intake.media import needs_media_check
 from bot.publishing.schedule import next_slot
 from bot.review.base import Audited, Editor, Outcome, one_line, status_word
 from bot.review.callbacks import Action
+from bot.review.cards import use_text
 from bot.review.corrections import Corrections
+from bot.review.writing import WRITTEN_LIMIT
+from bot.rich import Rich
 from storage import (
     UNPUBLISHED,
     Label,
@@ -239,7 +242,7 @@ class ReviewService(Corrections):
 
     # ------------------------------------------------------------------ prompts
 
-    async def reply_to_prompt(self, prompt: Prompt, editor: Editor, text: str) -> Outcome | None:
+    async def reply_to_prompt(self, prompt: Prompt, editor: Editor, text: Rich) -> Outcome | None:
         """An editor replied to a question of the bot. None: a duplicate, nothing to say."""
         report = await self.store.reports.get(prompt.report_id)
         assert report is not None
@@ -257,17 +260,23 @@ class ReviewService(Corrections):
         return await answers[PromptKind(prompt.kind)](prompt, report, editor, text)
 
     async def _apply_edit(
-        self, prompt: Prompt, report: Report, editor: Editor, text: str
+        self, prompt: Prompt, report: Report, editor: Editor, rich: Rich
     ) -> Outcome | None:
-        if not text.strip():
+        rich = rich.strip()
+        text = rich.text
+        if not text:
             return Outcome(texts.EDIT_EMPTY.format(code=report.code))
+        if report.written and len(text) > WRITTEN_LIMIT:
+            return Outcome(texts.WRITE_TOO_LONG.format(length=len(text), limit=WRITTEN_LIMIT))
         answered = True
 
         async def answer_then_edit(tx: Transaction, now: datetime) -> Report | None:
             nonlocal answered
             answered = await self.store.prompts.answer(prompt, now, conn=tx)
             return (
-                await self.store.reports.editor_edit(report.id, text, now, conn=tx)
+                await self.store.reports.editor_edit(
+                    report.id, text, now, conn=tx, entities=rich.entities_json()
+                )
                 if answered
                 else None
             )
@@ -286,9 +295,9 @@ class ReviewService(Corrections):
         )
 
     async def _apply_reason(
-        self, prompt: Prompt, report: Report, editor: Editor, text: str
+        self, prompt: Prompt, report: Report, editor: Editor, text: Rich
     ) -> Outcome | None:
-        line = one_line(text)
+        line = one_line(text.text)
         if line.lower() in texts.SKIP_WORDS or not line:
             await self.store.prompts.answer(prompt, self.clock.now())
             return Outcome(texts.REASON_SKIPPED.format(code=report.code))
@@ -332,7 +341,7 @@ class ReviewService(Corrections):
             None,
             lambda tx, now: self.store.reports.transition(
                 report_id,
-                expect=UNPUBLISHED,
+                expect=(*UNPUBLISHED, ReportStatus.USED),
                 status=ReportStatus.WITHDRAWN,
                 by="contact",
                 at=now,
@@ -340,6 +349,8 @@ class ReviewService(Corrections):
             ),
             lambda r: Audited("report.withdraw", report.status, ReportStatus.WITHDRAWN),
         )
+        if updated is not None:
+            await self._tell_editors_of_cited_withdrawal(updated)
         if updated is None:
             current = await self.store.reports.get(report_id)
             assert current is not None
@@ -347,6 +358,22 @@ class ReviewService(Corrections):
             status = say(contact.language, texts.CONTACT_STATUSES.get(word, word))
             return Outcome(say(contact.language, texts.WITHDRAW_TOO_LATE, code=code, status=status))
         return Outcome(say(contact.language, texts.WITHDRAWN, code=code), True, updated)
+
+    async def _tell_editors_of_cited_withdrawal(self, report: Report) -> None:
+        """A withdrawn report that written updates cite: they stand as they are (nothing
+        published changes by itself), their cards say so, and editors are told."""
+        uses = await self.store.written.uses(report.id)
+        if not uses:
+            return
+        await self.store.written.source_changed(report.id)
+        await self.store.desk_messages.add(
+            self.settings.editors_chat_id,
+            texts.SOURCE_WITHDRAWN_NOTICE.format(
+                code=report.code, uses=", ".join(use_text(use) for use in uses)
+            ),
+            self.clock.now(),
+        )
+        self.wake_desk()
 
     async def flag_urgent(self, report_id: int, contact: Person) -> Outcome:
         """The contact marks their report urgent (the button under its acknowledgement):

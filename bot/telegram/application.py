@@ -88,6 +88,12 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     application.add_handler(CommandHandler("wipe", contacts.wipe, filters=private))
     desk = access.for_editors(editors.desk)
     application.add_handler(CommandHandler("desk", desk, filters=private))
+    # Editors write at their private desk too (and in the editors chat, below).
+    writing = {"write": editors.write, "opening": editors.opening, "key": editors.key_updates}
+    for command, handler in writing.items():
+        application.add_handler(
+            CommandHandler(command, access.for_editors(handler), filters=private)
+        )
     language = access.for_contacts(contacts.language_command, otherwise=contacts.not_a_contact)
     application.add_handler(CommandHandler("language", language, filters=private))
     application.add_handler(MessageHandler(private & filters.COMMAND, common.unknown_command))
@@ -96,6 +102,8 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     application.add_handler(CommandHandler("queue", editors.queue, filters=editors_chat))
     application.add_handler(CommandHandler("story", editors.story, filters=editors_chat))
     application.add_handler(CommandHandler("history", editors.history, filters=editors_chat))
+    for command, handler in writing.items():
+        application.add_handler(CommandHandler(command, handler, filters=editors_chat))
     application.add_handler(CommandHandler("pause", editors.pause, filters=editors_chat & admins))
     application.add_handler(CommandHandler("resume", editors.resume, filters=editors_chat & admins))
     application.add_handler(

@@ -16,6 +16,7 @@ from bot.publishing.publisher import Publisher
 from bot.publishing.stories import StoryService
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
+from bot.review.writing import WritingService
 from bot.sender import Sender
 from bot.settings import Settings
 from storage import Person, Repositories
@@ -66,6 +67,7 @@ class Services:
     wiper: ChatWiper
     revocation: RevocationService
     stories: StoryService
+    writing: WritingService
 
 
 class RelayContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -18,6 +18,7 @@ from bot.publishing.stories import StoryService
 from bot.replication import ReplicationWatch, Replicator
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
+from bot.review.writing import WritingService
 from bot.sender import ChatId
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
@@ -80,6 +81,9 @@ def build_services(
         stories=StoryService(
             store.stories, store.audit, clock, settings, wake_publisher=publisher.wake
         ),
+        writing=WritingService(
+            store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake
+        ),
     )
 
 
@@ -132,6 +136,12 @@ class FieldRelay:
             first=self.settings.publish_sweep_seconds,
             name="publishing-sweep",
         )
+        if self.settings.draft_remind_minutes > 0:
+            # Looked for every minute, or more often when the wait is shorter.
+            every = min(60.0, self.settings.draft_remind_minutes * 30)
+            job_queue.run_repeating(
+                self._remind_drafts, interval=every, first=every, name="draft-reminders"
+            )
         if self.settings.auto_wipe_hours > 0:
             job_queue.run_repeating(
                 self._auto_wipe,
@@ -232,6 +242,10 @@ class FieldRelay:
             deleted = await self.services.wiper.auto_wipe(self.settings.auto_wipe_hours)
             if deleted:
                 log.info("auto-wipe deleted %d message(s) from contacts' chats", deleted)
+
+    async def _remind_drafts(self, context: object) -> None:
+        if self.services is not None:
+            await self.services.writing.remind_forgotten()
 
     async def _publishing_due(self, context: object) -> None:
         if self.services is not None:

@@ -275,9 +275,7 @@ class TelegramSender:
 
     async def pin(self, chat_id: ChatId, message_id: int) -> bool:
         try:
-            await _call(
-                self.bot.pin_chat_message(chat_id, message_id, disable_notification=True)
-            )
+            await _call(self.bot.pin_chat_message(chat_id, message_id, disable_notification=True))
         except SendError as exc:
             if exc.permanent or exc.forbidden:
                 return False  # not an admin there, or without the right to pin
