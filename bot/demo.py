@@ -16,9 +16,11 @@ from bot.telegram.relay import FieldRelay
 from sandbox import Sandbox, image_bytes
 
 TOKEN = "4242:DEMO-sandbox-token"
-ADMIN, CONTACT, EDITOR = 100, 200, 300
+ADMIN, CONTACT, CONTACT_2, EDITOR = 100, 200, 201, 300
 EDITORS_CHAT, CHANNEL = -1001, -1002
-NAMES = {ADMIN: "admin", CONTACT: "contact", EDITOR: "Desk-1"}
+NAMES = {ADMIN: "admin", CONTACT: "Kirkuk-1", CONTACT_2: "Kirkuk-2", EDITOR: "Desk-1"}
+# What a reader must never see: who sent a report, who wrote an update, and report ids.
+PRIVATE = re.compile(r"Kirkuk-1|Kirkuk-2|Desk-1|Real Name|real_username|\bR-\d+")
 SLOT = time(16, 0)  # 4:00 pm in Iraq
 
 
@@ -57,7 +59,9 @@ async def _press(sandbox: Sandbox, card: dict[str, Any], label: str) -> None:
 async def _card(sandbox: Sandbox, code: str) -> dict[str, Any]:
     def found() -> dict[str, Any] | None:
         for message in sandbox.bot_messages(EDITORS_CHAT):
-            if f"Report {code} " in message.get("text", "") and "reply_markup" in message:
+            text = message.get("text", "")
+            is_card = f"Report {code} " in text or f"Written update {code} " in text
+            if is_card and "reply_markup" in message:
                 return message
         return None
 
@@ -71,9 +75,31 @@ async def _channel_shows(sandbox: Sandbox, count: int) -> None:
     )
 
 
+async def _write(
+    sandbox: Sandbox, text: str, formatting: list[dict[str, Any]] | None = None
+) -> str:
+    """Desk-1 sends a command in the editors chat; returns the bot's answer to it."""
+    sent = sandbox.send_text(EDITOR, text, chat_id=EDITORS_CHAT, formatting=formatting)
+
+    def answer() -> str | None:
+        for message in sandbox.bot_messages(EDITORS_CHAT):
+            if message.get("reply_to_message", {}).get("message_id") == sent["message_id"]:
+                return str(message.get("text") or "")
+        return None
+
+    reply: str = await sandbox.wait_for(answer, what=f"the answer to {text.split()[0]}")
+    print(f"    the bot answered: {reply}")
+    return reply
+
+
+def _line(card: dict[str, Any], starts: str) -> str:
+    return next(line for line in card["text"].splitlines() if line.startswith(starts))
+
+
 async def play(sandbox: Sandbox, clock: DemoClock) -> None:
-    _step("An admin asks the bot for invite links: a contact, Kirkuk-1, and an editor, Desk-1")
-    for person, role, name in ((CONTACT, "contact", "Kirkuk-1"), (EDITOR, "editor", "Desk-1")):
+    _step("An admin invites two contacts, Kirkuk-1 and Kirkuk-2, and an editor, Desk-1")
+    people = ((CONTACT, "contact", "Kirkuk-1"), (CONTACT_2, "contact", "Kirkuk-2"))
+    for person, role, name in (*people, (EDITOR, "editor", "Desk-1")):
         sent = sandbox.send_text(ADMIN, f"/invite {role} {name}")
         reply = await _bot_reply(sandbox, ADMIN, sent["message_id"], "https://t.me/")
         link = re.search(r"https://t\.me/\S+", reply)
@@ -81,28 +107,50 @@ async def play(sandbox: Sandbox, clock: DemoClock) -> None:
         print(f"    {name}: {link.group(0)[:60]}...")
         sent = sandbox.send_text(person, f"/start {link.group(0).split('start=')[1]}")
         await _bot_reply(sandbox, person, sent["message_id"], name)
-    print("    Both opened their link and are registered under their pseudonyms.")
+    print("    All three opened their link and are registered under their pseudonyms.")
 
-    _step("Desk-1 opens the story in the editors chat")
-    sent = sandbox.send_text(
-        EDITOR,
-        "/story new Attack on Kirkuk | Live updates from our friends inside the city.",
-        chat_id=EDITORS_CHAT,
-    )
-    await _bot_reply(sandbox, EDITORS_CHAT, sent["message_id"], "Story opened")
+    _step("Desk-1 opens the story and writes its opening post (BREAKING in bold)")
+    await _write(sandbox, "/story new Attack on Kirkuk")
+    opening = "BREAKING: Kirkuk is under attack.\n• Fighting in several districts\n• Stay inside"
+    bold = [{"type": "bold", "offset": len("/opening\n"), "length": len("BREAKING:")}]
+    await _write(sandbox, f"/opening\n{opening}", bold)
     await _channel_shows(sandbox, 1)
 
-    _step("The contact sends a rumour; Desk-1 approves it for the 4:00 pm slot")
+    _step("Kirkuk-1 sends a rumour; Desk-1 approves it for the 4:00 pm slot")
     sandbox.send_text(CONTACT, "Fighters dressed as police at the checkpoint near the market.")
     await _press(sandbox, await _card(sandbox, "R-1"), "Approve")
     print("    (the demo's clock stands a few seconds before the slot)")
     await _channel_shows(sandbox, 2)
 
-    _step("The contact sends three photos from their roof as one album; Desk-1: Publish now")
+    _step("Kirkuk-1 sends three photos from their roof as one album; Desk-1: Publish now")
     photos = [image_bytes((640, 480), color) for color in ("gray", "orange", "black")]
     sandbox.send_album(CONTACT, photos, caption="Smoke over the old city, from my roof.")
     await _press(sandbox, await _card(sandbox, "R-2"), "Publish now")
     await _channel_shows(sandbox, 5)
+
+    _step("Two contacts report gunfire at the governorate; Desk-1 writes one update from both")
+    sandbox.send_text(CONTACT_2, "Heavy gunfire near the governorate building right now")
+    await _card(sandbox, "R-3")
+    sandbox.send_text(CONTACT, "Shooting at the governorate, people are hiding inside")
+    await _card(sandbox, "R-4")
+    await _write(
+        sandbox,
+        "/write R-3 R-4\nHeavy fighting is reported around the governorate building,"
+        " according to several of our friends inside the city.",
+    )
+    card = await _card(sandbox, "R-5")
+    print(f"    its card, for editors only: {_line(card, 'Sources:')}")
+    await _press(sandbox, card, "Publish now")
+    await _channel_shows(sandbox, 6)
+
+    _step("An official's claim, with no source of ours: Desk-1 writes it and says so")
+    await _write(
+        sandbox,
+        "/write\nAn official in the provincial government says the situation is now calm."
+        " To our knowledge this has not been verified.",
+    )
+    await _press(sandbox, await _card(sandbox, "R-6"), "Publish now")
+    await _channel_shows(sandbox, 7)
 
     _step("Twenty minutes later a second source confirms the rumour; Desk-1 presses Confirm")
     clock.advance(minutes=20)
@@ -117,6 +165,34 @@ async def play(sandbox: Sandbox, clock: DemoClock) -> None:
         ),
         what="the card showing the confirmation",
     )
+
+    _step("Kirkuk-2 texts about their mother; Desk-1 quotes the words, never the name")
+    sandbox.send_text(CONTACT_2, "My mother is in Kirkuk and she says the streets are empty")
+    await _card(sandbox, "R-7")
+    await _write(sandbox, "/write quote R-7\nOne friend inside the city texted us:")
+    await _press(sandbox, await _card(sandbox, "R-8"), "Publish now")
+    await _channel_shows(sandbox, 8)
+
+    _step("Desk-1 writes an update that ends with a link to read more")
+    text = "Why Kirkuk matters: the background of tonight's attack. To read more, click here"
+    link = {
+        "type": "text_link",
+        "offset": len("/write\n") + text.index("click here"),
+        "length": len("click here"),
+        "url": "https://example.org/kirkuk-background",
+    }
+    await _write(sandbox, f"/write\n{text}", [link])
+    await _press(sandbox, await _card(sandbox, "R-9"), "Publish now")
+    await _channel_shows(sandbox, 9)
+
+    _step("Kirkuk-2 reports the power back in one district; Desk-1: Publish now")
+    sandbox.send_text(CONTACT_2, "Power is back in the Rahimawa neighbourhood")
+    await _press(sandbox, await _card(sandbox, "R-10"), "Publish now")
+    await _channel_shows(sandbox, 10)
+
+    _step("Desk-1 pins a summary of the key updates in the channel")
+    await _write(sandbox, "/key 1 3 4")
+    await _channel_shows(sandbox, 11)
 
 
 class DemoClock(SystemClock):
@@ -144,6 +220,7 @@ async def run_demo() -> int:
     await sandbox.start()
     sandbox.add_user(ADMIN, "Admin")
     sandbox.add_user(CONTACT, "Real Name Of Contact", "real_username")
+    sandbox.add_user(CONTACT_2, "Real Name Of Second", "real_username_2")
     sandbox.add_user(EDITOR, "Editor")
     sandbox.add_group(EDITORS_CHAT, "Editors", {ADMIN: "administrator", EDITOR: "member"})
     sandbox.add_channel(CHANNEL, "Kirkuk Live")
@@ -179,18 +256,28 @@ async def run_demo() -> int:
             await sandbox.stop()
     for title, chat_id in (
         ("Admin's private chat with the bot", ADMIN),
-        ("Contact's private chat with the bot", CONTACT),
+        ("Kirkuk-1's private chat with the bot", CONTACT),
+        ("Kirkuk-2's private chat with the bot", CONTACT_2),
         ("Editors chat", EDITORS_CHAT),
         ("The supporters' channel, as a reader sees it", CHANNEL),
     ):
         print(f"\n===== {title} =====")
         print(sandbox.transcript(chat_id, NAMES))
     editors_view = sandbox.transcript(EDITORS_CHAT)
-    leaked = [name for name in ("Real Name Of Contact", "real_username") if name in editors_view]
+    leaked = [name for name in ("Real Name", "real_username") if name in editors_view]
     if leaked:
         print(f"\nLEAK: the editors chat shows {leaked}")
         return 1
-    print("\nChecked: the contact's real name and username appear nowhere in the editors chat.")
+    print("\nChecked: the contacts' real names and usernames appear nowhere in the editors chat.")
+    exposed = PRIVATE.findall(sandbox.transcript(CHANNEL))
+    if exposed:
+        print(f"\nLEAK: the channel shows {sorted(set(exposed))}")
+        return 1
+    updates = len(re.findall(r"UPDATE #\d+ \(", sandbox.transcript(CHANNEL)))
+    print(
+        f"Checked: the channel shows {updates} numbered updates and no pseudonym, writer or"
+        " report id."
+    )
     if failed is not None:
         print(f"\nThe demo story did not finish: {failed}")
         return 1

@@ -50,9 +50,12 @@ class Written:
         one transaction."""
         async with self.db.transaction() as conn:
             async with conn.execute(
+                # The organisation's own words carry no "Unconfirmed" marker unless an
+                # editor gives them one (the label buttons work as on a report).
                 "INSERT INTO reports (origin, written_by, chat_id, message_id, text, entities,"
-                " status, received_at, updated_at, acknowledged, card_state)"
-                " VALUES ('desk', ?, ?, ?, ?, ?, 'pending', ?, ?, 1, 'queued') RETURNING id",
+                " status, label, received_at, updated_at, acknowledged, card_state)"
+                " VALUES ('desk', ?, ?, ?, ?, ?, 'pending', 'confirmed', ?, ?, 1, 'queued')"
+                " RETURNING id",
                 (
                     draft.written_by,
                     draft.chat_id,

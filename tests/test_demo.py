@@ -15,4 +15,11 @@ async def test_demo_plays_the_whole_story(capsys: pytest.CaptureFixture[str]) ->
     assert "Attack on Kirkuk" in channel
     assert "Confirmed (" in channel and "UPDATE #1 (" in channel
     assert "Unconfirmed: Smoke over the old city, from my roof." in channel
-    assert "Checked: the contact's real name and username appear nowhere" in shown
+    assert "Checked: the contacts' real names and usernames appear nowhere" in shown
+    assert "Checked: the channel shows 7 numbered updates and no pseudonym" in shown
+    assert "its card, for editors only: Sources: R-3 (Kirkuk-2), R-4 (Kirkuk-1)" in shown
+    assert "BREAKING: Kirkuk is under attack." in channel
+    assert "My mother is in Kirkuk and she says the streets are empty" in channel
+    assert "📌 Key updates: Attack on Kirkuk" in channel
+    for secret in ("Kirkuk-1", "Kirkuk-2", "Desk-1", "R-3", "Real Name"):
+        assert secret not in channel

@@ -72,7 +72,8 @@ async def test_an_update_written_from_two_reports_goes_out_without_names_or_ids(
     post = await world.sandbox.wait_for(lambda: posts(world.sandbox), what="the update")
     text = body(post[0])
     assert text.startswith("UPDATE #1 (")
-    assert text.endswith("This is inaccurate, according to several of our friends inside.")
+    assert text.endswith("\n\nThis is inaccurate, according to several of our friends inside.")
+    assert "Unconfirmed" not in text  # the organisation's own words: no marker unless chosen
     for secret in ("Nadia", "Omar", "R-1", "R-2", "R-3", "Desk-1"):
         assert secret not in text
     # Sources leave the queue as used; their cards and contacts learn the number only.
