@@ -57,6 +57,9 @@ EDITOR_COMMANDS = [
     BotCommand("queue", "Reports waiting for a decision or to be published"),
     BotCommand("story", "The current story; /story new <title> | <intro>; /story close"),
     BotCommand("history", "Everything that happened to a report: /history R-42"),
+    BotCommand("write", "Write an update: /write R-3 R-5, then the text below"),
+    BotCommand("opening", "Write or rewrite the story's opening post"),
+    BotCommand("key", "Pin a summary of key updates: /key 1 3 4"),
     BotCommand("pause", "Admins: stop all publishing at once"),
     BotCommand("resume", "Admins: publish again"),
 ]
