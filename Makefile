@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint run check bench bench-quick bench-soak messages clean
+.PHONY: setup demo test lint run check bench bench-quick bench-soak messages screenshots browser clean
 
 $(BIN)/fieldrelay: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,22 @@ messages: setup
 	$(BIN)/pybabel extract --no-location --sort-output --project "Field Relay" --version 0.2 -k N_ -o bot/locales/fieldrelay.pot bot
 	$(BIN)/pybabel update -i bot/locales/fieldrelay.pot -d bot/locales -D fieldrelay --no-fuzzy-matching
 
+# The browser test opens the live blog in Debian's Chromium (apt-get; root or sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			chromium fonts-noto-core fonts-dejavu-core; }
+
+# The README's screenshots of the live blog: the demo's site, at phone and desktop width.
+screenshots: setup browser
+	$(BIN)/fieldrelay demo >/dev/null
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=390,1600 \
+		--screenshot=docs/live-blog-phone.png "file://$(CURDIR)/demo-site/story-1/index.html"
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,1200 \
+		--screenshot=docs/live-blog-desktop.png "file://$(CURDIR)/demo-site/story-1/index.html"
+
 run: setup
 	$(BIN)/fieldrelay run
 
@@ -48,4 +64,4 @@ check: setup
 	$(BIN)/fieldrelay check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info demo-site

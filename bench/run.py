@@ -358,6 +358,104 @@ async def bench_storage_scale(quick: bool) -> list[Result]:
     ]
 
 
+# ----------------------------------------------------------------------------- live blog
+
+
+def seed_story(database: Path, updates: int) -> None:
+    """One story with `updates` published updates, every fourth confirmed, corrected or
+    retracted, some in Arabic, some written at the desk."""
+    import sqlite3
+
+    at = "2026-01-01T00:00:00+00:00"
+    with sqlite3.connect(database) as conn:
+        conn.execute(
+            "INSERT INTO people (id, telegram_user_id, role, pseudonym, created_at)"
+            " VALUES (1, 99, 'contact', 'Old-1', ?)",
+            (at,),
+        )
+        conn.execute(
+            "INSERT INTO stories (id, title, intro, last_number, opened_by, opened_at)"
+            " VALUES (1, 'Attack on Kirkuk', 'BREAKING: fighting in the city.', ?, 'Desk', ?)",
+            (updates, at),
+        )
+        rows = []
+        for n in range(1, updates + 1):
+            text = ("انقطاع الكهرباء في الحي " if n % 5 == 0 else "Gunfire near the market ") * 6
+            rows.append(
+                (
+                    None if n % 3 == 0 else 1,
+                    "desk" if n % 3 == 0 else "contact",
+                    "Desk" if n % 3 == 0 else None,
+                    n,
+                    f"{text} <b>&</b> {n}",
+                    "confirmed" if n % 4 == 1 else "unconfirmed",
+                    at,
+                    n,
+                    at if n % 4 == 1 else None,
+                    at if n % 4 == 2 else None,
+                    at if n % 4 == 3 else None,
+                    "it was not true" if n % 4 == 3 else None,
+                )
+            )
+        conn.executemany(
+            "INSERT INTO reports (contact_id, origin, written_by, chat_id, message_id, text,"
+            " status, label, received_at, updated_at, acknowledged, card_state, story_id,"
+            " number, published_at, confirmed_at, corrected_at, retracted_at, retract_reason)"
+            " VALUES (?, ?, ?, 99, ?, ?, 'published', ?, ?, ?, 1, 'posted', 1, ?, ?, ?, ?, ?, ?)",
+            [(*r[:7], r[6], r[7], r[6], *r[8:]) for r in rows],
+        )
+        conn.commit()
+
+
+async def bench_site(quick: bool) -> list[Result]:
+    """A story of 200 updates rendered (pages, Atom and JSON feeds), against the one second
+    the issue allows, and against only reading those updates from the database."""
+    from bot.web.site import SiteBuilder
+    from storage import Database, Repositories
+
+    updates, runs = (200, 3) if quick else (200, 9)
+    with tempfile.TemporaryDirectory() as folder:
+        database = Path(folder) / "site.db"
+        await prepare_database(database)
+        seed_story(database, updates)
+        settings = Settings(
+            telegram_bot_token="1:x",
+            admin_ids=[1],
+            editors_chat_id=-1,
+            channel_ids=[-2],
+            database_path=database,
+        )
+
+        async def no_download(file_id: str) -> bytes:
+            raise AssertionError("the benchmark's story has no photos")
+
+        async with Database(database) as db:
+            store = Repositories.over(db)
+            builder = SiteBuilder(store, settings, no_download)
+            site = Path(folder) / "site"
+            renders, reads = [], []
+            for _ in range(runs):
+                began = time.perf_counter()
+                await store.reports.published_in(1)
+                reads.append(time.perf_counter() - began)
+                began = time.perf_counter()
+                files = builder.render(await builder.stories(site))
+                renders.append(time.perf_counter() - began)
+            page = files["story-1/index.html"]
+    render, read = statistics.median(renders), statistics.median(reads)
+    return [
+        Result(
+            f"live blog: a story of {updates} updates rendered",
+            round(render / 1.0, 3),
+            "x 1 s",
+            "< 0.25 of 1 s",
+            render < 0.25,
+            f"{render * 1000:.0f} ms (pages + feeds, {len(page) // 1024} KB page), "
+            f"{render / read:.0f}x reading them ({read * 1000:.1f} ms); median of {runs}",
+        )
+    ]
+
+
 # ----------------------------------------------------------------------------- urgent
 
 
@@ -650,6 +748,7 @@ BENCHMARKS: dict[str, Callable[[bool], Awaitable[list[Result]]]] = {
     "pacing": bench_pacing,
     "storage": bench_storage_scale,
     "replication": bench_replication,
+    "site": bench_site,
     "startup": bench_startup_and_memory,
     "soak": bench_soak,
 }

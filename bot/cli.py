@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 from collections.abc import Callable, Coroutine
@@ -45,6 +46,14 @@ def main(argv: list[str] | None = None) -> int:
         "--force", action="store_true", help="replace an existing database at DATABASE_PATH"
     )
     commands.add_parser("demo", help="play a short story against the local sandbox")
+    site_cmd = commands.add_parser("site", help="the live blog on the web (static pages, feeds)")
+    site_actions = site_cmd.add_subparsers(dest="site_command", required=True)
+    build_cmd = site_actions.add_parser("build", help="render the site once from the database")
+    build_cmd.add_argument("dir", nargs="?", help="where to write it (default SITE_DIR)")
+    serve_cmd = site_actions.add_parser(
+        "serve", help="serve SITE_DIR on localhost for a look (a preview, not for production)"
+    )
+    serve_cmd.add_argument("--port", type=int, default=8080)
     args = parser.parse_args(argv)
 
     if args.command == "demo":
@@ -65,7 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         "status": lambda: show_status(settings),
         "backup": lambda: make_backup(settings, args.path),
         "restore": lambda: restore_database(settings, force=getattr(args, "force", False)),
+        "site": lambda: build_site(settings, getattr(args, "dir", None)),
     }
+    if args.command == "site" and args.site_command == "serve":
+        return serve_site(settings.site_dir, args.port)
     try:
         return asyncio.run(actions[args.command]())
     except StorageError as exc:
@@ -313,3 +325,45 @@ async def make_backup(settings: Settings, path: str) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+async def build_site(settings: Settings, folder: str | None) -> int:
+    """`site build [DIR]`: render the live blog once from the database (photos not yet on
+    the site are fetched through the Bot API)."""
+    target = Path(folder) if folder else settings.site_dir
+    if target is None:
+        print(
+            "fieldrelay: set SITE_DIR, or give a folder: fieldrelay site build DIR", file=sys.stderr
+        )
+        return EXIT_CONFIG
+    from bot.telegram.sender import RecordingBot, TelegramSender
+    from bot.web.site import SiteBuilder
+    from storage import Repositories
+
+    bot = RecordingBot(
+        settings.token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_file_base_url,
+    )
+    async with Database(settings.database_path) as db, bot:
+        builder = SiteBuilder(Repositories.over(db), settings, TelegramSender(bot).download)
+        changed = await builder.build(target)
+    print(f"Live blog: {target.resolve() / 'index.html'} ({changed} file(s) written)")
+    return EXIT_OK
+
+
+def serve_site(folder: Path | None, port: int) -> int:
+    """`site serve`: a local preview of SITE_DIR (Python's http.server, localhost only). In
+    production any static host or the organisation's own web server serves the folder."""
+    import functools
+    import http.server
+
+    if folder is None or not (folder / "index.html").exists():
+        print("fieldrelay: SITE_DIR has no site yet: run fieldrelay site build", file=sys.stderr)
+        return EXIT_PROBLEM
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        print(f"Serving {folder} on http://127.0.0.1:{port}/ (a preview; Ctrl-C stops it)")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+    return EXIT_OK

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import tempfile
 from datetime import UTC, datetime, time, timedelta
@@ -22,6 +23,7 @@ NAMES = {ADMIN: "admin", CONTACT: "Kirkuk-1", CONTACT_2: "Kirkuk-2", EDITOR: "De
 # What a reader must never see: who sent a report, who wrote an update, and report ids.
 PRIVATE = re.compile(r"Kirkuk-1|Kirkuk-2|Desk-1|Real Name|real_username|\bR-\d+")
 SLOT = time(16, 0)  # 4:00 pm in Iraq
+SITE = Path("demo-site")  # the live blog, in the folder the demo runs in
 
 
 def _step(text: str) -> None:
@@ -93,7 +95,7 @@ async def _write(
 
 
 def _line(card: dict[str, Any], starts: str) -> str:
-    return next(line for line in card["text"].splitlines() if line.startswith(starts))
+    return next(str(line) for line in card["text"].splitlines() if line.startswith(starts))
 
 
 async def play(sandbox: Sandbox, clock: DemoClock) -> None:
@@ -175,13 +177,13 @@ async def play(sandbox: Sandbox, clock: DemoClock) -> None:
 
     _step("Desk-1 writes an update that ends with a link to read more")
     text = "Why Kirkuk matters: the background of tonight's attack. To read more, click here"
-    link = {
+    read_more: dict[str, Any] = {
         "type": "text_link",
         "offset": len("/write\n") + text.index("click here"),
         "length": len("click here"),
         "url": "https://example.org/kirkuk-background",
     }
-    await _write(sandbox, f"/write\n{text}", [link])
+    await _write(sandbox, f"/write\n{text}", [read_more])
     await _press(sandbox, await _card(sandbox, "R-9"), "Publish now")
     await _channel_shows(sandbox, 9)
 
@@ -242,6 +244,9 @@ async def run_demo() -> int:
             # chat cards trickle in one every 3 s; the sandbox has no such limit and the demo
             # does not wait for it.
             group_messages_per_minute=6000,
+            # The live blog, written where the demo was started.
+            site_dir=SITE,
+            site_render_delay_seconds=0.2,
         )
         clock = _clock_before_slot("Asia/Baghdad", SLOT, seconds=8)
         relay = FieldRelay(settings, clock)
@@ -249,6 +254,9 @@ async def run_demo() -> int:
         failed: BaseException | None = None
         try:
             await play(sandbox, clock)
+            assert relay.services is not None and relay.services.site is not None
+            relay.services.site.wake()  # the last change rendered, then the demo ends
+            await asyncio.wait_for(relay.services.site.idle(), 30)
         except Exception as exc:  # show what the chats held when the story broke
             failed = exc
         finally:
@@ -268,6 +276,13 @@ async def run_demo() -> int:
     if leaked:
         print(f"\nLEAK: the editors chat shows {leaked}")
         return 1
+    index, site_text = await asyncio.to_thread(_live_blog)
+    print(f"\nLive blog: {index}")
+    exposed_on_web = PRIVATE.findall(site_text)
+    if exposed_on_web:
+        print(f"\nLEAK: the live blog shows {sorted(set(exposed_on_web))}")
+        return 1
+    print("Checked: the live blog shows no pseudonym, writer or report id either.")
     print("\nChecked: the contacts' real names and usernames appear nowhere in the editors chat.")
     exposed = PRIVATE.findall(sandbox.transcript(CHANNEL))
     if exposed:
@@ -282,6 +297,12 @@ async def run_demo() -> int:
         print(f"\nThe demo story did not finish: {failed}")
         return 1
     return 0
+
+
+def _live_blog() -> tuple[str, str]:
+    """Where the demo's live blog starts, and every page and feed of it (photos aside)."""
+    text = "".join(p.read_text() for p in SITE.glob("story-*/*.*") if p.suffix != ".jpg")
+    return os.path.abspath(SITE / "index.html"), text
 
 
 def main() -> int:

@@ -83,6 +83,18 @@ class Settings(BaseSettings):
     # Cards and media in the editors chat, and what the bot sends people in private, are
     # sent so that Telegram lets no one forward or save them (channel posts never are).
     protect_content: bool = True
+    # The live blog on the web: a static site (pages, Atom and JSON feeds, cleaned photos)
+    # rendered into SITE_DIR after every publish, confirm, correction and retraction, and on
+    # start. Unset: no site. SITE_URL is its public address (feed links and entry ids).
+    site_dir: Path | None = None
+    site_url: str = ""
+    site_title: str = "Live updates"
+    # Run after each render that changed a file, e.g. `rsync -a --delete site/ host:/srv/www/`
+    # or `aws s3 sync site/ s3://bucket/`; it gets SITE_DIR in the environment.
+    site_sync_command: str = ""
+    site_sync_timeout_seconds: float = Field(default=120, gt=0)
+    # Changes within this many seconds make one render.
+    site_render_delay_seconds: float = Field(default=1.0, ge=0, le=60)
     # Whether a link in a post shows Telegram's preview of the page (off: the post stays
     # short, and the reader's first view is the organisation's words, not a stranger's card).
     link_previews: bool = False
@@ -152,6 +164,11 @@ class Settings(BaseSettings):
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return _split_list(value)
+
+    @field_validator("site_dir", mode="before")
+    @classmethod
+    def _no_site_when_empty(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("publish_slots", mode="before")
     @classmethod

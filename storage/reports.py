@@ -301,6 +301,15 @@ class Reports:
                 changed = await cursor.fetchone()
             return await _changed_report(tx, report_id) if changed else None
 
+    async def published_in(self, story_id: int) -> list[Report]:
+        """A story's published updates, newest first."""
+        rows = await self.db.fetch_all(
+            f"{REPORT_SELECT} WHERE reports.story_id = ? AND reports.number IS NOT NULL"
+            " ORDER BY reports.number DESC",
+            (story_id,),
+        )
+        return [report_from_row(row) for row in rows]
+
     async def numbered(self, story_id: int, numbers: Sequence[int]) -> list[Report]:
         """A story's updates of these numbers, in the order given."""
         if not numbers:

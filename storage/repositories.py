@@ -18,6 +18,7 @@ from storage.outbox import Outbox
 from storage.people import Invites, People
 from storage.reports import Reports
 from storage.stories import Stories
+from storage.web import WebMedia
 from storage.written import Written
 
 
@@ -43,6 +44,7 @@ class Repositories:
     desks: Desks
     card_requests: CardRequests
     written: Written
+    web_media: WebMedia
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -67,4 +69,5 @@ class Repositories:
             desks=Desks(db),
             card_requests=CardRequests(db),
             written=Written(db),
+            web_media=WebMedia(db),
         )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.demo import run_demo
 
 
-async def test_demo_plays_the_whole_story(capsys: pytest.CaptureFixture[str]) -> None:
+async def test_demo_plays_the_whole_story(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the demo writes its live blog where it runs
     assert await run_demo() == 0
     shown = capsys.readouterr().out
     assert "The demo story did not finish" not in shown
@@ -23,3 +28,8 @@ async def test_demo_plays_the_whole_story(capsys: pytest.CaptureFixture[str]) ->
     assert "📌 Key updates: Attack on Kirkuk" in channel
     for secret in ("Kirkuk-1", "Kirkuk-2", "Desk-1", "R-3", "Real Name"):
         assert secret not in channel
+    index = tmp_path / "demo-site" / "index.html"
+    assert f"Live blog: {index}" in shown and index.exists()
+    page = (tmp_path / "demo-site" / "story-1" / "index.html").read_text()
+    assert page.count('<section class="update') == 7 and 'id="update-7"' in page
+    assert "Checked: the live blog shows no pseudonym, writer or report id either." in shown

@@ -52,6 +52,7 @@ class Publisher:
         *,
         wake_desk: Callable[[], None],
         schedule_wakeup: Callable[[float], None],
+        wake_site: Callable[[], None] = lambda: None,
     ) -> None:
         self.store = store
         self.sender = sender
@@ -59,6 +60,8 @@ class Publisher:
         self.clock = clock
         self.wake_desk = wake_desk
         self.schedule_wakeup = schedule_wakeup
+        # The live blog renders what is published, as it stands, after every pass.
+        self.wake_site = wake_site
         self.channels = [str(channel) for channel in settings.channel_ids]
         self._wake = asyncio.Event()
         self._channel_wake = {channel: asyncio.Event() for channel in self.channels}
@@ -163,6 +166,7 @@ class Publisher:
                 await self.publish_due()
                 # Edits and deletes queued by editors, and resends, wait in the channels.
                 self.wake_channels()
+                self.wake_site()
                 await self._plan_next_wakeup()
             except Exception:
                 log.exception("publishing failed; trying again in 5 s")

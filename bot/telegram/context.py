@@ -19,6 +19,7 @@ from bot.review.desk import ReviewDesk
 from bot.review.writing import WritingService
 from bot.sender import Sender
 from bot.settings import Settings
+from bot.web.worker import SiteWorker
 from storage import Person, Repositories
 
 
@@ -68,6 +69,7 @@ class Services:
     revocation: RevocationService
     stories: StoryService
     writing: WritingService
+    site: SiteWorker | None = None  # the live blog, when SITE_DIR is set
 
 
 class RelayContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -27,6 +27,8 @@ from bot.telegram.context import Services
 from bot.telegram.polling import DurablePolling, UpdateInbox
 from bot.telegram.sender import RecordingBot, TelegramSender
 from bot.telegram.webhook import WebhookReceiver
+from bot.web.site import SiteBuilder
+from bot.web.worker import SiteWorker
 from storage import Database, Repositories
 
 log = logging.getLogger(__name__)
@@ -59,8 +61,25 @@ def build_services(
         default_label=settings.default_label,
         on_ready=desk.wake,
     )
+    site = (
+        SiteWorker(
+            SiteBuilder(store, settings, sender.download),
+            settings.site_dir,
+            delay=settings.site_render_delay_seconds,
+            sync_command=settings.site_sync_command,
+            sync_timeout=settings.site_sync_timeout_seconds,
+        )
+        if settings.site_dir is not None
+        else None
+    )
     publisher = Publisher(
-        store, sender, settings, clock, wake_desk=desk.wake, schedule_wakeup=schedule_wakeup
+        store,
+        sender,
+        settings,
+        clock,
+        wake_desk=desk.wake,
+        schedule_wakeup=schedule_wakeup,
+        wake_site=site.wake if site is not None else lambda: None,
     )
     review = ReviewService(
         store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake
@@ -84,6 +103,7 @@ def build_services(
         writing=WritingService(
             store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake
         ),
+        site=site,
     )
 
 
@@ -127,6 +147,8 @@ class FieldRelay:
         await services.desk.start()
         await services.intake.resume_albums()
         await services.publisher.start()
+        if services.site is not None:
+            await services.site.start()
         job_queue = self.application.job_queue
         assert job_queue is not None
         # A safety sweep: whatever happens to a timer, due reports never wait long.
@@ -198,6 +220,8 @@ class FieldRelay:
         if self.services is not None:
             self.services.intake.stop()
             await self.services.publisher.stop()
+            if self.services.site is not None:
+                await self.services.site.stop()
             await self.services.desk.stop()
         if self.application.running:
             await self.application.stop()

@@ -1,0 +1,1 @@
+"""The live blog on the web: static pages and feeds rendered from the database."""
