@@ -127,6 +127,9 @@ async def test_commands_menus_are_set_per_audience(world: World) -> None:
         "queue",
         "story",
         "history",
+        "write",
+        "opening",
+        "key",
         "pause",
         "resume",
     ]
