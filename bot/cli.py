@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 
 from bot.logs import redact
 from bot.settings import Settings, SettingsError, load_settings
+from bot.telegram.polling import read_health
 from storage import Database, PostState, ReportStatus, StorageError
 
 EXIT_OK, EXIT_PROBLEM, EXIT_CONFIG = 0, 1, 2
@@ -46,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         "--force", action="store_true", help="replace an existing database at DATABASE_PATH"
     )
     commands.add_parser("demo", help="play a short story against the local sandbox")
+    commands.add_parser(
+        "replay", help="have the running bot handle the kept failed updates again (after a fix)"
+    )
     site_cmd = commands.add_parser("site", help="the live blog on the web (static pages, feeds)")
     site_actions = site_cmd.add_subparsers(dest="site_command", required=True)
     build_cmd = site_actions.add_parser("build", help="render the site once from the database")
@@ -75,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         "backup": lambda: make_backup(settings, args.path),
         "restore": lambda: restore_database(settings, force=getattr(args, "force", False)),
         "site": lambda: build_site(settings, getattr(args, "dir", None)),
+        "replay": lambda: request_replay(settings),
     }
     if args.command == "site" and args.site_command == "serve":
         return serve_site(settings.site_dir, args.port)
@@ -244,6 +249,15 @@ async def show_status(settings: Settings) -> int:
         posts = await store.outbox.counts()
         paused = await store.state.publishing_paused()
         story = await store.stories.current()
+        dead = await store.dead_letters.counts()
+    health = read_health(settings.database_path)
+    if health is not None:
+        print(
+            f"Database: REFUSING WRITES since {health['writes_refused_since']}"
+            f" ({health['error']}); the bot waits, Telegram keeps the updates"
+        )
+    else:
+        print("Database: taking writes")
     print(f"Publishing: {'PAUSED' if paused else 'running'}")
     print(f"Story: {story.title + f' ({story.last_number} updates)' if story else 'none open'}")
     print(
@@ -261,6 +275,13 @@ async def show_status(settings: Settings) -> int:
     )
     print(f"Deliveries in doubt: {posts.get(PostState.IN_DOUBT, 0)}")
     print(f"Last publish: {last.isoformat() if last else 'never'}")
+    if dead:
+        kinds = "; ".join(f"{count} × {kind}" for kind, count in dead.items())
+        print(
+            f"Failed updates kept: {sum(dead.values())} ({kinds}): fieldrelay replay, after a fix"
+        )
+    else:
+        print("Failed updates kept: 0")
     print(await replication_line(settings))
     return EXIT_OK
 
@@ -366,4 +387,29 @@ def serve_site(folder: Path | None, port: int) -> int:
         print(f"Serving {folder} on http://127.0.0.1:{port}/ (a preview; Ctrl-C stops it)")
         with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
+    return EXIT_OK
+
+
+async def request_replay(settings: Settings) -> int:
+    """`fieldrelay replay`: mark every kept failed update for the running bot to handle
+    again (within PUBLISH_SWEEP_SECONDS, or at its next start). Handling them here would
+    start a second bot beside the first."""
+    from datetime import UTC, datetime
+
+    from storage import Repositories
+
+    async with Database(settings.database_path) as db:
+        store = Repositories.over(db)
+        letters = await store.dead_letters.all()
+        if not letters:
+            print("No failed updates are kept: nothing to replay.")
+            return EXIT_OK
+        for letter in letters:
+            print(f"  update {letter.update_id}: {letter.kind} ({letter.attempts} attempt(s))")
+        asked = await store.dead_letters.request_replay(datetime.now(UTC))
+    print(
+        f"{asked} update(s) marked for replay: the running bot handles them within"
+        f" {settings.publish_sweep_seconds:g} s (or at its next start); fieldrelay status"
+        " shows what is still kept."
+    )
     return EXIT_OK

@@ -359,6 +359,11 @@ DATABASE_DOWN = (
     "Telegram keeps the new updates until the bot can store them. Is another program "
     "holding it, or the disk full?"
 )
+DEAD_LETTER = (
+    "⚠️ An update could not be handled ({kind}). It is kept, not lost: after a fix,"
+    " `fieldrelay replay` has the bot handle it again (`fieldrelay status` lists what is"
+    " kept). You are told once for each kind of error."
+)
 DATABASE_BACK = "✅ The database takes writes again; the waiting updates are being stored."
 
 # --- writing updates (editors) ------------------------------------------------------------------

@@ -7,12 +7,18 @@ import logging
 from telegram import Update
 
 from bot.telegram.context import RelayContext
+from bot.telegram.polling import HANDLER_ERRORS
 
 log = logging.getLogger(__name__)
 
 
 async def log_error(update: object, context: RelayContext) -> None:
+    """Log the failure (its type and traceback, not the update), and leave it for the
+    durable inbox, which keeps the update as a dead letter or, for a transient database
+    error, handles it again."""
     update_id = update.update_id if isinstance(update, Update) else None
+    if update_id is not None and context.error is not None:
+        context.application.bot_data.setdefault(HANDLER_ERRORS, {})[update_id] = context.error
     log.error(
         "handling update %s failed: %s",
         update_id,

@@ -9,6 +9,7 @@ from storage.audit import AuditLog
 from storage.cards import Cards
 from storage.chatlog import ChatLog
 from storage.database import Database
+from storage.dead_letters import DeadLetters
 from storage.desk import CardRequests, DeskMessages, Desks
 from storage.editorial import ContactMessages, Prompts
 from storage.inbox import Inbox, StateStore
@@ -45,6 +46,7 @@ class Repositories:
     card_requests: CardRequests
     written: Written
     web_media: WebMedia
+    dead_letters: DeadLetters
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -70,4 +72,5 @@ class Repositories:
             card_requests=CardRequests(db),
             written=Written(db),
             web_media=WebMedia(db),
+            dead_letters=DeadLetters(db),
         )

@@ -8,10 +8,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot import texts
 from sandbox import Sandbox
 from storage import Database, DatabaseUnavailable
-from tests.conftest import ADMIN, World, make_settings
+from tests.conftest import ADMIN, EDITORS_CHAT, World, make_settings
 
 
 def hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> None:
@@ -85,8 +87,10 @@ async def test_deferred_writes_that_meet_a_lock_are_kept_and_committed_later(
 
 
 async def test_admins_are_told_once_when_the_database_is_down_and_once_when_it_is_back(
-    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from bot.cli import show_status
+
     settings = make_settings(sandbox, tmp_path / "relay.db", database_alert_seconds=2)
     world = World(sandbox, await start_relay(settings))
     contact = await world.join("contact", "Kirkuk-1")
@@ -100,8 +104,76 @@ async def test_admins_are_told_once_when_the_database_is_down_and_once_when_it_i
     sent = sandbox.send_text(contact, "A report while the database is locked")
     down = await world.bot_says(ADMIN, "refused writes", timeout=20)
     assert "Nothing is lost" in down["text"]
+    assert await show_status(settings) == 0  # another process: it reads while the bot waits
+    assert "Database: REFUSING WRITES since" in capsys.readouterr().out
     await asyncio.to_thread(holder.join)
     await world.bot_says(ADMIN, texts.DATABASE_BACK, timeout=20)
+    assert await show_status(settings) == 0
+    assert "Database: taking writes" in capsys.readouterr().out
     await world.bot_says(contact, "Received", after=sent["message_id"], timeout=20)
     notices = [m for m in sandbox.bot_messages(ADMIN) if "database" in m.get("text", "")]
     assert len(notices) == 2  # once down, once back: not once per retry
+
+
+async def test_a_handler_that_raises_keeps_its_update_and_a_replay_runs_it_after_a_fix(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import request_replay, show_status
+
+    settings = make_settings(sandbox, tmp_path / "relay.db", publish_sweep_seconds=0.5)
+    world = World(sandbox, await start_relay(settings))
+    editor = await world.join("editor", "Desk-1")
+    stories = world.services.stories
+    real, broken = stories.current, [True]
+
+    async def current() -> Any:  # a bug, until it is fixed
+        if broken[0]:
+            raise RuntimeError("the story table moved")
+        return await real()
+
+    stories.current = current
+    first = sandbox.send_text(editor, "/story", chat_id=EDITORS_CHAT)
+    second = sandbox.send_text(editor, "/story", chat_id=EDITORS_CHAT)
+    other = sandbox.send_text(editor, "/queue", chat_id=EDITORS_CHAT)
+    await world.bot_says(EDITORS_CHAT, "", after=other["message_id"])  # the rest go on
+    told = await world.bot_says(ADMIN, "could not be handled")
+    assert "RuntimeError in handlers.editors.story" in told["text"]
+    assert "the story table moved" not in told["text"]  # an error may quote a contact
+    letters = await world.services.store.dead_letters.all()
+    assert [letter.update_id for letter in letters] == sorted(letter.update_id for letter in letters)
+    assert len(letters) == 2 and {letter.kind for letter in letters} == {
+        "RuntimeError in handlers.editors.story"
+    }
+    notices = [m for m in sandbox.bot_messages(ADMIN) if "could not be handled" in m["text"]]
+    assert len(notices) == 1  # once per kind, not once per update
+    assert await show_status(settings) == 0
+    assert (
+        "Failed updates kept: 2 (2 × RuntimeError in handlers.editors.story)"
+        in capsys.readouterr().out
+    )
+
+    broken[0] = False  # the fix is deployed
+    assert await request_replay(settings) == 0
+    assert "2 update(s) marked for replay" in capsys.readouterr().out
+    for message in (first, second):
+        answer = await sandbox.wait_for(
+            lambda m=message: next(
+                (
+                    b
+                    for b in sandbox.bot_messages(EDITORS_CHAT)
+                    if b.get("reply_to_message", {}).get("message_id") == m["message_id"]
+                ),
+                None,
+            ),
+            what="the replayed /story answered",
+        )
+        assert texts.STORY_NONE in answer["text"]
+    await world.eventually(
+        lambda: _none_kept(world), what="the dead letters gone after the replay"
+    )
+    assert await request_replay(settings) == 0
+    assert "nothing to replay" in capsys.readouterr().out
+
+
+async def _none_kept(world: World) -> bool:
+    return await world.services.store.dead_letters.all() == []

@@ -14,7 +14,10 @@ import asyncio
 import json
 import logging
 import time
+import traceback
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -24,7 +27,8 @@ from telegram.ext import Application
 from bot import texts
 from bot.clock import Clock
 from bot.telegram.sender import retry_after_seconds
-from storage import Inbox, is_transient
+from storage import DatabaseUnavailable, Inbox, is_transient
+from storage.dead_letters import DeadLetters
 
 log = logging.getLogger(__name__)
 
@@ -32,41 +36,115 @@ log = logging.getLogger(__name__)
 # case-insensitive; the lower-case spelling keeps python-telegram-bot from suggesting
 # Bot.get_updates, which parses (and can fail on) a whole batch at once.
 RAW_GET_UPDATES = "getupdates"
+# Where the error handler leaves, by update id, what a handler raised (application.bot_data).
+HANDLER_ERRORS = "handler_errors"
+OWN_PACKAGES = {"bot", "handlers", "storage"}
 
 
 class UpdateInbox:
-    """Store raw updates durably, then handle them one by one, in order."""
+    """Store raw updates durably, then handle them one by one, in order.
+
+    A handler that raises does not lose its update. A transient database error (locked,
+    full) leaves it in the inbox and `handle` says False: it is handled again once the
+    database takes writes. Any other error makes it a dead letter, kept with its error for
+    `fieldrelay replay`; admins are told once per kind of error, never what the update
+    said."""
 
     def __init__(
-        self, application: Application[Any, Any, Any, Any, Any, Any], inbox: Inbox, clock: Clock
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        inbox: Inbox,
+        clock: Clock,
+        dead_letters: DeadLetters | None = None,
+        admins: Sequence[int] = (),
     ) -> None:
         self.application = application
         self.inbox = inbox
         self.clock = clock
+        self.dead_letters = dead_letters
+        self.admins = list(admins)
+        # What the error handler saw, by update id (handlers/errors.py fills it).
+        self.failures: dict[int, BaseException] = application.bot_data.setdefault(
+            HANDLER_ERRORS, {}
+        )
 
     async def store(self, updates: list[dict[str, Any]]) -> None:
         await self.inbox.store([(raw["update_id"], raw) for raw in updates], self.clock.now())
 
     async def replay(self) -> int:
-        """Handle updates that were stored but not handled before the last stop."""
+        """Handle updates that were stored but not handled before the last stop, and dead
+        letters whose replay was asked for."""
         pending = await self.inbox.unhandled()
         for update_id, payload in pending:
             await self.handle(update_id, json.loads(payload))
         await self.commit()
         if pending:
             log.info("replayed %d update(s) left from the last run", len(pending))
+        await self.replay_dead_letters()
         return len(pending)
 
-    async def handle(self, update_id: int, raw: dict[str, Any]) -> None:
+    async def handle(self, update_id: int, raw: dict[str, Any]) -> bool:
+        """Handle one update. False: a transient database error; it stays in the inbox, to
+        be handled again."""
         try:
             update = Update.de_json(raw, self.application.bot)
-        except Exception:
+        except Exception as exc:
             # A shape this version of python-telegram-bot cannot read must not stop intake.
-            log.exception("update %s could not be read and is skipped", update_id)
-        else:
-            # process_update hands handler errors to the error handler; it does not raise.
-            await self.application.process_update(update)
+            log.error("update %s could not be read: %s", update_id, type(exc).__name__)
+            await self._dead(update_id, raw, exc)
+            self.inbox.handled(update_id)
+            return True
+        # process_update hands handler errors to the error handler; it does not raise.
+        await self.application.process_update(update)
+        failed = self.failures.pop(update_id, None)
+        if failed is not None and is_transient(failed):
+            return False
+        if failed is not None:
+            await self._dead(update_id, raw, failed)
         self.inbox.handled(update_id)
+        return True
+
+    async def _dead(self, update_id: int, raw: dict[str, Any], error: BaseException) -> None:
+        if self.dead_letters is None:
+            return
+        kind = error_kind(error)
+        new = await self.dead_letters.keep(
+            update_id, json.dumps(raw), kind, f"{type(error).__name__}: {error}"[:500],
+            self.clock.now(),
+        )  # fmt: skip
+        if new:
+            await self._tell_admins(texts.DEAD_LETTER.format(kind=kind))
+            await self.dead_letters.told(kind, self.clock.now())
+
+    async def replay_dead_letters(self) -> int:
+        """Handle again the dead letters `fieldrelay replay` asked for; one that fails
+        again stays, with its new error. Returns how many were handled."""
+        if self.dead_letters is None:
+            return 0
+        handled = 0
+        for letter in await self.dead_letters.to_replay():
+            raw = json.loads(letter.payload)
+            update = Update.de_json(raw, self.application.bot)
+            await self.application.process_update(update)
+            failed = self.failures.pop(letter.update_id, None)
+            if failed is None:
+                await self.dead_letters.replayed(letter.update_id)
+                handled += 1
+            else:
+                await self._dead(letter.update_id, raw, failed)
+        if handled:
+            await self.commit()
+            log.info("replayed %d dead letter(s)", handled)
+        return handled
+
+    async def _tell_admins(self, text: str) -> None:
+        """Straight from Telegram: a failing handler may be the desk's own."""
+        bot = self.application.bot
+        for admin_id in self.admins:
+            try:
+                await bot.send_message(admin_id, text)
+            except TelegramError as exc:
+                log.warning("could not tell an admin about a failed update: %s", exc.message)
 
     async def commit(self) -> None:
         """Commit what handling deferred (reports, their audit, the inbox marks) now."""
@@ -74,6 +152,18 @@ class UpdateInbox:
 
     async def last_update_id(self) -> int | None:
         return await self.inbox.last_update_id()
+
+
+def error_kind(error: BaseException) -> str:
+    """`KeyError in handlers.editors.history`: the error's type and the innermost frame of
+    Field Relay's own code it came from (never the error's message: it may quote a
+    contact)."""
+    where = ""
+    for frame in traceback.extract_tb(error.__traceback__):
+        path = Path(frame.filename)
+        if OWN_PACKAGES & set(path.parts[-3:-1]):
+            where = f"{path.parent.name}.{path.stem}.{frame.name}"
+    return f"{type(error).__name__} in {where}" if where else type(error).__name__
 
 
 class DurablePolling:
@@ -85,8 +175,12 @@ class DurablePolling:
         max_backoff: float,
         admins: Sequence[int] = (),
         alert_after: float = 60,
+        health_file: Path | None = None,
     ) -> None:
         self.updates = updates
+        # Written while the database refuses writes, for `fieldrelay status` to read (the
+        # database itself is what cannot be written).
+        self.health_file = health_file
         self.timeout = timeout
         self.max_backoff = max_backoff
         self._database_backoff = 1.0
@@ -134,10 +228,12 @@ class DurablePolling:
             if not await self._stored(updates):
                 continue  # the same offset again: Telegram keeps them until confirmed
             offset = updates[-1]["update_id"] + 1
-            for raw in updates:
-                await self.updates.handle(raw["update_id"], raw)
+            waiting = [
+                raw for raw in updates if not await self.updates.handle(raw["update_id"], raw)
+            ]
             # One commit for the whole batch: a burst of reports is stored together.
             await self._committed()
+            await self._handled_again(waiting)
 
     async def _stored(self, updates: list[dict[str, Any]]) -> bool:
         """Store a batch; when the database cannot take it (locked by another process, a
@@ -153,6 +249,18 @@ class DurablePolling:
             return False
         await self._database_back()
         return True
+
+    async def _handled_again(self, waiting: list[dict[str, Any]]) -> None:
+        """Updates a handler could not finish because the database refused a write (a
+        press at the instant another program held the lock): handled again, in order, once
+        it takes writes. They are in the inbox meanwhile; nothing new is fetched."""
+        while waiting:
+            began = time.monotonic()
+            await self._wait_for_database(DatabaseUnavailable("a handler's write"), began)
+            waiting = [
+                raw for raw in waiting if not await self.updates.handle(raw["update_id"], raw)
+            ]
+            await self._committed()
 
     async def _committed(self) -> None:
         """Commit what handling deferred, retrying until the database takes it: the
@@ -180,11 +288,17 @@ class DurablePolling:
             self._told = True
             minutes = (now - self._down_since) / 60
             await self._tell_admins(texts.DATABASE_DOWN.format(minutes=minutes, error=exc))
+        if self.health_file is not None:
+            since = datetime.now(UTC) - timedelta(seconds=now - self._down_since)
+            state = {"writes_refused_since": since.isoformat(), "error": str(exc)[:200]}
+            await asyncio.to_thread(_write_health, self.health_file, state)
         await asyncio.sleep(self._database_backoff)
         self._database_backoff = min(self._database_backoff * 2, self.max_backoff)
 
     async def _database_back(self) -> None:
         self._database_backoff = 1.0
+        if self._down_since is not None and self.health_file is not None:
+            await asyncio.to_thread(self.health_file.unlink, missing_ok=True)
         if self._down_since is not None and self._told:
             await self._tell_admins(texts.DATABASE_BACK)
         self._down_since, self._told = None, False
@@ -196,3 +310,23 @@ class DurablePolling:
                 await bot.send_message(admin_id, text)
             except TelegramError as exc:
                 log.warning("could not tell an admin about the database: %s", exc.message)
+
+
+def health_file(database: Path) -> Path:
+    """Beside the database: what `fieldrelay status` reads while writes are refused."""
+    return database.with_name(database.name + ".health")
+
+
+def _write_health(path: Path, state: dict[str, str]) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(state))
+    temporary.replace(path)
+
+
+def read_health(database: Path) -> dict[str, str] | None:
+    """The running bot's word that the database refuses writes, or None."""
+    try:
+        state: dict[str, str] = json.loads(health_file(database).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return state

@@ -24,7 +24,7 @@ from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from bot.telegram.application import build_application, set_command_menus
 from bot.telegram.context import Services
-from bot.telegram.polling import DurablePolling, UpdateInbox
+from bot.telegram.polling import DurablePolling, UpdateInbox, health_file
 from bot.telegram.sender import RecordingBot, TelegramSender
 from bot.telegram.webhook import WebhookReceiver
 from bot.web.site import SiteBuilder
@@ -120,6 +120,7 @@ class FieldRelay:
         self.webhook: WebhookReceiver | None = None
         self.services: Services | None = None
         self.replicator: Replicator | None = None
+        self.updates: UpdateInbox | None = None
         self.replication_watch: ReplicationWatch | None = None
 
     async def start(self, *, receive: str = "polling") -> None:
@@ -197,7 +198,23 @@ class FieldRelay:
 
     async def _start_receiving(self, receive: str) -> None:
         assert self.services is not None
-        updates = UpdateInbox(self.application, self.services.store.inbox, self.clock)
+        updates = UpdateInbox(
+            self.application,
+            self.services.store.inbox,
+            self.clock,
+            self.services.store.dead_letters,
+            self.settings.admin_ids,
+        )
+        self.updates = updates
+        job_queue = self.application.job_queue
+        assert job_queue is not None
+        # Dead letters `fieldrelay replay` asked for are handled again within a sweep.
+        job_queue.run_repeating(
+            self._replay_dead_letters,
+            interval=self.settings.publish_sweep_seconds,
+            first=self.settings.publish_sweep_seconds,
+            name="dead-letter-replay",
+        )
         if receive == "polling":
             polling = DurablePolling(
                 updates,
@@ -205,6 +222,7 @@ class FieldRelay:
                 max_backoff=self.settings.retry_backoff_max_seconds,
                 admins=self.settings.admin_ids,
                 alert_after=self.settings.database_alert_seconds,
+                health_file=health_file(self.settings.database_path),
             )
             self._polling = asyncio.get_running_loop().create_task(polling.run(), name="polling")
         elif receive == "webhook":
@@ -266,6 +284,10 @@ class FieldRelay:
             deleted = await self.services.wiper.auto_wipe(self.settings.auto_wipe_hours)
             if deleted:
                 log.info("auto-wipe deleted %d message(s) from contacts' chats", deleted)
+
+    async def _replay_dead_letters(self, context: object) -> None:
+        if self.updates is not None:
+            await self.updates.replay_dead_letters()
 
     async def _remind_drafts(self, context: object) -> None:
         if self.services is not None:
