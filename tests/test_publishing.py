@@ -90,8 +90,8 @@ async def test_approve_waits_for_the_slot_then_goes_out(
     assert channel_posts(sandbox) == []
     assert (await world.report(1)).status == "approved"
 
-    clock.advance(minutes=1)  # 12:00: the wake-up fires
-    world.services.publisher.wake()
+    clock.advance(minutes=1)  # 12:00 on the bot's clock; the scheduler's is real time:
+    job.job.modify(next_run_time=datetime.now(UTC))  # its planned wake-up fires now, by itself
     post = await sandbox.wait_for(lambda: channel_posts(sandbox), what="the slot's update")
     assert body(post[0]).startswith("UPDATE #1 (03/02, 8:00 pm Iraq / 12:00 pm EST)")
 
