@@ -257,7 +257,9 @@ class Sandbox(UserActions):
         delay: float = 0.0,
     ) -> None:
         """Make the next `times` calls of `method` ("*" for any), to `chat_id` if given,
-        fail with `code` (or, with code 200 and a delay, succeed but answer late)."""
+        fail with `code` (or, with code 200 and a delay, succeed but answer late; with an
+        error code and a delay, answer late having done nothing: a request lost in a
+        timeout)."""
         if code == 429 and retry_after is None:
             retry_after = 1
         self.faults.add(Fault(method, code, retry_after, times, chat_id, delay))
@@ -431,6 +433,8 @@ class Sandbox(UserActions):
             await asyncio.sleep(fault.delay)
             return result
         if fault is not None:
+            # A request lost in a timeout: the answer comes too late, and nothing was done.
+            await asyncio.sleep(fault.delay)
             if fault.code == 429:
                 raise ApiError(
                     429,

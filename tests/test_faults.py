@@ -13,7 +13,7 @@ import pytest
 from bot import texts
 from sandbox import Sandbox
 from storage import Database, DatabaseUnavailable
-from tests.conftest import ADMIN, EDITORS_CHAT, World, make_settings
+from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World, make_settings
 
 
 def hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> None:
@@ -177,3 +177,74 @@ async def test_a_handler_that_raises_keeps_its_update_and_a_replay_runs_it_after
 
 async def _none_kept(world: World) -> bool:
     return await world.services.store.dead_letters.all() == []
+
+
+async def test_500s_then_timeouts_then_recovery_every_owed_message_arrives_once(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    settings = make_settings(
+        sandbox, tmp_path / "relay.db", request_timeout_seconds=0.5, retry_backoff_max_seconds=1
+    )
+    world = World(sandbox, await start_relay(settings))
+    contact = await world.join("contact", "Kirkuk-1")
+    editor = await world.join("editor", "Desk-1")
+    sandbox.send_text(contact, "Smoke over the citadel")
+    card = await world.card_of("R-1")
+
+    # Telegram answers every message with 500s, then loses requests in timeouts.
+    sandbox.inject("sendMessage", 500, times=6)
+    sandbox.inject("sendMessage", 504, times=6, delay=1.0)
+    sandbox.send_text(contact, "Gunfire near the market")  # owed: an ack and a card
+    sandbox.press(editor, EDITORS_CHAT, card["message_id"], "v1:now:1")  # a post, a notice
+    queue = sandbox.send_text(editor, "/queue", chat_id=EDITORS_CHAT)  # owed: an answer
+
+    def count(chat: int, text: str) -> int:
+        return sum(text in (m.get("text") or "") for m in sandbox.bot_messages(chat))
+
+    def settled() -> bool:
+        return (
+            count(contact, "Received — report R-2") > 0
+            and count(EDITORS_CHAT, "Report R-2 ·") > 0
+            and (bool(sandbox.bot_messages(CHANNEL)) or count(EDITORS_CHAT, "is in doubt") > 0)
+        )
+
+    await sandbox.wait_for(settled, timeout=60, what="the owed messages after recovery")
+    if not sandbox.bot_messages(CHANNEL):
+        # The post's request was lost in a timeout: nobody can know whether it went out, so
+        # an editor decides (here: it did not, resend).
+        notice = next(m for m in sandbox.bot_messages(EDITORS_CHAT) if "is in doubt" in m["text"])
+        resend = notice["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        sandbox.press(editor, EDITORS_CHAT, notice["message_id"], resend)
+    await sandbox.wait_for(
+        lambda: sandbox.bot_messages(CHANNEL) and count(contact, "went out as UPDATE #1"),
+        timeout=30,
+        what="the update and the contact's notice",
+    )
+    await world.eventually(
+        lambda: _nothing_owed(world), timeout=30, what="nothing left to send"
+    )
+    await world.desk_idle()
+    answered = [
+        m for m in sandbox.bot_messages(EDITORS_CHAT)
+        if m.get("reply_to_message", {}).get("message_id") == queue["message_id"]
+    ]  # fmt: skip
+    assert len(answered) == 1
+    assert count(contact, "Received — report R-2") == 1
+    assert count(contact, "went out as UPDATE #1") == 1
+    assert len(sandbox.bot_messages(CHANNEL)) == 1
+    cards = [
+        m for m in sandbox.bot_messages(EDITORS_CHAT)
+        if (m.get("text") or "").startswith("🆕 Report R-2 ")
+    ]  # fmt: skip
+    assert len(cards) == 1
+
+
+async def _nothing_owed(world: World) -> bool:
+    store = world.services.store
+    return (
+        await store.desk_messages.count_unsent() == 0
+        and await store.cards.count_queued() == 0
+        and not await store.acknowledgements.waiting(10)
+        and not await store.contact_messages.unsent(10)
+        and (await store.outbox.counts()).get("queued", 0) == 0
+    )
