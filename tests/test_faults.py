@@ -248,3 +248,37 @@ async def _nothing_owed(world: World) -> bool:
         and not await store.contact_messages.unsent(10)
         and (await store.outbox.counts()).get("queued", 0) == 0
     )
+
+
+async def test_a_full_disk_during_a_burst_loses_no_report_and_the_bot_recovers(
+    world: World,
+) -> None:
+    """SQLite's own limit on the database's size (max_page_count) makes every write fail
+    with SQLITE_FULL, "database or disk is full": the error a full disk gives."""
+    sandbox, db = world.sandbox, world.relay.db
+    contacts = [await world.join("contact", f"Kirkuk-{n}") for n in range(1, 4)]
+    await world.sync()
+    async with db.read() as conn, conn.execute("PRAGMA page_count") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    await db.execute(f"PRAGMA max_page_count = {int(row[0])}")  # the disk is full
+    sent = [
+        sandbox.send_text(contacts[n % 3], f"Burst report {n} " + "x" * 2000) for n in range(30)
+    ]
+    await asyncio.sleep(4)  # the bot meets the full disk, again and again
+    assert world.relay._polling is not None and not world.relay._polling.done()
+    assert not [m for m in sandbox.bot_messages(contacts[0]) if "Burst" in m.get("text", "")]
+    await db.execute("PRAGMA max_page_count = 1073741823")  # space is freed
+    def acknowledged() -> list[str]:
+        return [
+            m["text"] for c in contacts for m in sandbox.bot_messages(c)
+            if m.get("text", "").startswith("Received")
+        ]  # fmt: skip
+
+    await sandbox.wait_for(lambda: len(acknowledged()) >= 30, timeout=30, what="30 acks")
+    stored = sorted(r.text.split(" x")[0] for r in await world.services.store.reports.in_queue())
+    assert stored == sorted(f"Burst report {n}" for n in range(30))
+    await world.sync()
+    assert sorted(acknowledged()) == sorted(
+        f"Received — report R-{n}. Editors will review it." for n in range(1, 31)
+    )  # each once
