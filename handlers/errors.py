@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import NetworkError, RetryAfter
 
 from bot.telegram.context import RelayContext
 from bot.telegram.polling import HANDLER_ERRORS
@@ -19,6 +20,10 @@ async def log_error(update: object, context: RelayContext) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     if update_id is not None and context.error is not None:
         context.application.bot_data.setdefault(HANDLER_ERRORS, {})[update_id] = context.error
+    if isinstance(context.error, NetworkError | RetryAfter):
+        # Telegram is unreachable or busy: the update is handled again (polling.py).
+        log.warning("handling update %s: Telegram refused a reply for now", update_id)
+        return
     log.error(
         "handling update %s failed: %s",
         update_id,

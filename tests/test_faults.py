@@ -140,7 +140,9 @@ async def test_a_handler_that_raises_keeps_its_update_and_a_replay_runs_it_after
     assert "RuntimeError in handlers.editors.story" in told["text"]
     assert "the story table moved" not in told["text"]  # an error may quote a contact
     letters = await world.services.store.dead_letters.all()
-    assert [letter.update_id for letter in letters] == sorted(letter.update_id for letter in letters)
+    assert [letter.update_id for letter in letters] == sorted(
+        letter.update_id for letter in letters
+    )
     assert len(letters) == 2 and {letter.kind for letter in letters} == {
         "RuntimeError in handlers.editors.story"
     }
@@ -168,9 +170,7 @@ async def test_a_handler_that_raises_keeps_its_update_and_a_replay_runs_it_after
             what="the replayed /story answered",
         )
         assert texts.STORY_NONE in answer["text"]
-    await world.eventually(
-        lambda: _none_kept(world), what="the dead letters gone after the replay"
-    )
+    await world.eventually(lambda: _none_kept(world), what="the dead letters gone after the replay")
     assert await request_replay(settings) == 0
     assert "nothing to replay" in capsys.readouterr().out
 
@@ -220,9 +220,7 @@ async def test_500s_then_timeouts_then_recovery_every_owed_message_arrives_once(
         timeout=30,
         what="the update and the contact's notice",
     )
-    await world.eventually(
-        lambda: _nothing_owed(world), timeout=30, what="nothing left to send"
-    )
+    await world.eventually(lambda: _nothing_owed(world), timeout=30, what="nothing left to send")
     await world.desk_idle()
     answered = [
         m for m in sandbox.bot_messages(EDITORS_CHAT)
@@ -262,13 +260,13 @@ async def test_a_full_disk_during_a_burst_loses_no_report_and_the_bot_recovers(
         row = await cursor.fetchone()
     assert row is not None
     await db.execute(f"PRAGMA max_page_count = {int(row[0])}")  # the disk is full
-    sent = [
-        sandbox.send_text(contacts[n % 3], f"Burst report {n} " + "x" * 2000) for n in range(30)
-    ]
+    for n in range(30):
+        sandbox.send_text(contacts[n % 3], f"Burst report {n} " + "x" * 2000)
     await asyncio.sleep(4)  # the bot meets the full disk, again and again
     assert world.relay._polling is not None and not world.relay._polling.done()
     assert not [m for m in sandbox.bot_messages(contacts[0]) if "Burst" in m.get("text", "")]
     await db.execute("PRAGMA max_page_count = 1073741823")  # space is freed
+
     def acknowledged() -> list[str]:
         return [
             m["text"] for c in contacts for m in sandbox.bot_messages(c)
@@ -282,3 +280,28 @@ async def test_a_full_disk_during_a_burst_loses_no_report_and_the_bot_recovers(
     assert sorted(acknowledged()) == sorted(
         f"Received — report R-{n}. Editors will review it." for n in range(1, 31)
     )  # each once
+
+
+async def test_a_reply_telegram_refuses_goes_out_once_it_takes_it_or_is_kept(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    settings = make_settings(
+        sandbox, tmp_path / "relay.db", retry_backoff_max_seconds=1, handler_retries=3
+    )
+    world = World(sandbox, await start_relay(settings))
+    contact = await world.join("contact", "Kirkuk-1")
+    sandbox.inject("sendMessage", 502, times=2, chat_id=contact)
+    sent = sandbox.send_text(contact, "/help")
+    await world.bot_says(contact, "Kirkuk-1", after=sent["message_id"], timeout=20)
+    sandbox.send_text(contact, "/language")  # the next update waited behind it, in order
+    await world.bot_says(contact, "Choose the language", after=sent["message_id"], timeout=20)
+    answers = [m for m in sandbox.bot_messages(contact) if m["message_id"] > sent["message_id"]]
+    assert len(answers) == 2  # the reply once, though its handler ran three times
+
+    # Refused for longer than HANDLER_RETRIES allow: kept as a failed update, not lost.
+    sandbox.inject("sendMessage", 502, times=50, chat_id=contact)
+    sandbox.send_text(contact, "/help")
+    told = await world.bot_says(ADMIN, "could not be handled", timeout=30)
+    assert "NetworkError in handlers.common.help_command" in told["text"]
+    letters = await world.services.store.dead_letters.all()
+    assert len(letters) == 1 and letters[0].kind == "NetworkError in handlers.common.help_command"

@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot import texts
 from bot.clock import Clock
 from bot.telegram.sender import retry_after_seconds
-from storage import DatabaseUnavailable, Inbox, is_transient
+from storage import Inbox, is_transient
 from storage.dead_letters import DeadLetters
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,11 @@ class UpdateInbox:
         clock: Clock,
         dead_letters: DeadLetters | None = None,
         admins: Sequence[int] = (),
+        telegram_retries: int = 5,
     ) -> None:
         self.application = application
+        self.telegram_retries = telegram_retries
+        self._attempts: dict[int, int] = {}
         self.inbox = inbox
         self.clock = clock
         self.dead_letters = dead_letters
@@ -98,7 +101,13 @@ class UpdateInbox:
         await self.application.process_update(update)
         failed = self.failures.pop(update_id, None)
         if failed is not None and is_transient(failed):
-            return False
+            return False  # the database: waited for as long as it takes
+        if failed is not None and _telegram_unavailable(failed):
+            attempts = self._attempts.get(update_id, 0) + 1
+            self._attempts[update_id] = attempts
+            if attempts <= self.telegram_retries:
+                return False
+        self._attempts.pop(update_id, None)
         if failed is not None:
             await self._dead(update_id, raw, failed)
         self.inbox.handled(update_id)
@@ -154,15 +163,22 @@ class UpdateInbox:
         return await self.inbox.last_update_id()
 
 
+def _telegram_unavailable(error: BaseException) -> bool:
+    """Telegram could not take a handler's reply for now (unreachable, 5xx, a timeout, a
+    flood wait): worth running the handler again, as a replay is."""
+    return isinstance(error, NetworkError | RetryAfter)
+
+
 def error_kind(error: BaseException) -> str:
-    """`KeyError in handlers.editors.history`: the error's type and the innermost frame of
-    Field Relay's own code it came from (never the error's message: it may quote a
-    contact)."""
+    """`KeyError in handlers.editors.history`: the error's type and the handler it came
+    from, the outermost frame of Field Relay's own code (never the error's message: it may
+    quote a contact)."""
     where = ""
     for frame in traceback.extract_tb(error.__traceback__):
         path = Path(frame.filename)
         if OWN_PACKAGES & set(path.parts[-3:-1]):
             where = f"{path.parent.name}.{path.stem}.{frame.name}"
+            break
     return f"{type(error).__name__} in {where}" if where else type(error).__name__
 
 
@@ -252,14 +268,21 @@ class DurablePolling:
 
     async def _handled_again(self, waiting: list[dict[str, Any]]) -> None:
         """Updates a handler could not finish because the database refused a write (a
-        press at the instant another program held the lock): handled again, in order, once
-        it takes writes. They are in the inbox meanwhile; nothing new is fetched."""
+        press at the instant another program held the lock) or Telegram refused its reply
+        (an outage): handled again, in order, with backoff. They are in the inbox
+        meanwhile; nothing new is fetched."""
+        delay = 1.0
         while waiting:
-            began = time.monotonic()
-            await self._wait_for_database(DatabaseUnavailable("a handler's write"), began)
-            waiting = [
-                raw for raw in waiting if not await self.updates.handle(raw["update_id"], raw)
-            ]
+            log.warning(
+                "%d update(s) could not be finished (the database or Telegram refused);"
+                " handling them again in %.0f s",
+                len(waiting),
+                delay,
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.max_backoff)
+            handle = self.updates.handle
+            waiting = [raw for raw in waiting if not await handle(raw["update_id"], raw)]
             await self._committed()
 
     async def _committed(self) -> None:

@@ -204,6 +204,7 @@ class FieldRelay:
             self.clock,
             self.services.store.dead_letters,
             self.settings.admin_ids,
+            telegram_retries=self.settings.handler_retries,
         )
         self.updates = updates
         job_queue = self.application.job_queue
