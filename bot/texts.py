@@ -247,6 +247,24 @@ NOTICE_FAILED = (
 )
 NOTICE_RESOLVED_RESEND = "🔁 {who} chose Resend at {when}."
 NOTICE_RESOLVED_SENT = "✔️ {who} marked it as sent at {when}."
+PROMPT_POST_LINK = (
+    "{mention}, where is UPDATE #{number} in {channel}? Reply with the link to its first"
+    " message (in the channel: Copy link), so that a later confirmation, correction or"
+    " retraction reaches that copy too; or reply skip."
+)
+PROMPT_POST_LINK_PLACEHOLDER = "https://t.me/c/…/123 for UPDATE #{number}"
+POST_LINK_BAD = (
+    "That is not a link to a post in {channel} (Copy link on the post gives one, like"
+    " {example}). Reply again with the link, or skip."
+)
+POST_LINKED = (
+    "🔗 {who} linked UPDATE #{number} in {channel}: later changes reach that copy, and it is"
+    " brought up to date now."
+)
+POST_LINK_SKIPPED = (
+    "UPDATE #{number} in {channel} stays unlinked: a later confirmation, correction or"
+    " retraction cannot reach that copy; change it by hand there if needed."
+)
 NOTICE_ALREADY_RESOLVED = "This delivery was already settled. Nothing was changed."
 ANSWER_CONFIRMED_PUBLISHED = (
     "UPDATE #{number} is now Confirmed; {count} channel copies are being edited."

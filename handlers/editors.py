@@ -61,6 +61,8 @@ async def card_button(update: Update, context: RelayContext) -> None:
                 services.clock.now(),
                 edit_message_id=notice.message_id,
             )
+            if outcome.prompt is not None and outcome.report is not None and outcome.post:
+                await ask_where(context, outcome, editor, notice)
             services.desk.wake()
         return
     if data.action is Action.OPEN:
@@ -113,6 +115,29 @@ async def ask(context: RelayContext, outcome: Outcome, editor: Editor, chat_id: 
         ),
     )
     services.desk.wake(private=chat_id > 0)
+
+
+async def ask_where(
+    context: RelayContext, outcome: Outcome, editor: Editor, notice: Message
+) -> None:
+    """After Mark as sent: ask the editor for the link to that copy (replying to the
+    notice), so that later edits reach it."""
+    assert outcome.report is not None and outcome.post is not None
+    number, channel = outcome.report.number, outcome.post.channel
+    await context.services.store.desk_messages.add(
+        notice.chat_id,
+        texts.PROMPT_POST_LINK.format(mention="{mention}", number=number, channel=channel),
+        context.services.clock.now(),
+        reply_to=notice.message_id,
+        prompt=(
+            PromptKind.POST_LINK,
+            outcome.report.id,
+            editor.telegram_user_id,
+            editor.name,
+            texts.PROMPT_POST_LINK_PLACEHOLDER.format(number=number),
+        ),
+        post_id=outcome.post.id,
+    )
 
 
 async def prompt_reply(update: Update, context: RelayContext) -> None:

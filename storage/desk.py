@@ -25,6 +25,7 @@ def _desk_message(row: aiosqlite.Row) -> DeskMessage:
         editor_telegram_id=row["editor_telegram_id"],
         editor_name=row["editor_name"],
         placeholder=row["placeholder"],
+        post_id=row["post_id"],
     )
 
 
@@ -53,14 +54,16 @@ class DeskMessages:
         reply_to: int | None = None,
         edit_message_id: int | None = None,
         prompt: tuple[str, int, int, str, str] | None = None,
+        post_id: int | None = None,
     ) -> None:
         """Queue a message; `prompt` = (kind, report id, editor's Telegram id, editor's
-        name, placeholder) makes it a question to that editor."""
+        name, placeholder) makes it a question to that editor (about outbox row `post_id`,
+        for a post link)."""
         kind, report_id, editor_id, editor_name, placeholder = prompt or (None,) * 5
         await self.db.execute(
             "INSERT INTO desk_messages (chat_id, text, reply_to, edit_message_id, prompt_kind,"
-            " report_id, editor_telegram_id, editor_name, placeholder, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " report_id, editor_telegram_id, editor_name, placeholder, created_at, post_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 chat_id,
                 text,
@@ -72,6 +75,7 @@ class DeskMessages:
                 editor_name,
                 placeholder,
                 ts(at),
+                post_id,
             ),
         )
 
@@ -105,6 +109,7 @@ class DeskMessages:
                     editor_telegram_id=message.editor_telegram_id,
                     at=at,
                     conn=conn,
+                    post_id=message.post_id,
                 )
 
 

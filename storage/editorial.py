@@ -23,6 +23,7 @@ def _prompt(row: aiosqlite.Row) -> Prompt:
         editor_telegram_id=row["editor_telegram_id"],
         created_at=req_dt(row["created_at"]),
         answered_at=dt(row["answered_at"]),
+        post_id=row["post_id"],
     )
 
 
@@ -42,13 +43,14 @@ class Prompts:
         editor_telegram_id: int,
         at: datetime,
         conn: aiosqlite.Connection | None = None,
+        post_id: int | None = None,
     ) -> None:
         """A question just sent to one editor, answered by replying to `message_id`."""
         async with self.db.unit(conn) as tx:
             await tx.execute(
                 "INSERT INTO prompts (chat_id, message_id, report_id, kind, editor_telegram_id,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (chat_id, message_id, report_id, kind, editor_telegram_id, ts(at)),
+                " created_at, post_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (chat_id, message_id, report_id, kind, editor_telegram_id, ts(at), post_id),
             )
 
     async def get(self, chat_id: int, message_id: int) -> Prompt | None:

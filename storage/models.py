@@ -225,6 +225,7 @@ class Prompt:
     editor_telegram_id: int
     created_at: datetime
     answered_at: datetime | None
+    post_id: int | None = None  # for a post link: the outbox row it is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +284,7 @@ class DeskMessage:
     editor_telegram_id: int | None
     editor_name: str | None
     placeholder: str | None
+    post_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

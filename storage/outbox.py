@@ -45,19 +45,37 @@ class Outbox:
         action: str,
         at: datetime,
         conn: aiosqlite.Connection | None = None,
+        *,
+        channel: str | None = None,
     ) -> int:
         """Queue an edit or delete of every copy of a published report that was sent (or
-        may still be). Returns how many channels get one."""
+        may still be), or only of the copy in `channel`. Returns how many get one."""
         async with (
             self.db.unit(conn) as tx,
             tx.execute(
                 "INSERT INTO posts (channel, report_id, action, created_at, updated_at)"
                 " SELECT channel, report_id, ?, ?, ? FROM posts"
-                " WHERE report_id = ? AND action = 'send' AND state != 'failed'",
-                (action, ts(at), ts(at), report_id),
+                " WHERE report_id = ? AND action = 'send' AND state != 'failed'"
+                " AND (? IS NULL OR channel = ?)",
+                (action, ts(at), ts(at), report_id, channel, channel),
             ) as cursor,
         ):
             return cursor.rowcount
+
+    async def link(
+        self, post_id: int, message_ids: str, at: datetime, conn: aiosqlite.Connection | None = None
+    ) -> bool:
+        """Record where a send marked as sent by an editor sits in its channel; False if it
+        is not such a row (resent meanwhile, or already linked)."""
+        async with (
+            self.db.unit(conn) as tx,
+            tx.execute(
+                "UPDATE posts SET message_ids = ?, updated_at = ? WHERE id = ?"
+                " AND action = 'send' AND state = 'sent' AND message_ids IS NULL",
+                (message_ids, ts(at), post_id),
+            ) as cursor,
+        ):
+            return cursor.rowcount == 1
 
     async def next_in(self, channel: str) -> OutboxRow | None:
         """The oldest unfinished row of a channel: channels are served strictly in order."""

@@ -66,3 +66,4 @@ class PromptKind(StrEnum):
     REJECT_REASON = "reject_reason"
     CORRECT = "correct"
     RETRACT = "retract"
+    POST_LINK = "post_link"  # where a post marked as sent sits in its channel

@@ -489,3 +489,40 @@ async def test_a_send_that_times_out_is_in_doubt_not_guessed(
     assert answer["text"].startswith("✔️ Desk-1 marked it as sent")
     await world.card_shows(1, f"{CHANNEL}: ✅ sent")
     assert len(channel_posts(sandbox)) == 1
+
+
+async def test_mark_as_sent_asks_where_the_copy_is_so_that_later_edits_reach_it(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    settings = make_settings(sandbox, tmp_path / "t.db", request_timeout_seconds=0.5)
+    world = World(sandbox, await start_relay(settings))
+    _, editor = await reporter(world, "Fighters at the checkpoint")
+    sandbox.inject("sendMessage", 200, delay=2, chat_id=CHANNEL)  # it arrives, late
+    await world.press(editor, 1, "now")
+    notice = await world.bot_says(EDITORS_CHAT, "is in doubt", timeout=15)
+    mark_sent = notice["reply_markup"]["inline_keyboard"][0][1]["callback_data"]
+    sandbox.press(editor, EDITORS_CHAT, notice["message_id"], mark_sent)
+    question = await world.bot_says(EDITORS_CHAT, "where is UPDATE #1 in", timeout=15)
+    assert question["reply_to_message"]["message_id"] == notice["message_id"]
+
+    # A link into another chat is refused, clearly, and the question stays open.
+    wrong = sandbox.send_text(
+        editor, "https://t.me/c/12345/7", chat_id=EDITORS_CHAT, reply_to_message=question
+    )
+    refusal = await world.bot_says(
+        EDITORS_CHAT, "is not a link to a post", after=wrong["message_id"]
+    )
+    assert "https://t.me/c/900/123" in refusal["text"]
+    copy = channel_posts(sandbox)[0]
+    link = f"https://t.me/c/900/{copy['message_id']}"
+    sandbox.send_text(editor, link, chat_id=EDITORS_CHAT, reply_to_message=question)
+    await world.bot_says(EDITORS_CHAT, "linked UPDATE #1", timeout=15)
+    post = (await world.services.store.outbox.of_report(1))[0]
+    assert post.message_ids is not None and str(copy["message_id"]) in post.message_ids
+
+    await world.press(editor, 1, "confirm")  # later: the copy marked as sent is edited too
+    await sandbox.wait_for(
+        lambda: "Confirmed (" in body(sandbox.messages[CHANNEL][copy["message_id"]]),
+        what="the linked copy confirmed",
+    )
+    assert len(channel_posts(sandbox)) == 1

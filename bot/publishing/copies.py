@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,3 +42,33 @@ class Copy:
     @property
     def all(self) -> list[int]:
         return self.media + self.text
+
+
+_LINK = re.compile(
+    r"^(?:https?://)?(?:t\.me|telegram\.me)/(?:c/(?P<id>\d+)|(?P<name>[A-Za-z0-9_]{4,}))"
+    r"/(?P<message>\d+)(?:[/?#].*)?$"
+)
+
+
+def message_in_link(link: str, channel: str) -> int | None:
+    """The message id in a link to a post of `channel` (Telegram's "Copy link": t.me/c/900/7
+    for channel -100900, t.me/name/7 for @name); None if it is not a link into that
+    channel."""
+    match = _LINK.match(link.strip())
+    if match is None:
+        return None
+    if match["id"] is not None:
+        ours = channel == f"-100{match['id']}"
+    else:
+        ours = channel.lower() == f"@{match['name'].lower()}"
+    return int(match["message"]) if ours else None
+
+
+def copy_at(first: int, media: int, caption: bool, text_parts: int) -> Copy:
+    """Where an update sent in one go sits, from its first message's id: a channel numbers
+    its messages one after another, so its media, then its text messages, follow."""
+    media_ids = list(range(first, first + media))
+    if media and caption:
+        return Copy(media_ids, first, [])
+    start = first + media
+    return Copy(media_ids, None, list(range(start, start + text_parts)))

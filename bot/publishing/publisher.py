@@ -285,7 +285,7 @@ class Publisher:
         return None
 
     async def _send_update(self, channel: ChatId, key: str, report: Report) -> Copy:
-        media = [m for m in await self.store.media.of_item(report) if _publishable(m)]
+        media = [m for m in await self.store.media.of_item(report) if publishable(m)]
         update = render_update(report, self.settings, has_media=bool(media))
         reply_to = await self._thread_root(report, key)
         sent = await send_media_set(
@@ -337,7 +337,7 @@ class Publisher:
         return copy.first if copy else None
 
 
-def _publishable(item: MediaItem) -> bool:
+def publishable(item: MediaItem) -> bool:
     """Photos go out only as the cleaned copy; one that could not be cleaned never does."""
     return item.kind != "photo" or item.clean_file_id is not None
 

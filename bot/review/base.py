@@ -16,7 +16,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.formatting import both_clocks
 from bot.settings import Settings
-from storage import PromptKind, Report, ReportStatus, Repositories, Transaction
+from storage import OutboxRow, PromptKind, Report, ReportStatus, Repositories, Transaction
 
 REASON_MAX = 300
 
@@ -38,6 +38,8 @@ class Outcome:
     report: Report | None = None
     # A question to ask the editor next (ForceReply).
     prompt: PromptKind | None = None
+    # The outbox row it is about (a post marked as sent: where is it?).
+    post: OutboxRow | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import texts
+from bot.publishing.copies import copy_at, message_in_link
+from bot.publishing.publisher import publishable
+from bot.publishing.updates import render_update
 from bot.review.base import Audited, Change, Decisions, Editor, Outcome, one_line
+from bot.review.cards import message_link
 from bot.rich import Rich
 from storage import Label, PostAction, Prompt, PromptKind, Report, ReportStatus, Transaction
 
@@ -92,6 +96,59 @@ class Corrections(Decisions):
             ),
             ("report.retract", f"UPDATE #{report.number}", f"retracted: {reason}"),
             texts.RETRACTED_ALL,
+        )
+
+    async def apply_post_link(
+        self, prompt: Prompt, report: Report, editor: Editor, text: Rich
+    ) -> Outcome | None:
+        """The editor says where a post they marked as sent sits: its message ids are
+        recorded, and that copy is brought up to date (it may have missed a change)."""
+        post = await self.store.outbox.get(prompt.post_id) if prompt.post_id else None
+        assert post is not None
+        answer = one_line(text.text)
+        if answer.lower() in texts.SKIP_WORDS:
+            if await self.store.prompts.answer(prompt, self.clock.now()):
+                return Outcome(
+                    texts.POST_LINK_SKIPPED.format(number=report.number, channel=post.channel)
+                )
+            return None
+        first = message_in_link(answer, post.channel)
+        if first is None:
+            example = message_link(post.channel, 123)
+            return Outcome(texts.POST_LINK_BAD.format(channel=post.channel, example=example))
+        media = [m for m in await self.store.media.of_item(report) if publishable(m)]
+        update = render_update(report, self.settings, has_media=bool(media))
+        copy = copy_at(first, len(media), update.caption is not None, len(update.messages))
+        retracted_deleted = (
+            report.retracted_at is not None and self.settings.retract_mode == "delete"
+        )
+        action = PostAction.DELETE if retracted_deleted else PostAction.EDIT
+        answered = False
+
+        async def answer_then_link(tx: Transaction, now: datetime) -> Report | None:
+            nonlocal answered
+            answered = await self.store.prompts.answer(prompt, now, conn=tx)
+            if not answered or not await self.store.outbox.link(
+                post.id, copy.to_json(), now, conn=tx
+            ):
+                return None  # a duplicate reply, or the post was resent meanwhile
+            await self.store.outbox.queue_change(
+                report.id, action, now, conn=tx, channel=post.channel
+            )
+            return await self.store.reports.get(report.id, conn=tx)
+
+        updated = await self.by_editor(
+            editor,
+            answer_then_link,
+            lambda r: Audited("post.link", None, f"{post.channel} message {first}"),
+            wake_publisher=True,
+        )
+        if updated is None:
+            return Outcome(texts.NOTICE_ALREADY_RESOLVED) if answered else None
+        return Outcome(
+            texts.POST_LINKED.format(who=editor.name, number=report.number, channel=post.channel),
+            True,
+            updated,
         )
 
     async def _change_published(

@@ -238,7 +238,12 @@ class ReviewService(Corrections):
         self.wake_publisher()
         self.wake_desk()
         template = texts.NOTICE_RESOLVED_RESEND if resend else texts.NOTICE_RESOLVED_SENT
-        return Outcome(template.format(who=editor.name, when=self.when(self.clock.now())), True)
+        answer = template.format(who=editor.name, when=self.when(self.clock.now()))
+        report = await self.store.reports.get(post.report_id) if post.report_id else None
+        if resend or report is None:
+            return Outcome(answer, True)
+        # Marked as sent: where is it? Without its message ids, later edits cannot reach it.
+        return Outcome(answer, True, report, prompt=PromptKind.POST_LINK, post=post)
 
     # ------------------------------------------------------------------ prompts
 
@@ -256,6 +261,7 @@ class ReviewService(Corrections):
             PromptKind.REJECT_REASON: self._apply_reason,
             PromptKind.CORRECT: self.apply_correction,
             PromptKind.RETRACT: self.apply_retraction,
+            PromptKind.POST_LINK: self.apply_post_link,
         }
         return await answers[PromptKind(prompt.kind)](prompt, report, editor, text)
 
