@@ -90,6 +90,10 @@ BUTTON_UNKNOWN_REPORT = "This report no longer exists; nothing was changed."
 # --- review cards -------------------------------------------------------------------------
 CARD_HEADER = "{icon} Report {code} · {status}"
 CARD_FROM = "From: {pseudonym}"
+CARD_STALE_COPY = (
+    "↪️ An older copy of the card of {code} (posted twice around a restart). Your press"
+    " counted; the current card, kept up to date, is the other one."
+)
 CARD_HEADER_WRITTEN = "{icon} Written update {code} · {status}"
 CARD_WRITTEN_BY = "✍️ Written by {who} at the desk"
 CARD_SOURCES = "Sources: {sources}"

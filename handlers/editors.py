@@ -72,6 +72,28 @@ async def card_button(update: Update, context: RelayContext) -> None:
     await answer_query(query, outcome.answer, alert=not outcome.changed and outcome.prompt is None)
     if outcome.prompt is not None and outcome.report is not None:
         await ask(context, outcome, editor, chat_id)
+    if isinstance(query.message, Message):
+        await retire_if_stale(context, query.message, data.item_id)
+
+
+async def retire_if_stale(context: RelayContext, message: Message, report_id: int) -> None:
+    """A card copy the bot does not know (posted just before a crash, then posted again
+    after the restart): the press counted, as on any copy; this copy is then marked out of
+    date and loses its buttons, so that only the current card is left to act on."""
+    services = context.services
+    chat_id, message_id = message.chat_id, message.message_id
+    if await services.store.cards.report_at(chat_id, message_id) == report_id:
+        return
+    desk = await services.store.desks.get(chat_id)
+    if desk is not None and desk.queue_message_id == message_id:
+        return  # the queue message: its buttons name every waiting report
+    await services.store.desk_messages.add(
+        chat_id,
+        texts.CARD_STALE_COPY.format(code=f"R-{report_id}"),
+        services.clock.now(),
+        edit_message_id=message_id,
+    )
+    services.desk.wake(private=chat_id > 0)
 
 
 async def open_card(context: RelayContext, report_id: int, chat_id: int) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT
+from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World
 
 ROUNDS = int(os.environ.get("FIELDRELAY_CRASH_ROUNDS", "30"))
 SECOND_CHANNEL = -100901
@@ -221,3 +221,41 @@ async def test_kill_9_at_random_moments_loses_nothing_and_posts_nothing_twice(
         for number in numbers:
             expected = {0, 1} if (number, channel) in in_doubt else {1}
             assert seen.get(number, 0) in expected, (number, channel, seen.get(number))
+
+
+async def test_a_card_posted_again_after_a_crash_leaves_one_copy_to_act_on(
+    world: World,
+) -> None:
+    """A crash between posting a card and recording it leaves the card in the chat but not
+    in the database, so the restarted bot posts it again. That state is made here directly
+    (the card's record removed, the card queued again), then the old copy is pressed."""
+    contact = await world.join("contact", "Kirkuk-1")
+    editor = await world.join("editor", "Desk-1")
+    world.sandbox.send_text(contact, "Smoke over the citadel")
+    old = await world.card_of("R-1")
+    await world.services.store.db.execute("DELETE FROM card_messages WHERE report_id = 1")
+    await world.services.store.cards.set_state(1, "queued")
+    world.services.desk.wake()
+    await world.sandbox.wait_for(
+        lambda: len(_cards(world, "R-1")) == 2, what="the card posted again"
+    )
+    query = world.sandbox.press(editor, EDITORS_CHAT, old["message_id"], "v1:approve:1")
+    answer = await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
+    assert "R-1" in answer["text"] and "approved" in answer["text"].lower()
+    stale = world.sandbox.messages[EDITORS_CHAT][old["message_id"]]
+    await world.sandbox.wait_for(
+        lambda: "An older copy of the card of R-1" in stale.get("text", ""),
+        what="the old copy marked out of date",
+    )
+    assert "reply_markup" not in stale  # nothing left to press on it
+    current = await world.card_shows(1, "Approved by Desk-1")
+    assert current["message_id"] != old["message_id"] and "reply_markup" in current
+    assert len([m for m in _cards(world, "R-1") if "reply_markup" in m]) == 1
+
+
+def _cards(world: World, code: str) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in world.sandbox.bot_messages(EDITORS_CHAT)
+        if f"Report {code} " in (m.get("text") or "") or "older copy" in (m.get("text") or "")
+    ]
