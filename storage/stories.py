@@ -91,32 +91,40 @@ class Stories:
     ) -> Story | None:
         """Write or rewrite the story's opening post; every channel gets it sent, or its
         copy edited, through the outbox. None if the story is closed."""
-        async with self.db.transaction() as conn:
-            async with conn.execute(
-                "UPDATE stories SET intro = ?, intro_entities = ? WHERE id = ? AND status = 'open'"
-                " RETURNING *",
-                (intro, entities, story_id),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                return None
-            await queue_story_post(conn, story_id, StoryPart.OPENING, channels, at)
-            return _story(row)
+        return await self._change_post(
+            story_id, "intro = ?, intro_entities = ?", (intro, entities),
+            StoryPart.OPENING, at, channels,
+        )  # fmt: skip
 
     async def set_key_numbers(
         self, story_id: int, numbers: Sequence[int], at: datetime, channels: Sequence[str]
     ) -> Story | None:
         """Choose the updates the pinned summary lists; it is sent (and pinned) or edited in
         every channel. None if the story is closed."""
+        return await self._change_post(
+            story_id, "key_numbers = ?", (json.dumps(list(numbers)),),
+            StoryPart.SUMMARY, at, channels,
+        )  # fmt: skip
+
+    async def _change_post(
+        self,
+        story_id: int,
+        assignments: str,
+        values: tuple[object, ...],
+        part: StoryPart,
+        at: datetime,
+        channels: Sequence[str],
+    ) -> Story | None:
+        """Change an open story and queue its post `part` to every channel, together."""
         async with self.db.transaction() as conn:
             async with conn.execute(
-                "UPDATE stories SET key_numbers = ? WHERE id = ? AND status = 'open' RETURNING *",
-                (json.dumps(list(numbers)), story_id),
+                f"UPDATE stories SET {assignments} WHERE id = ? AND status = 'open' RETURNING *",
+                (*values, story_id),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is None:
                 return None
-            await queue_story_post(conn, story_id, StoryPart.SUMMARY, channels, at)
+            await queue_story_post(conn, story_id, part, channels, at)
             return _story(row)
 
     async def close(self, at: datetime) -> Story | None:

@@ -15,17 +15,15 @@ pinned summary of key updates are written here too."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot import i18n, texts
-from bot.clock import Clock
 from bot.formatting import TEXT_LIMIT
-from bot.review.base import Editor, Outcome
+from bot.review.base import Decisions, Editor, Outcome
 from bot.rich import Entity, Rich, utf16_len
-from bot.settings import Settings
-from storage import Draft, Report, ReportStatus, Repositories, Story
+from storage import Draft, Report, ReportStatus, Story
 
 # Room left in one message for the header, the label and a correction note.
 WRITTEN_LIMIT = TEXT_LIMIT - 300
@@ -86,22 +84,13 @@ def quoted(report: Report) -> Rich:
     return Rich(words, (Entity("blockquote", 0, utf16_len(words)),) if words else ())
 
 
-class WritingService:
-    def __init__(
-        self,
-        store: Repositories,
-        clock: Clock,
-        settings: Settings,
-        *,
-        wake_desk: Callable[[], None],
-        wake_publisher: Callable[[], None],
-    ) -> None:
-        self.store = store
-        self.clock = clock
-        self.settings = settings
-        self.wake_desk = wake_desk
-        self.wake_publisher = wake_publisher
-        self.channels = [str(channel) for channel in settings.channel_ids]
+class WritingService(Decisions):
+    """Drafts written at the desk, the story's opening post and its pinned summary; the
+    drafts' decisions are ReviewService's, as for any report."""
+
+    @property
+    def channels(self) -> list[str]:
+        return [str(channel) for channel in self.settings.channel_ids]
 
     async def write(
         self, editor: Editor, chat_id: int, message_id: int, body: Rich, request: Request
@@ -201,15 +190,7 @@ class WritingService:
         )
         if updated is None:
             return Outcome(texts.STORY_NONE)
-        await self.store.audit.record(
-            at=now,
-            actor=editor.name,
-            actor_telegram_id=editor.telegram_user_id,
-            action="story.opening",
-            before=story.intro,
-            after=intro.text,
-            detail=story.title,
-        )
+        await self._audit(editor, "story.opening", story.intro, intro.text, story.title)
         self.wake_publisher()
         template = texts.OPENING_REWRITTEN if story.intro else texts.OPENING_WRITTEN
         return Outcome(template.format(title=story.title, count=len(self.channels)), True)
@@ -232,16 +213,27 @@ class WritingService:
         updated = await self.store.stories.set_key_numbers(story.id, numbers, now, self.channels)
         if updated is None:
             return Outcome(texts.STORY_NONE)
-        await self.store.audit.record(
-            at=now,
-            actor=editor.name,
-            actor_telegram_id=editor.telegram_user_id,
-            action="story.key_updates",
-            before=_listed(story),
-            after=_listed(updated),
-        )
+        await self._audit(editor, "story.key_updates", _listed(story), _listed(updated))
         self.wake_publisher()
         return Outcome(texts.KEY_SET.format(numbers=_listed(updated) or "—"), True)
+
+    async def _audit(
+        self,
+        editor: Editor,
+        action: str,
+        before: str | None,
+        after: str | None,
+        detail: str | None = None,
+    ) -> None:
+        await self.store.audit.record(
+            at=self.clock.now(),
+            actor=editor.name,
+            actor_telegram_id=editor.telegram_user_id,
+            action=action,
+            before=before,
+            after=after,
+            detail=detail,
+        )
 
 
 def _source_refusal(report_id: int, report: Report | None) -> str | None:
