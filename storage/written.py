@@ -47,8 +47,18 @@ class Written:
 
     async def create(self, draft: Draft, at: datetime) -> Report:
         """Store a written draft (pending, its card queued) with its sources and media, in
-        one transaction."""
+        one transaction. The same /write delivered twice (a replay after a crash) stores
+        one draft: the second gets the first back."""
         async with self.db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id FROM reports WHERE chat_id = ? AND message_id = ?",
+                (draft.chat_id, draft.message_id),
+            ) as cursor:
+                existing = await cursor.fetchone()
+            if existing is not None:
+                known = await fetch_report(conn, int(existing[0]))
+                assert known is not None
+                return known
             async with conn.execute(
                 # The organisation's own words carry no "Unconfirmed" marker unless an
                 # editor gives them one (the label buttons work as on a report).

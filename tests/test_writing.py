@@ -416,3 +416,14 @@ async def test_the_migration_keeps_every_number_on_a_database_from_before(
                 assert list(await cursor.fetchall()) == []
             async with read.execute("PRAGMA foreign_keys") as cursor:
                 assert (await cursor.fetchone())[0] == 1
+
+
+async def test_the_same_write_delivered_twice_stores_one_draft(world: World) -> None:
+    editor = await world.join("editor", "Desk-1")
+    sent = world.sandbox.send_text(editor, "/write\nOne draft only.", chat_id=EDITORS_CHAT)
+    await world.card_shows(1, "One draft only.")
+    world.sandbox.push_update("message", sent)  # Telegram delivers it again (a replay)
+    await world.sync()
+    await world.desk_idle()
+    assert await world.services.store.reports.count() == 1
+    assert await world.services.store.dead_letters.all() == []

@@ -29,7 +29,6 @@ from storage import Draft, Report, ReportStatus, Story
 WRITTEN_LIMIT = TEXT_LIMIT - 300
 MAX_SOURCES = 20
 MAX_PHOTOS = 10  # one album
-TITLE_MAX = 200
 
 _ID = re.compile(r"^(?:R-?|#)?(\d{1,18})$", re.IGNORECASE)
 
