@@ -148,8 +148,8 @@ class Publisher:
         contact is told the number, never the text an editor wrote."""
         template = texts.CONTACT_USED if update.written else texts.CONTACT_PUBLISHED
         for report in sources if update.written else [update]:
-            if report.written or report.contact_id is None:
-                continue
+            if report.written or report.status == ReportStatus.WITHDRAWN:
+                continue  # no contact, or one who took their report back
             await self.store.contact_messages.add(
                 report_id=report.id,
                 chat_id=report.chat_id,
@@ -268,6 +268,7 @@ class Publisher:
             text = summary_text(story, updates, self.settings)
         else:
             text = intro_text(story)
+        text = text.clip(TEXT_LIMIT)  # a long list of key updates loses its tail, not its post
         if post.action == PostAction.SEND:
             message_id = await self.sender.send_text(channel, text)
             if post.part == StoryPart.SUMMARY and not await self.sender.pin(channel, message_id):
@@ -281,7 +282,7 @@ class Publisher:
         if post.action == PostAction.DELETE:
             await self.sender.delete(channel, copy.first)
         else:
-            await self.sender.edit_text(channel, copy.first, text.clip(TEXT_LIMIT))
+            await self.sender.edit_text(channel, copy.first, text)
         return None
 
     async def _send_update(self, channel: ChatId, key: str, report: Report) -> Copy:

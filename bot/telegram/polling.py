@@ -78,9 +78,18 @@ class UpdateInbox:
         """Handle updates that were stored but not handled before the last stop, and dead
         letters whose replay was asked for."""
         pending = await self.inbox.unhandled()
-        for update_id, payload in pending:
-            await self.handle(update_id, json.loads(payload))
+        waiting = [
+            (update_id, json.loads(payload))
+            for update_id, payload in pending
+            if not await self.handle(update_id, json.loads(payload))
+        ]
         await self.commit()
+        delay = 1.0
+        while waiting:  # the database or Telegram refused for now: again, in order
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+            waiting = [(i, raw) for i, raw in waiting if not await self.handle(i, raw)]
+            await self.commit()
         if pending:
             log.info("replayed %d update(s) left from the last run", len(pending))
         await self.replay_dead_letters()
@@ -94,9 +103,7 @@ class UpdateInbox:
         except Exception as exc:
             # A shape this version of python-telegram-bot cannot read must not stop intake.
             log.error("update %s could not be read: %s", update_id, type(exc).__name__)
-            await self._dead(update_id, raw, exc)
-            self.inbox.handled(update_id)
-            return True
+            return await self._kept_as_failed(update_id, raw, exc)
         # process_update hands handler errors to the error handler; it does not raise.
         await self.application.process_update(update)
         failed = self.failures.pop(update_id, None)
@@ -109,7 +116,21 @@ class UpdateInbox:
                 return False
         self._attempts.pop(update_id, None)
         if failed is not None:
-            await self._dead(update_id, raw, failed)
+            return await self._kept_as_failed(update_id, raw, failed)
+        self.inbox.handled(update_id)
+        return True
+
+    async def _kept_as_failed(
+        self, update_id: int, raw: dict[str, Any], error: BaseException
+    ) -> bool:
+        """Move a failed update from the inbox to the dead letters; False (handle it again
+        later) if the database cannot take even that now."""
+        try:
+            await self._dead(update_id, raw, error)
+        except Exception as exc:
+            if is_transient(exc):
+                return False
+            raise
         self.inbox.handled(update_id)
         return True
 
@@ -133,7 +154,11 @@ class UpdateInbox:
         handled = 0
         for letter in await self.dead_letters.to_replay():
             raw = json.loads(letter.payload)
-            update = Update.de_json(raw, self.application.bot)
+            try:
+                update = Update.de_json(raw, self.application.bot)
+            except Exception as exc:
+                await self._dead(letter.update_id, raw, exc)
+                continue
             await self.application.process_update(update)
             failed = self.failures.pop(letter.update_id, None)
             if failed is None:
@@ -211,6 +236,8 @@ class DurablePolling:
     async def run(self) -> None:
         """Poll until cancelled."""
         bot = self.updates.application.bot
+        if self.health_file is not None:  # a word left by a run that stopped while down
+            await asyncio.to_thread(self.health_file.unlink, missing_ok=True)
         await bot.delete_webhook()  # getUpdates is refused while a webhook is set
         await self.updates.replay()
         last = await self.updates.last_update_id()
