@@ -151,7 +151,7 @@ class SiteBuilder:
     async def _update(self, report: Report, site: Path) -> UpdateView:
         assert report.number is not None and report.published_at is not None
         photos: list[PhotoView] = []
-        others = 0
+        # A retracted update shows only why: its photos leave the page too.
         retracted = report.retracted_at is not None
         media = [] if retracted else await self.store.media.of_item(report)
         photo_items = [m for m in media if m.kind == "photo" and m.clean_file_id]
@@ -305,7 +305,10 @@ class SiteBuilder:
 
     async def build(self, site: Path) -> int:
         """Render the whole site into `site`; returns how many files changed."""
-        files = self.render(await self.stories(site))
+        stories = await self.stories(site)
+        # Rendering a long story takes tens of milliseconds: off the event loop, so that
+        # acknowledgements and presses never wait for the web page.
+        files = await asyncio.to_thread(self.render, stories)
         return await asyncio.to_thread(write_all, site, files)
 
 
