@@ -78,8 +78,9 @@ async def card_button(update: Update, context: RelayContext) -> None:
 
 async def retire_if_stale(context: RelayContext, message: Message, report_id: int) -> None:
     """A card copy the bot does not know (posted just before a crash, then posted again
-    after the restart): the press counted, as on any copy; this copy is then marked out of
-    date and loses its buttons, so that only the current card is left to act on."""
+    after the restart): the press counted, as on any copy; this copy is then deleted (or,
+    when too old to delete, marked out of date without its buttons), so that only the
+    current card is left to act on."""
     services = context.services
     chat_id, message_id = message.chat_id, message.message_id
     if await services.store.cards.report_at(chat_id, message_id) == report_id:
@@ -91,7 +92,7 @@ async def retire_if_stale(context: RelayContext, message: Message, report_id: in
         chat_id,
         texts.CARD_STALE_COPY.format(code=f"R-{report_id}"),
         services.clock.now(),
-        edit_message_id=message_id,
+        delete_message_id=message_id,
     )
     services.desk.wake(private=chat_id > 0)
 

@@ -26,6 +26,7 @@ def _desk_message(row: aiosqlite.Row) -> DeskMessage:
         editor_name=row["editor_name"],
         placeholder=row["placeholder"],
         post_id=row["post_id"],
+        delete_message_id=row["delete_message_id"],
     )
 
 
@@ -55,6 +56,7 @@ class DeskMessages:
         edit_message_id: int | None = None,
         prompt: tuple[str, int, int, str, str] | None = None,
         post_id: int | None = None,
+        delete_message_id: int | None = None,
     ) -> None:
         """Queue a message; `prompt` = (kind, report id, editor's Telegram id, editor's
         name, placeholder) makes it a question to that editor (about outbox row `post_id`,
@@ -62,8 +64,8 @@ class DeskMessages:
         kind, report_id, editor_id, editor_name, placeholder = prompt or (None,) * 5
         await self.db.execute(
             "INSERT INTO desk_messages (chat_id, text, reply_to, edit_message_id, prompt_kind,"
-            " report_id, editor_telegram_id, editor_name, placeholder, created_at, post_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " report_id, editor_telegram_id, editor_name, placeholder, created_at, post_id,"
+            " delete_message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 chat_id,
                 text,
@@ -76,6 +78,7 @@ class DeskMessages:
                 placeholder,
                 ts(at),
                 post_id,
+                delete_message_id,
             ),
         )
 

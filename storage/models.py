@@ -285,6 +285,7 @@ class DeskMessage:
     editor_name: str | None
     placeholder: str | None
     post_id: int | None = None
+    delete_message_id: int | None = None  # set: delete this message (text says why, if not)
 
 
 @dataclass(frozen=True, slots=True)

@@ -225,7 +225,15 @@ class ReviewDesk:
     async def send_owed(self, owed: DeskMessage) -> None:
         """An answer or a question owed to the editors chat, queued by a handler."""
         message_id: int | None = None
-        if owed.edit_message_id is not None:
+        if owed.delete_message_id is not None:
+            try:
+                await self.sender.delete(owed.chat_id, owed.delete_message_id)
+            except SendError as exc:
+                if not exc.permanent:
+                    raise
+                # Too old to delete (Telegram allows 48 hours): say it is out of date.
+                await self.sender.edit_text(owed.chat_id, owed.delete_message_id, owed.text)
+        elif owed.edit_message_id is not None:
             await self.sender.edit_text(owed.chat_id, owed.edit_message_id, owed.text)
         elif owed.prompt_kind is not None:
             assert owed.editor_telegram_id is not None and owed.editor_name is not None
