@@ -349,7 +349,10 @@ async def test_the_pinned_summary_follows_its_key_updates(world: World) -> None:
         lambda: next((p for p in posts(world.sandbox) if "Key updates" in body(p)), None),
         what="the summary",
     )
-    assert world.sandbox.pinned[CHANNEL] == summary["message_id"]
+    await world.sandbox.wait_for(  # pinned right after it is sent
+        lambda: world.sandbox.pinned.get(CHANNEL) == summary["message_id"],
+        what="the summary pinned",
+    )
     lines = body(summary).splitlines()
     assert lines[1].startswith("• UPDATE #2: Unconfirmed: Power is out")
     assert lines[2].startswith("• UPDATE #1: Unconfirmed: Rumour")
