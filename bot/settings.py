@@ -147,9 +147,10 @@ class Settings(BaseSettings):
     retry_after_max_retries: int = Field(default=5, ge=0)
     # Network and server errors are retried with doubling waits, never longer than this.
     retry_backoff_max_seconds: float = Field(default=30, gt=0)
-    # A handler whose reply Telegram refused for a while (an outage, 5xx, a timeout) is run
-    # again this many times, with backoff, before its update is kept as a failed update
-    # (`fieldrelay replay`). A database that refuses writes is waited for without a limit.
+    # A handler whose reply Telegram refused (an outage, 5xx, a timeout) is run again by
+    # itself this many times, once every PUBLISH_SWEEP_SECONDS, before its update is kept as
+    # a failed update for `fieldrelay replay`. The updates after it are not held up. A
+    # database that refuses writes is waited for without a limit.
     handler_retries: int = Field(default=5, ge=0, le=100)
     poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
     # How long a call to Telegram may take before it counts as timed out. A timed-out send

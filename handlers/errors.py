@@ -22,7 +22,12 @@ async def log_error(update: object, context: RelayContext) -> None:
         context.application.bot_data.setdefault(HANDLER_ERRORS, {})[update_id] = context.error
     if isinstance(context.error, NetworkError | RetryAfter):
         # Telegram is unreachable or busy: the update is handled again (polling.py).
-        log.warning("handling update %s: Telegram refused a reply for now", update_id)
+        log.warning(
+            "handling update %s: Telegram refused a reply for now (%s: %s)",
+            update_id,
+            type(context.error).__name__,
+            context.error,
+        )
         return
     log.error(
         "handling update %s failed: %s",

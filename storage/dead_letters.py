@@ -23,17 +23,36 @@ class DeadLetters:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def keep(self, update_id: int, payload: str, kind: str, error: str, at: datetime) -> bool:
-        """Keep a failed update (again, if a replay failed too). True when its kind is new:
-        admins have not been told about it yet."""
+    async def keep(
+        self,
+        update_id: int,
+        payload: str,
+        kind: str,
+        error: str,
+        at: datetime,
+        *,
+        retry_up_to: int = 0,
+    ) -> bool:
+        """Keep a failed update (again, if a replay failed too). With `retry_up_to`, it is
+        marked to be handled again by itself until it has failed that many times more.
+        True when admins should be told: it is not to be retried, and its kind is new."""
         async with self.db.transaction() as conn:
-            await conn.execute(
+            async with conn.execute(
                 "INSERT INTO dead_letters (update_id, payload, kind, error, failed_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (update_id) DO UPDATE SET"
                 " kind = excluded.kind, error = excluded.error, failed_at = excluded.failed_at,"
-                " attempts = attempts + 1, replay_requested_at = NULL",
+                " attempts = attempts + 1 RETURNING attempts",
                 (update_id, payload, kind, error, ts(at)),
+            ) as cursor:
+                row = await cursor.fetchone()
+            attempts = int(row[0]) if row else 1
+            retry = attempts <= retry_up_to
+            await conn.execute(
+                "UPDATE dead_letters SET replay_requested_at = ? WHERE update_id = ?",
+                (ts(at) if retry else None, update_id),
             )
+            if retry:
+                return False
             async with conn.execute(
                 "INSERT INTO dead_letter_kinds (kind, first_at) VALUES (?, ?)"
                 " ON CONFLICT (kind) DO NOTHING",

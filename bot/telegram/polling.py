@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import Application
 
 from bot import texts
@@ -46,9 +53,11 @@ class UpdateInbox:
 
     A handler that raises does not lose its update. A transient database error (locked,
     full) leaves it in the inbox and `handle` says False: it is handled again once the
-    database takes writes. Any other error makes it a dead letter, kept with its error for
-    `fieldrelay replay`; admins are told once per kind of error, never what the update
-    said."""
+    database takes writes. Telegram refusing a handler's reply (an outage, 5xx, a timeout)
+    makes it a dead letter the replay job handles again by itself, up to HANDLER_RETRIES
+    times, without holding up the updates after it. Any other error makes it a dead letter
+    kept for `fieldrelay replay`; admins are told once per kind of error, never what the
+    update said."""
 
     def __init__(
         self,
@@ -61,7 +70,6 @@ class UpdateInbox:
     ) -> None:
         self.application = application
         self.telegram_retries = telegram_retries
-        self._attempts: dict[int, int] = {}
         self.inbox = inbox
         self.clock = clock
         self.dead_letters = dead_letters
@@ -85,7 +93,7 @@ class UpdateInbox:
         ]
         await self.commit()
         delay = 1.0
-        while waiting:  # the database or Telegram refused for now: again, in order
+        while waiting:  # the database refused a handler's write: again, in order
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
             waiting = [(i, raw) for i, raw in waiting if not await self.handle(i, raw)]
@@ -109,12 +117,6 @@ class UpdateInbox:
         failed = self.failures.pop(update_id, None)
         if failed is not None and is_transient(failed):
             return False  # the database: waited for as long as it takes
-        if failed is not None and _telegram_unavailable(failed):
-            attempts = self._attempts.get(update_id, 0) + 1
-            self._attempts[update_id] = attempts
-            if attempts <= self.telegram_retries:
-                return False
-        self._attempts.pop(update_id, None)
         if failed is not None:
             return await self._kept_as_failed(update_id, raw, failed)
         self.inbox.handled(update_id)
@@ -135,12 +137,16 @@ class UpdateInbox:
         return True
 
     async def _dead(self, update_id: int, raw: dict[str, Any], error: BaseException) -> None:
+        """Keep a failed update. When Telegram only refused its reply for now, it is
+        handled again by the replay job (every PUBLISH_SWEEP_SECONDS), out of the way of the
+        updates after it, up to HANDLER_RETRIES times; only then are admins told."""
         if self.dead_letters is None:
             return
         kind = error_kind(error)
+        retry_up_to = self.telegram_retries if _telegram_unavailable(error) else 0
         new = await self.dead_letters.keep(
             update_id, json.dumps(raw), kind, f"{type(error).__name__}: {error}"[:500],
-            self.clock.now(),
+            self.clock.now(), retry_up_to=retry_up_to,
         )  # fmt: skip
         if new:
             await self._tell_admins(texts.DEAD_LETTER.format(kind=kind))
@@ -190,8 +196,9 @@ class UpdateInbox:
 
 def _telegram_unavailable(error: BaseException) -> bool:
     """Telegram could not take a handler's reply for now (unreachable, 5xx, a timeout, a
-    flood wait): worth running the handler again, as a replay is."""
-    return isinstance(error, NetworkError | RetryAfter)
+    flood wait): worth running the handler again, as a replay is. A Bad Request (which
+    python-telegram-bot makes a NetworkError too) will not change by waiting."""
+    return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)
 
 
 def error_kind(error: BaseException) -> str:
@@ -295,13 +302,12 @@ class DurablePolling:
 
     async def _handled_again(self, waiting: list[dict[str, Any]]) -> None:
         """Updates a handler could not finish because the database refused a write (a
-        press at the instant another program held the lock) or Telegram refused its reply
-        (an outage): handled again, in order, with backoff. They are in the inbox
-        meanwhile; nothing new is fetched."""
+        press at the instant another program held the lock): handled again, in order, with
+        backoff. They are in the inbox meanwhile; nothing new is fetched."""
         delay = 1.0
         while waiting:
             log.warning(
-                "%d update(s) could not be finished (the database or Telegram refused);"
+                "%d update(s) could not be finished (the database refused a write);"
                 " handling them again in %.0f s",
                 len(waiting),
                 delay,
