@@ -170,6 +170,11 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: Any) -> Any:
         return _split_list(value)
 
+    @property
+    def channel_keys(self) -> list[str]:
+        """The channels as the outbox keys them (text: an id or an @name)."""
+        return [str(channel) for channel in self.channel_ids]
+
     @field_validator("site_dir", mode="before")
     @classmethod
     def _no_site_when_empty(cls, value: Any) -> Any:

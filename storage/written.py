@@ -14,7 +14,7 @@ import aiosqlite
 
 from storage.database import Database
 from storage.models import Report, Source
-from storage.reports import fetch_report
+from storage.reports import REPORT_COLUMNS, REPORT_SELECT, fetch_report, report_from_row
 from storage.rows import ts
 from storage.statuses import ReportStatus
 
@@ -133,18 +133,13 @@ class Written:
     async def forgotten_drafts(self, older_than: datetime) -> list[Report]:
         """Written drafts nobody decided on since `older_than`, not yet reminded."""
         rows = await self.db.fetch_all(
-            "SELECT id FROM reports INDEXED BY reports_drafts"
-            " WHERE origin = 'desk' AND status = 'pending' AND received_at <= ?"
-            " AND reminded_at IS NULL ORDER BY id",
+            f"SELECT {REPORT_COLUMNS} FROM reports INDEXED BY reports_drafts"
+            " LEFT JOIN people ON people.id = reports.contact_id"
+            " WHERE reports.origin = 'desk' AND reports.status = 'pending'"
+            " AND reports.received_at <= ? AND reports.reminded_at IS NULL ORDER BY reports.id",
             (ts(older_than),),
         )
-        drafts = []
-        async with self.db.read() as conn:
-            for row in rows:
-                report = await fetch_report(conn, int(row[0]))
-                if report is not None:
-                    drafts.append(report)
-        return drafts
+        return [report_from_row(row) for row in rows]
 
     async def reminded(self, update_id: int, at: datetime) -> bool:
         async with (
@@ -161,23 +156,15 @@ async def use_sources(conn: aiosqlite.Connection, update_id: int, at: datetime) 
     """In the publishing transaction of a written update: its sources still waiting leave
     the queue as `used`; every source's card shows the number. Returns the sources."""
     await conn.execute(
-        "UPDATE reports SET status = 'used', updated_at = ? WHERE status = 'pending'"
-        " AND id IN (SELECT report_id FROM update_sources WHERE update_id = ?)",
+        "UPDATE reports SET card_dirty = card_dirty + 1,"
+        " updated_at = CASE status WHEN 'pending' THEN ? ELSE updated_at END,"
+        " status = CASE status WHEN 'pending' THEN 'used' ELSE status END"
+        " WHERE id IN (SELECT report_id FROM update_sources WHERE update_id = ?)",
         (ts(at), update_id),
     )
-    await conn.execute(
-        "UPDATE reports SET card_dirty = card_dirty + 1"
-        " WHERE id IN (SELECT report_id FROM update_sources WHERE update_id = ?)",
-        (update_id,),
-    )
     async with conn.execute(
-        "SELECT report_id FROM update_sources WHERE update_id = ? ORDER BY position",
+        f"{REPORT_SELECT} JOIN update_sources ON update_sources.report_id = reports.id"
+        " WHERE update_sources.update_id = ? ORDER BY update_sources.position",
         (update_id,),
     ) as cursor:
-        ids = [int(row[0]) for row in await cursor.fetchall()]
-    sources = []
-    for report_id in ids:
-        report = await fetch_report(conn, report_id)
-        if report is not None:
-            sources.append(report)
-    return sources
+        return [report_from_row(row) for row in await cursor.fetchall()]

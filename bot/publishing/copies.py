@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.sender import ChatId
+from storage import OutboxRow, PostState
 
 
 def chat_ref(channel: str) -> ChatId:
@@ -33,6 +34,12 @@ class Copy:
             return None
         data: dict[str, Any] = json.loads(raw)
         return cls(list(data["media"]), data["caption_id"], list(data["text"]))
+
+    @classmethod
+    def delivered(cls, post: OutboxRow | None) -> Copy | None:
+        """Where a send row's copy sits, once it is known to be sent."""
+        sent = post is not None and post.state == PostState.SENT
+        return cls.from_json(post.message_ids) if sent and post is not None else None
 
     @property
     def first(self) -> int | None:

@@ -62,7 +62,7 @@ class Publisher:
         self.schedule_wakeup = schedule_wakeup
         # The live blog renders what is published, as it stands, after every pass.
         self.wake_site = wake_site
-        self.channels = [str(channel) for channel in settings.channel_ids]
+        self.channels = settings.channel_keys
         self._wake = asyncio.Event()
         self._channel_wake = {channel: asyncio.Event() for channel in self.channels}
         self._tasks: list[asyncio.Task[None]] = []
@@ -246,8 +246,7 @@ class Publisher:
         assert report is not None
         if post.action == PostAction.SEND:
             return await self._send_update(channel, post.channel, report)
-        sent = await self.store.outbox.sent_copy(report.id, post.channel)
-        copy = Copy.from_json(sent.message_ids if sent and sent.state == PostState.SENT else None)
+        copy = Copy.delivered(await self.store.outbox.sent_copy(report.id, post.channel))
         if copy is None:
             log.warning("no delivered copy of %s in %s to change", report.code, post.channel)
             return None
@@ -274,8 +273,9 @@ class Publisher:
             if post.part == StoryPart.SUMMARY and not await self.sender.pin(channel, message_id):
                 log.info("summary sent to %s but not pinned: the bot may not pin there", channel)
             return Copy([], None, [message_id])
-        sent = await self.store.outbox.sent_story_copy(story.id, post.part, post.channel)
-        copy = Copy.from_json(sent.message_ids if sent and sent.state == PostState.SENT else None)
+        copy = Copy.delivered(
+            await self.store.outbox.sent_story_copy(story.id, post.part, post.channel)
+        )
         if copy is None or copy.first is None:
             log.warning("no delivered %s of story %s in %s to edit", post.part, story.id, channel)
             return None
@@ -327,13 +327,8 @@ class Publisher:
         """With THREAD_UPDATES, an update replies to its story's opening post."""
         if not self.settings.thread_updates or report.story_id is None:
             return None
-        opening = await self.store.outbox.sent_story_copy(
-            report.story_id, StoryPart.OPENING, channel
-        )
-        copy = (
-            Copy.from_json(opening.message_ids)
-            if opening and opening.state == PostState.SENT
-            else None
+        copy = Copy.delivered(
+            await self.store.outbox.sent_story_copy(report.story_id, StoryPart.OPENING, channel)
         )
         return copy.first if copy else None
 

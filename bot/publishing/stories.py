@@ -31,7 +31,7 @@ class StoryService:
         self.stories = stories
         self.audit = audit
         self.clock = clock
-        self.channels = [str(channel) for channel in settings.channel_ids]
+        self.channels = settings.channel_keys
         self.wake_publisher = wake_publisher
 
     async def current(self) -> Story | None:

@@ -87,10 +87,6 @@ class WritingService(Decisions):
     """Drafts written at the desk, the story's opening post and its pinned summary; the
     drafts' decisions are ReviewService's, as for any report."""
 
-    @property
-    def channels(self) -> list[str]:
-        return [str(channel) for channel in self.settings.channel_ids]
-
     async def write(
         self, editor: Editor, chat_id: int, message_id: int, body: Rich, request: Request
     ) -> Outcome:
@@ -185,14 +181,16 @@ class WritingService(Decisions):
             )
         now = self.clock.now()
         updated = await self.store.stories.set_intro(
-            story.id, intro.text, intro.entities_json(), now, self.channels
+            story.id, intro.text, intro.entities_json(), now, self.settings.channel_keys
         )
         if updated is None:
             return Outcome(texts.STORY_NONE)
         await self._audit(editor, "story.opening", story.intro, intro.text, story.title)
         self.wake_publisher()
         template = texts.OPENING_REWRITTEN if story.intro else texts.OPENING_WRITTEN
-        return Outcome(template.format(title=story.title, count=len(self.channels)), True)
+        return Outcome(
+            template.format(title=story.title, count=len(self.settings.channel_keys)), True
+        )
 
     async def set_key_updates(self, editor: Editor, words: Sequence[str]) -> Outcome:
         """/key 3 5 7: the pinned summary lists these updates (in this order); /key off
@@ -209,7 +207,9 @@ class WritingService(Decisions):
             listed = ", ".join(f"#{n}" for n in missing)
             return Outcome(texts.KEY_UNKNOWN.format(numbers=listed, title=story.title))
         now = self.clock.now()
-        updated = await self.store.stories.set_key_numbers(story.id, numbers, now, self.channels)
+        updated = await self.store.stories.set_key_numbers(
+            story.id, numbers, now, self.settings.channel_keys
+        )
         if updated is None:
             return Outcome(texts.STORY_NONE)
         await self._audit(editor, "story.key_updates", _listed(story), _listed(updated))
