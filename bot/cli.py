@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Bot
 from telegram.constants import ChatMemberStatus
@@ -21,6 +21,7 @@ from bot.telegram.polling import read_health
 from storage import Database, PostState, ReportStatus, StorageError
 
 EXIT_OK, EXIT_PROBLEM, EXIT_CONFIG = 0, 1, 2
+B = TypeVar("B", bound=Bot)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
-def _bot(settings: Settings) -> Bot:
-    return Bot(
+def _bot(settings: Settings, kind: type[B]) -> B:
+    """A bot of `kind` (Bot, or the RecordingBot the running relay uses) for these settings."""
+    return kind(
         settings.token,
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_file_base_url,
@@ -128,7 +130,7 @@ async def check(settings: Settings) -> int:
         print(f"{'ok ' if ok else 'FAIL'} {redact(line, settings.token)}")
 
     report(True, "settings are valid")
-    bot = _bot(settings)
+    bot = _bot(settings, Bot)
     try:
         async with bot:
             report(True, f"token accepted: the bot is @{bot.username}")
@@ -196,7 +198,7 @@ async def make_invite(settings: Settings, role: str, name: str) -> int:
         print("fieldrelay: a pseudonym is 1-32 letters, digits, '-' or '_'", file=sys.stderr)
         return EXIT_CONFIG
     try:
-        async with _bot(settings) as bot:
+        async with _bot(settings, Bot) as bot:
             username = bot.username
     except TelegramError as exc:
         print(
@@ -361,11 +363,7 @@ async def build_site(settings: Settings, folder: str | None) -> int:
     from bot.web.site import SiteBuilder
     from storage import Repositories
 
-    bot = RecordingBot(
-        settings.token,
-        base_url=settings.telegram_api_base_url,
-        base_file_url=settings.telegram_file_base_url,
-    )
+    bot = _bot(settings, RecordingBot)
     async with Database(settings.database_path) as db, bot:
         builder = SiteBuilder(Repositories.over(db), settings, TelegramSender(bot).download)
         changed = await builder.build(target)

@@ -39,15 +39,25 @@ class Media:
     async def of_item(self, report: Report) -> list[MediaItem]:
         """What goes with an item: a report's own media, or the cleaned photos a written
         update took from its sources, in order."""
-        if not report.written:
-            return await self.of_report(report.id)
+        return (await self.of_items([report])).get(report.id, [])
+
+    async def of_items(self, reports: Sequence[Report]) -> dict[int, list[MediaItem]]:
+        """`of_item` for many items in one query, by item id (items without media absent)."""
+        own = json.dumps([r.id for r in reports if not r.written])
+        taken = json.dumps([r.id for r in reports if r.written])
         rows = await self.db.fetch_all(
-            "SELECT report_media.* FROM update_media"
-            " JOIN report_media ON report_media.id = update_media.media_id"
-            " WHERE update_media.update_id = ? ORDER BY update_media.position",
-            (report.id,),
+            "SELECT report_id AS item, message_id AS rank, report_media.* FROM report_media"
+            " WHERE report_id IN (SELECT value FROM json_each(?))"
+            " UNION ALL SELECT update_media.update_id, update_media.position, report_media.*"
+            " FROM update_media JOIN report_media ON report_media.id = update_media.media_id"
+            " WHERE update_media.update_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY item, rank",
+            (own, taken),
         )
-        return [media_from_row(row) for row in rows]
+        found: dict[int, list[MediaItem]] = {}
+        for row in rows:
+            found.setdefault(int(row["item"]), []).append(media_from_row(row))
+        return found
 
     async def set_clean_file_id(self, media_id: int, clean_file_id: str) -> None:
         await self.db.execute(

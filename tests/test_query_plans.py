@@ -75,6 +75,10 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         await reports.next_due_at()
         await reports.in_queue()
         await media_items.of_report(1)
+        first = await reports.get(1)
+        assert first is not None
+        await media_items.of_items([first])  # a report's media, and a written update's
+        await store.written.forgotten_drafts(at)
         await cards.messages(1)
         await posts.next_in("-100")
         await posts.channels_with_work()

@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -129,9 +129,13 @@ class SiteBuilder:
     async def stories(self, site: Path) -> list[StoryView]:
         views = []
         for story in await self.store.stories.all():
+            published = await self.store.reports.published_in(story.id)
+            # A retracted update shows only why: its photos leave the page too.
+            media = await self.store.media.of_items(
+                [r for r in published if r.retracted_at is None]
+            )
             updates = [
-                await self._update(report, site)
-                for report in await self.store.reports.published_in(story.id)
+                await self._update(report, media.get(report.id, []), site) for report in published
             ]
             by_number = {u.number: u for u in updates}
             intro = Rich.stored(story.intro, story.intro_entities) if story.intro else None
@@ -148,12 +152,9 @@ class SiteBuilder:
             )
         return views
 
-    async def _update(self, report: Report, site: Path) -> UpdateView:
+    async def _update(self, report: Report, media: Sequence[MediaItem], site: Path) -> UpdateView:
         assert report.number is not None and report.published_at is not None
         photos: list[PhotoView] = []
-        # A retracted update shows only why: its photos leave the page too.
-        retracted = report.retracted_at is not None
-        media = [] if retracted else await self.store.media.of_item(report)
         photo_items = [m for m in media if m.kind == "photo" and m.clean_file_id]
         others = len([m for m in media if m.kind != "photo"])
         for index, item in enumerate(photo_items, start=1):
