@@ -15,7 +15,7 @@ import json
 import logging
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -86,18 +86,7 @@ class UpdateInbox:
         """Handle updates that were stored but not handled before the last stop, and dead
         letters whose replay was asked for."""
         pending = await self.inbox.unhandled()
-        waiting = [
-            (update_id, json.loads(payload))
-            for update_id, payload in pending
-            if not await self.handle(update_id, json.loads(payload))
-        ]
-        await self.commit()
-        delay = 1.0
-        while waiting:  # the database refused a handler's write: again, in order
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
-            waiting = [(i, raw) for i, raw in waiting if not await self.handle(i, raw)]
-            await self.commit()
+        await self.handle_all([json.loads(payload) for _, payload in pending], self.commit)
         if pending:
             log.info("replayed %d update(s) left from the last run", len(pending))
         await self.replay_dead_letters()
@@ -106,21 +95,49 @@ class UpdateInbox:
     async def handle(self, update_id: int, raw: dict[str, Any]) -> bool:
         """Handle one update. False: a transient database error; it stays in the inbox, to
         be handled again."""
-        try:
-            update = Update.de_json(raw, self.application.bot)
-        except Exception as exc:
-            # A shape this version of python-telegram-bot cannot read must not stop intake.
-            log.error("update %s could not be read: %s", update_id, type(exc).__name__)
-            return await self._kept_as_failed(update_id, raw, exc)
-        # process_update hands handler errors to the error handler; it does not raise.
-        await self.application.process_update(update)
-        failed = self.failures.pop(update_id, None)
+        failed = await self._process(update_id, raw)
         if failed is not None and is_transient(failed):
             return False  # the database: waited for as long as it takes
         if failed is not None:
             return await self._kept_as_failed(update_id, raw, failed)
         self.inbox.handled(update_id)
         return True
+
+    async def handle_all(
+        self,
+        updates: list[dict[str, Any]],
+        commit: Callable[[], Awaitable[None]],
+        max_delay: float = 30.0,
+    ) -> None:
+        """Handle updates in order and `commit`; those a handler could not finish because
+        the database refused a write (a press at the instant another program held the lock)
+        are handled again, in order, with backoff. They stay in the inbox meanwhile."""
+        waiting = [raw for raw in updates if not await self.handle(raw["update_id"], raw)]
+        await commit()
+        delay = 1.0
+        while waiting:
+            log.warning(
+                "%d update(s) could not be finished (the database refused a write);"
+                " handling them again in %.0f s",
+                len(waiting),
+                delay,
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_delay)
+            waiting = [raw for raw in waiting if not await self.handle(raw["update_id"], raw)]
+            await commit()
+
+    async def _process(self, update_id: int, raw: dict[str, Any]) -> BaseException | None:
+        """Run an update through the handlers; what a handler raised, if anything."""
+        try:
+            update = Update.de_json(raw, self.application.bot)
+        except Exception as exc:
+            # A shape this version of python-telegram-bot cannot read must not stop intake.
+            log.error("update %s could not be read: %s", update_id, type(exc).__name__)
+            return exc
+        # process_update hands handler errors to the error handler; it does not raise.
+        await self.application.process_update(update)
+        return self.failures.pop(update_id, None)
 
     async def _kept_as_failed(
         self, update_id: int, raw: dict[str, Any], error: BaseException
@@ -160,13 +177,7 @@ class UpdateInbox:
         handled = 0
         for letter in await self.dead_letters.to_replay():
             raw = json.loads(letter.payload)
-            try:
-                update = Update.de_json(raw, self.application.bot)
-            except Exception as exc:
-                await self._dead(letter.update_id, raw, exc)
-                continue
-            await self.application.process_update(update)
-            failed = self.failures.pop(letter.update_id, None)
+            failed = await self._process(letter.update_id, raw)
             if failed is None:
                 await self.dead_letters.replayed(letter.update_id)
                 handled += 1
@@ -278,12 +289,8 @@ class DurablePolling:
             if not await self._stored(updates):
                 continue  # the same offset again: Telegram keeps them until confirmed
             offset = updates[-1]["update_id"] + 1
-            waiting = [
-                raw for raw in updates if not await self.updates.handle(raw["update_id"], raw)
-            ]
             # One commit for the whole batch: a burst of reports is stored together.
-            await self._committed()
-            await self._handled_again(waiting)
+            await self.updates.handle_all(updates, self._committed, self.max_backoff)
 
     async def _stored(self, updates: list[dict[str, Any]]) -> bool:
         """Store a batch; when the database cannot take it (locked by another process, a
@@ -299,24 +306,6 @@ class DurablePolling:
             return False
         await self._database_back()
         return True
-
-    async def _handled_again(self, waiting: list[dict[str, Any]]) -> None:
-        """Updates a handler could not finish because the database refused a write (a
-        press at the instant another program held the lock): handled again, in order, with
-        backoff. They are in the inbox meanwhile; nothing new is fetched."""
-        delay = 1.0
-        while waiting:
-            log.warning(
-                "%d update(s) could not be finished (the database refused a write);"
-                " handling them again in %.0f s",
-                len(waiting),
-                delay,
-            )
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, self.max_backoff)
-            handle = self.updates.handle
-            waiting = [raw for raw in waiting if not await handle(raw["update_id"], raw)]
-            await self._committed()
 
     async def _committed(self) -> None:
         """Commit what handling deferred, retrying until the database takes it: the

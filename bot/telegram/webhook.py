@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import itertools
 import json
 import logging
 from typing import Any
@@ -75,19 +74,14 @@ class WebhookReceiver:
         while True:
             update_id, raw = await self._queue.get()
             try:
-                for attempt in itertools.count():
-                    if await self.updates.handle(update_id, raw):
-                        break
-                    # The database refused a handler's write: it stays in the inbox and is
-                    # handled again, before anything later.
-                    await asyncio.sleep(min(RETRY_SECONDS * 2**attempt, 30))
-                if self._queue.empty():  # a burst is committed together
-                    await self.updates.commit()
+                # One the database refused is handled again before anything later.
+                await self.updates.handle_all([raw], self._commit_when_idle)
             except Exception:
                 log.exception("update %s could not be handled; it stays in the inbox", update_id)
 
-
-RETRY_SECONDS = 1.0
+    async def _commit_when_idle(self) -> None:
+        if self._queue.empty():  # a burst is committed together
+            await self.updates.commit()
 
 
 class _UpdateHandler(tornado.web.RequestHandler):
