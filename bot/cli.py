@@ -346,10 +346,6 @@ async def make_backup(settings: Settings, path: str) -> int:
     return EXIT_OK
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 async def build_site(settings: Settings, folder: str | None) -> int:
     """`site build [DIR]`: render the live blog once from the database (photos not yet on
     the site are fetched through the Bot API)."""
@@ -411,3 +407,7 @@ async def request_replay(settings: Settings) -> int:
         " shows what is still kept."
     )
     return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

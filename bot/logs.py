@@ -52,9 +52,11 @@ def configure_logging(level: str, token: str) -> None:
 def quiet_noisy_loggers() -> None:
     """httpx/httpcore log request URLs (with the token) at INFO; aiosqlite logs every
     statement with its parameters, and python-telegram-bot every API result, at DEBUG: both
-    carry raw updates, which name people. None of that may reach a log, even at DEBUG."""
+    carry raw updates, which name people. Pillow logs every EXIF tag it reads (an Artist's
+    name, GPS) at DEBUG. None of that may reach a log, even at DEBUG."""
     for name in ("httpx", "httpcore", "aiosqlite", "telegram.Bot", "telegram.ext.ExtBot"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("PIL").setLevel(logging.INFO)
 
 
 def install_redaction(handler: logging.Handler, token: str) -> None:

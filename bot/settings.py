@@ -163,6 +163,12 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, gt=0, lt=65536)
     webhook_secret: SecretStr | None = None
+    # Telegram's updates are small: a body over this is refused before it is read. Headers
+    # and bodies that trickle in slower than WEBHOOK_TIMEOUT_SECONDS, and connections idle
+    # that long, are closed; at most WEBHOOK_MAX_CONNECTIONS are open at once.
+    webhook_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=50 * 1024 * 1024)
+    webhook_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    webhook_max_connections: int = Field(default=100, ge=1, le=10_000)
     log_level: str = "INFO"
 
     @field_validator("admin_ids", "channel_ids", mode="before")

@@ -342,3 +342,53 @@ def test_a_read_only_database_is_refused_untouched(tmp_path: Path) -> None:
     assert f"database {path} is read-only; nothing was changed" in result.stderr
     assert "Traceback" not in result.stderr
     assert path.read_bytes() == before
+
+
+async def _raw_post(port: int, headers: dict[str, str], body: bytes) -> bytes:
+    """Send a request's headers and the first bytes of its body; the server's answer."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    writer.write(f"POST /hook/field-relay HTTP/1.1\r\nHost: x\r\n{head}\r\n".encode() + body)
+    await writer.drain()
+    try:
+        return await asyncio.wait_for(reader.read(200), 5)
+    finally:
+        writer.close()
+
+
+async def test_webhook_checks_the_secret_and_size_before_reading_a_body(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    """A 90 MB post is answered from its headers: never read, never stored."""
+    from tests.conftest import make_settings
+
+    port = _free_port()
+    settings = make_settings(
+        sandbox,
+        tmp_path / "hook.db",
+        webhook_url=f"http://127.0.0.1:{port}/hook/field-relay",
+        webhook_port=port,
+        webhook_secret=WEBHOOK_SECRET,
+        webhook_max_connections=3,
+        webhook_timeout_seconds=1,
+    )
+    relay = await start_relay(settings, receive="webhook")
+    huge = str(90 * 1024 * 1024)
+    # Only a kilobyte of the announced 90 MB is sent: the answer comes without the rest.
+    answer = await _raw_post(port, {"Content-Length": huge}, b"x" * 1024)
+    assert answer.startswith(b"HTTP/1.1 403"), answer
+    secret = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    answer = await _raw_post(port, {**secret, "Content-Length": huge}, b"x" * 1024)
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+    # A body that trickles in and stops is cut off after the timeout.
+    answer = await _raw_post(port, {**secret, "Content-Length": "100"}, b"{")
+    assert not answer.startswith(b"HTTP/1.1 200"), answer
+    # Connections beyond the cap are closed at once; the ones within still work.
+    idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(3)]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    assert await asyncio.wait_for(reader.read(10), 5) == b""
+    writer.close()
+    for _, w in idle:
+        w.close()
+    row = await relay.services.store.db.fetch_one("SELECT COUNT(*) FROM inbox")
+    assert row[0] == 0

@@ -2,7 +2,11 @@
 
 The path comes from WEBHOOK_URL (never the token); every request must carry WEBHOOK_SECRET in
 Telegram's X-Telegram-Bot-Api-Secret-Token header, compared in constant time. Put it behind a
-TLS-terminating reverse proxy, or use a self-hosted Bot API server."""
+TLS-terminating reverse proxy, or use a self-hosted Bot API server.
+
+Nothing is read before it is checked: the secret header is compared as soon as the headers
+are in, and only then is the body read, up to WEBHOOK_MAX_BODY_BYTES. Slow headers or bodies,
+idle connections and connections beyond WEBHOOK_MAX_CONNECTIONS are closed."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import tornado.netutil
 import tornado.web
 from telegram import Update
 from tornado.httpserver import HTTPServer
+from tornado.iostream import IOStream
 
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
@@ -45,7 +50,16 @@ class WebhookReceiver:
         app = tornado.web.Application(
             [(path, _UpdateHandler, {"receiver": self})], log_function=lambda handler: None
         )
-        self._server = HTTPServer(app, xheaders=True)
+        timeout = self.settings.webhook_timeout_seconds
+        self._server = _BoundedServer(
+            app,
+            self.settings.webhook_max_connections,
+            xheaders=True,
+            max_body_size=self.settings.webhook_max_body_bytes,
+            max_header_size=16 * 1024,
+            idle_connection_timeout=timeout,
+            body_timeout=timeout,
+        )
         sockets = tornado.netutil.bind_sockets(self.port, self.settings.webhook_listen)
         self.port = sockets[0].getsockname()[1]
         self._server.add_sockets(sockets)
@@ -84,22 +98,65 @@ class WebhookReceiver:
             await self.updates.commit()
 
 
+class _BoundedServer(HTTPServer):
+    """An HTTP server that closes a new connection at once when `max_connections` are open."""
+
+    def __init__(self, app: tornado.web.Application, max_connections: int, **kwargs: Any):
+        super().__init__(app, **kwargs)
+        self.max_connections = max_connections
+        self.open_connections = 0
+
+    def handle_stream(self, stream: IOStream, address: tuple[Any, ...]) -> None:
+        if self.open_connections >= self.max_connections:
+            log.warning("webhook: %d connections open; refusing another", self.open_connections)
+            stream.close()
+            return
+        self.open_connections += 1
+        super().handle_stream(stream, address)
+
+    def on_close(self, server_conn: object) -> None:
+        self.open_connections -= 1
+        super().on_close(server_conn)
+
+
+@tornado.web.stream_request_body
 class _UpdateHandler(tornado.web.RequestHandler):
+    """Checks the secret and the declared size from the headers alone, then reads the body
+    in chunks up to the cap."""
+
     receiver: WebhookReceiver
 
     def initialize(self, receiver: WebhookReceiver) -> None:
         self.receiver = receiver
+        self.chunks: list[bytes] = []
+        self.size = 0
 
     def check_xsrf_cookie(self) -> None:
         return None
 
-    async def post(self) -> None:
+    def prepare(self) -> None:
+        if self.request.method != "POST":
+            raise tornado.web.HTTPError(405)
         if not self.receiver.secret_matches(self.request.headers.get(SECRET_HEADER, "")):
-            self.set_status(403)
-            self.finish()
-            return
+            raise tornado.web.HTTPError(403)
+        declared = self.request.headers.get("Content-Length", "0")
+        if not declared.isdigit() or int(declared) > self.receiver.settings.webhook_max_body_bytes:
+            raise tornado.web.HTTPError(413)
+
+    def data_received(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.receiver.settings.webhook_max_body_bytes:
+            raise tornado.web.HTTPError(413)
+        self.chunks.append(chunk)
+
+    def on_finish(self) -> None:
+        if self.get_status() >= 400 and self.request.connection is not None:
+            # Whatever of a refused body is still on its way is not read.
+            self.request.connection.close()  # type: ignore[attr-defined]
+
+    async def post(self) -> None:
         try:
-            raw = json.loads(self.request.body)
+            raw = json.loads(b"".join(self.chunks))
             int(raw["update_id"])
         except (ValueError, KeyError, TypeError):
             self.set_status(400)
