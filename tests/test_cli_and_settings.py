@@ -392,3 +392,10 @@ async def test_webhook_checks_the_secret_and_size_before_reading_a_body(
         w.close()
     row = await relay.services.store.db.fetch_one("SELECT COUNT(*) FROM inbox")
     assert row[0] == 0
+
+
+def test_replay_runs_as_a_module(tmp_path: Path) -> None:
+    """`python -m bot.cli replay` reaches its command (its main guard once ran too early)."""
+    result = fieldrelay(tmp_path, "replay", **GOOD, DATABASE_PATH=str(tmp_path / "r.db"))
+    assert result.returncode == 0, result.stderr
+    assert "nothing to replay" in result.stdout

@@ -8,6 +8,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from bot.logs import install_redaction
 from bot.settings import Settings
 from sandbox import Sandbox, image_bytes
@@ -100,7 +102,10 @@ async def test_the_token_never_appears_in_logs_even_at_debug(
     try:
         world = World(sandbox, await start_relay(settings))
         contact = await world.join("contact", "Kirkuk-1")
-        sandbox.send_photo(contact, image_bytes(), caption="roof")
+        # Pillow logs every EXIF tag it reads at DEBUG: an Artist's name, GPS.
+        exif = Image.Exif()
+        exif[0x013B] = "Ahmed Hassan"  # Artist
+        sandbox.send_photo(contact, image_bytes(exif=exif.tobytes()), caption="roof")
         await world.card_of("R-1")
         sandbox.inject("sendMessage", 500)
         sandbox.send_text(contact, "second")
@@ -115,3 +120,4 @@ async def test_the_token_never_appears_in_logs_even_at_debug(
     assert TOKEN.partition(":")[2] not in logged
     # Nor does a contact's Telegram identity (their name or username).
     assert "Real Name" not in logged and "realuser" not in logged
+    assert "Ahmed Hassan" not in logged
