@@ -86,6 +86,16 @@ ONLY_ADMINS = N_("Only admins can do that.")
 ONLY_EDITORS = "Only editors can decide."
 BUTTON_NOT_UNDERSTOOD = N_("This button is not understood (old or damaged); nothing was changed.")
 BUTTON_UNKNOWN_REPORT = "This report no longer exists; nothing was changed."
+ANSWER_CHANGED_SINCE_CARD = (
+    "{code} changed since this card — here it is now (nothing decided; the card follows): {text}"
+)
+ANSWER_CHANGED_NO_TEXT = "(no text)"
+# A contact edited a message after its report was decided: not applied, shown to editors.
+LATE_EDIT_NOTE = (
+    "✏️ {pseudonym} edited {code} after it was {status}. The edit was NOT applied to what"
+    " goes out. Their new text:\n\n{text}"
+)
+LATE_EDIT_LIMIT = 3500
 
 # --- review cards -------------------------------------------------------------------------
 CARD_HEADER = "{icon} Report {code} · {status}"

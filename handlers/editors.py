@@ -68,7 +68,9 @@ async def card_button(update: Update, context: RelayContext) -> None:
     if data.action is Action.OPEN:
         await answer_query(query, await open_card(context, data.item_id, chat_id))
         return
-    outcome = await review.press(data.action, data.item_id, editor)
+    outcome = await review.press(
+        data.action, data.item_id, editor, shown_version=data.shown_version
+    )
     await answer_query(query, outcome.answer, alert=not outcome.changed and outcome.prompt is None)
     if outcome.prompt is not None and outcome.report is not None:
         await ask(context, outcome, editor, chat_id)

@@ -99,7 +99,9 @@ class Incoming:
                     (text, ts(at), report_id),
                 )
             conn.execute(
-                "UPDATE reports SET card_dirty = card_dirty + 1 WHERE id = ?", (report_id,)
+                "UPDATE reports SET card_dirty = card_dirty + 1, version = version + 1"
+                " WHERE id = ?",
+                (report_id,),
             )
             return True
 

@@ -163,6 +163,8 @@ class Report:
     written_by: str | None = None
     entities: str | None = None  # the text's formatting, Telegram entities as JSON
     reminded_at: datetime | None = None
+    # Counts changes of the content (text, formatting, captions); a decision names it.
+    version: int = 1
 
     @property
     def code(self) -> str:

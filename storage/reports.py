@@ -68,6 +68,7 @@ def report_from_row(row: aiosqlite.Row) -> Report:
         written_by=row["written_by"],
         entities=row["entities"],
         reminded_at=dt(row["reminded_at"]),
+        version=row["version"],
     )
 
 
@@ -171,7 +172,8 @@ class Reports:
         async with self.db.unit(conn) as tx:
             async with tx.execute(
                 "UPDATE reports SET text = ?, entities = ?, card_dirty = card_dirty + 1,"
-                " updated_at = ? WHERE id = ? AND status = 'pending' RETURNING id",
+                " version = version + 1, updated_at = ?"
+                " WHERE id = ? AND status = 'pending' RETURNING id",
                 (text, entities, ts(at), report_id),
             ) as cursor:
                 changed = await cursor.fetchone()

@@ -199,7 +199,7 @@ async def test_two_editors_decide_at_once_from_the_group_and_a_private_desk(
         lambda: card_in(sandbox, desk1, "R-1"), what="R-1's card at the private desk"
     )
     group_queue = await sandbox.wait_for(
-        lambda: listing(sandbox, EDITORS_CHAT, "v1:now:1"),
+        lambda: listing(sandbox, EDITORS_CHAT, "v2:now:1:1"),
         timeout=10,
         what="the group queue message",
     )
@@ -256,7 +256,7 @@ async def test_a_private_desk_is_for_editors_only_and_a_forged_queue_button_chan
         "The card of R-1 is already here or on its way."
     )
     private = await world.sandbox.wait_for(lambda: card_in(world.sandbox, editor, "R-1"))
-    assert "v1:approve:1" in buttons(private)
+    assert "v2:approve:1:1" in buttons(private)
     assert (await world.services.store.reports.get(1)).status == ReportStatus.PENDING
     assert await world.ask(editor, "/desk off") == texts.DESK_NOT_OPEN
 

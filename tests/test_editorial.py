@@ -48,7 +48,7 @@ async def test_approve_schedules_the_next_slot_and_updates_the_card(
     card = await world.card_shows(1, "✅ Approved by Desk-1 at 03/02, 7:59 pm Iraq / 11:59 am EST")
     assert "Goes out: 03/02, 8:00 pm Iraq / 12:00 pm EST." in card["text"]
     assert "Report R-1 · approved" in card["text"]
-    assert buttons(card) == ["v1:now:1", "v1:undo:1", "v1:confirm:1"]
+    assert buttons(card) == ["v2:now:1:1", "v1:undo:1", "v1:confirm:1"]
     assert len([m for m in sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m]) == 1
 
 
@@ -229,7 +229,7 @@ async def test_undo_sends_an_approved_report_back_to_pending(world: World) -> No
     assert await world.press(desk2, 1, "undo") == "R-1 is back to pending review."
     card = await world.card_shows(1, "Report R-1 · pending review")
     assert "Approved by" not in card["text"]
-    assert buttons(card)[:2] == ["v1:approve:1", "v1:now:1"]
+    assert buttons(card)[:2] == ["v2:approve:1:1", "v2:now:1:1"]
     report = await world.report(1, status="pending")
     assert report.due_at is None and report.decided_by is None
     assert await world.press(desk2, 1, "undo") == "R-1 can no longer be undone: it is pending."

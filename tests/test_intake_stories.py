@@ -41,8 +41,8 @@ async def test_contact_sends_text_and_editors_get_a_card(world: World) -> None:
     assert "Fighters dressed as police near the market." in card["text"]
     assert "Received: " in card["text"] and " Iraq / " in card["text"]
     assert _keyboard(card) == [
-        "v1:approve:1",
-        "v1:now:1",
+        "v2:approve:1:1",
+        "v2:now:1:1",
         "v1:confirm:1",
         "v1:edit:1",
         "v1:reject:1",

@@ -416,7 +416,7 @@ async def test_a_video_needs_an_explicit_media_check_before_it_can_go_out(world:
     sent = world.sandbox.send_file(contact, "video", b"\x00fake-mp4" * 50, caption="Convoy")
     card = await world.card_of("R-1")
     assert "Video may contain location data" in card["text"]
-    assert card["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "v1:checked:1"
+    assert card["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "v2:checked:1:1"
     for action in ("now", "approve"):
         refusal = await world.press(editor, 1, action)
         assert refusal.startswith("R-1 has a video, audio or file the bot cannot clean")
@@ -426,7 +426,7 @@ async def test_a_video_needs_an_explicit_media_check_before_it_can_go_out(world:
         "Media of R-1 marked as checked by you. It can now be approved."
     )
     card = await world.card_shows(1, "✔️ Media checked by hand by Desk-1")
-    assert "v1:checked:1" not in str(card["reply_markup"])
+    assert ":checked:" not in str(card["reply_markup"])
     assert await world.press(editor, 1, "now") == "R-1 goes out now."
     post = await world.sandbox.wait_for(lambda: channel_posts(world.sandbox))
     assert post[0]["video"]["file_id"] == sent["video"]["file_id"]

@@ -58,8 +58,10 @@ class IntakeService:
         quiet_seconds: float,
         default_label: str,
         on_ready: Callable[[], None],
+        editors_chat_id: int | None = None,
     ) -> None:
         self.store = store
+        self.editors_chat_id = editors_chat_id
         self.clock = clock
         self.quiet_seconds = quiet_seconds
         self.default_label = default_label
@@ -104,6 +106,7 @@ class IntakeService:
             report.id, chat_id, message_id, text, self.clock.now()
         )
         if updated is None:
+            await self._note_late_edit(contact, report, text)
             return EditOutcome(report, applied=False)
         await self.store.audit.record(
             at=self.clock.now(),
@@ -115,6 +118,32 @@ class IntakeService:
         )
         self.on_ready()  # the card shows the new text
         return EditOutcome(updated, applied=True)
+
+    async def _note_late_edit(self, contact: Person, report: Report, text: str) -> None:
+        """An edit after a decision never changes what goes out; editors get it as a note,
+        under the report's card, to weigh (a correction, or someone trying their luck)."""
+        await self.store.audit.record(
+            at=self.clock.now(),
+            actor=contact.pseudonym,
+            action="report.contact_edit_refused",
+            report_id=report.id,
+            before=report.text,
+            after=text,
+        )
+        if self.editors_chat_id is None or report.status == ReportStatus.WITHDRAWN:
+            return
+        cards = await self.store.cards.messages(report.id, self.editors_chat_id)
+        card_id = next((m.message_id for m in cards if m.part == "card"), None)
+        note = texts.LATE_EDIT_NOTE.format(
+            pseudonym=contact.pseudonym,
+            code=report.code,
+            status=report.status.value,
+            text=text[: texts.LATE_EDIT_LIMIT],
+        )
+        await self.store.desk_messages.add(
+            self.editors_chat_id, note, self.clock.now(), reply_to=card_id
+        )
+        self.on_ready()
 
     async def resume_albums(self) -> None:
         """After a restart, albums that were arriving get a fresh quiet period."""

@@ -51,7 +51,7 @@ def card_keyboard(report: Report, media: Sequence[MediaItem] = ()) -> Keyboard:
     """Only the buttons that still make sense for the report's state."""
 
     def button(label: str, action: Action) -> Button:
-        return Button(label, CallbackData(action, report.id).encode())
+        return Button(label, CallbackData.for_report(action, report.id, report.version).encode())
 
     label_button = (
         button(texts.BUTTON_MARK_CONFIRMED, Action.CONFIRM)

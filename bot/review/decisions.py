@@ -15,7 +15,7 @@ from bot.i18n import say
 from bot.intake.media import needs_media_check
 from bot.publishing.schedule import next_slot
 from bot.review.base import Audited, Editor, Outcome, one_line, status_word
-from bot.review.callbacks import Action
+from bot.review.callbacks import RELEASING, Action
 from bot.review.cards import use_text
 from bot.review.corrections import Corrections
 from bot.review.writing import WRITTEN_LIMIT
@@ -39,10 +39,16 @@ PENDING, APPROVED = ReportStatus.PENDING, ReportStatus.APPROVED
 class ReviewService(Corrections):
     # ------------------------------------------------------------------ buttons
 
-    async def press(self, action: Action, report_id: int, editor: Editor) -> Outcome:
-        """An editor pressed a card button."""
-        if await self.store.reports.get(report_id) is None:
+    async def press(
+        self, action: Action, report_id: int, editor: Editor, *, shown_version: int = 1
+    ) -> Outcome:
+        """An editor pressed a card button made when the report was at `shown_version`."""
+        report = await self.store.reports.get(report_id)
+        if report is None:
             return Outcome(texts.BUTTON_UNKNOWN_REPORT)
+        if action in RELEASING and report.status in UNPUBLISHED:
+            if report.version != shown_version:
+                return self._changed_since(report)
         handlers: dict[Action, Callable[[int, Editor], Awaitable[Outcome]]] = {
             Action.APPROVE: self.approve,
             Action.PUBLISH_NOW: self.publish_now,
@@ -59,6 +65,15 @@ class ReviewService(Corrections):
         if handler is None:
             return Outcome(texts.BUTTON_NOT_UNDERSTOOD)
         return await handler(report_id, editor)
+
+    def _changed_since(self, report: Report) -> Outcome:
+        """The card the editor pressed on showed an older version: nothing is decided; the
+        answer shows the text as it is now (the card follows through the desk)."""
+        frame = texts.ANSWER_CHANGED_SINCE_CARD.format(code=report.code, text="")
+        room = 200 - len(frame)
+        flat = " ".join(report.text.split()) or texts.ANSWER_CHANGED_NO_TEXT
+        shown = flat if len(flat) <= room else flat[: room - 1] + "…"
+        return Outcome(texts.ANSWER_CHANGED_SINCE_CARD.format(code=report.code, text=shown))
 
     async def _media_unchecked(self, report_id: int) -> Outcome | None:
         """Approving needs a second, explicit confirmation when media could not be cleaned."""

@@ -75,7 +75,7 @@ def compact_line(report: Report, kinds: Sequence[str], now: datetime) -> str:
 
 def report_buttons(report: Report) -> list[Button]:
     def button(label: str, action: Action) -> Button:
-        return Button(label, CallbackData(action, report.id).encode())
+        return Button(label, CallbackData.for_report(action, report.id, report.version).encode())
 
     return [
         button(texts.QUEUE_BUTTON_OPEN.format(code=report.code), Action.OPEN),

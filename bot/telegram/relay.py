@@ -60,6 +60,7 @@ def build_services(
         quiet_seconds=settings.album_quiet_seconds,
         default_label=settings.default_label,
         on_ready=desk.wake,
+        editors_chat_id=settings.editors_chat_id,
     )
     site = (
         SiteWorker(
