@@ -46,9 +46,9 @@ class ReviewService(Corrections):
         report = await self.store.reports.get(report_id)
         if report is None:
             return Outcome(texts.BUTTON_UNKNOWN_REPORT)
-        if action in RELEASING and report.status in UNPUBLISHED:
-            if report.version != shown_version:
-                return self._changed_since(report)
+        released = action in RELEASING and report.status in UNPUBLISHED
+        if released and report.version != shown_version:
+            return self._changed_since(report)
         handlers: dict[Action, Callable[[int, Editor], Awaitable[Outcome]]] = {
             Action.APPROVE: self.approve,
             Action.PUBLISH_NOW: self.publish_now,
