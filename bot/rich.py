@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -35,7 +36,47 @@ KEPT = {
 
 
 def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+# Characters XML 1.0 forbids (C0 controls but tab, newline and return; lone surrogates;
+# U+FFFE and U+FFFF): one of them in a published text would stop the Atom feed being written.
+_XML_FORBIDDEN = dict.fromkeys(
+    [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF]
+)
+
+
+def xml_safe(text: str) -> str:
+    """The text without the characters XML 1.0 forbids (they carry no meaning a reader
+    could see)."""
+    return text.translate(_XML_FORBIDDEN)
+
+
+def _snapped(text: str, entities: Iterable[Entity]) -> tuple[Entity, ...]:
+    """Entities inside the text and on whole characters: a start inside a surrogate pair
+    moves back to the pair's start, an end forward to its end; what is left empty goes."""
+    total = utf16_len(text)
+    if total == len(text):  # no character takes two code units: any offset is whole
+        starts: list[int] | None = None
+    else:
+        starts, at = [], 0
+        for char in text:
+            starts.append(at)
+            at += 2 if ord(char) > 0xFFFF else 1
+    kept = []
+    for e in entities:
+        low, high = max(0, e.offset), min(total, e.offset + e.length)
+        if starts is not None:
+            low = starts[bisect_right(starts, low) - 1] if low < total else total
+            index = bisect_left(starts, high)
+            high = starts[index] if index < len(starts) else total
+        if high > low:
+            kept.append(
+                e
+                if (low, high - low) == (e.offset, e.length)
+                else replace(e, offset=low, length=high - low)
+            )
+    return tuple(kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +120,10 @@ def entities_from(raw: Iterable[dict[str, Any]]) -> tuple[Entity, ...]:
 class Rich:
     text: str
     entities: tuple[Entity, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.entities:
+            object.__setattr__(self, "entities", _snapped(self.text, self.entities))
 
     @classmethod
     def stored(cls, text: str, entities_json: str | None) -> Rich:
@@ -135,7 +180,7 @@ class Rich:
 
     def to_html(self) -> str:
         """The text escaped, with only the kept formatting as tags (for the web page)."""
-        units = self.text.encode("utf-16-le")
+        units = self.text.encode("utf-16-le", "surrogatepass")
         opens: dict[int, list[Entity]] = {}
         closes: dict[int, list[Entity]] = {}
         for e in _nested(self.entities):
@@ -149,8 +194,9 @@ class Rich:
             for e in opens.get(at, []):
                 out.append(_open_tag(e))
             if index + 1 < len(boundaries):
-                piece = units[at * 2 : boundaries[index + 1] * 2].decode("utf-16-le")
-                out.append(html.escape(piece, quote=False).replace("\n", "<br>\n"))
+                piece = units[at * 2 : boundaries[index + 1] * 2]
+                text = xml_safe(piece.decode("utf-16-le", "surrogatepass"))
+                out.append(html.escape(text, quote=False).replace("\n", "<br>\n"))
         return "".join(out)
 
 

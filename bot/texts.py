@@ -398,6 +398,17 @@ DEAD_LETTER = (
 )
 DATABASE_BACK = "✅ The database takes writes again; the waiting updates are being stored."
 
+# --- the live blog (to admins, once each) ----------------------------------------------------
+SITE_UPDATE_UNSHOWN = (
+    "⚠️ UPDATE #{number} (story {story}) could not be rendered on the live blog: the page"
+    " says it could not be shown there, and the rest of the site stays current. It is on"
+    " the channels as usual. The log names the error."
+)
+SITE_STORY_UNRENDERED = (
+    "⚠️ Story {story} could not be rendered on the live blog at all: its pages keep their"
+    " last good version; the other stories stay current. The log names the error."
+)
+
 # --- writing updates (editors) ------------------------------------------------------------------
 WRITE_USAGE = (
     "Write an update: /write, then your text on the next lines (bold, links and quotes are"

@@ -84,6 +84,9 @@ class StateStore:
             (key, str(value)),
         )
 
+    async def delete(self, key: str) -> None:
+        await self.db.execute("DELETE FROM state WHERE key = ?", (key,))
+
     async def publishing_paused(self) -> bool:
         """An admin's /pause holds every channel until /resume, across restarts."""
         return await self.get(PAUSED_KEY) == "1"

@@ -3,6 +3,7 @@ corrections, and never showing who anyone is."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from bot.settings import Settings
 from bot.web.site import write_atomically
 from sandbox import Sandbox, image_bytes
-from tests.conftest import CHANNEL, EDITORS_CHAT, World, make_settings
+from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World, make_settings
 from tests.test_intake_stories import gps_jpeg
 
 
@@ -39,7 +40,7 @@ async def rendered(world: World) -> str:
     """The story page once every change so far is rendered."""
     worker = world.services.site
     worker.wake()
-    await worker.idle()
+    await asyncio.wait_for(worker.idle(), 20)
     return (site(world) / "story-1" / "index.html").read_text()
 
 
@@ -251,3 +252,70 @@ async def test_site_build_renders_once_into_a_folder_with_the_photos(
     unset = world.services.settings.model_copy(update={"site_dir": None})
     assert await build_site(unset, None) == EXIT_CONFIG
     assert "set SITE_DIR" in capsys.readouterr().err
+
+
+def _all_parse(world: World) -> tuple[str, Any, Any]:
+    """The story page, its Atom feed (read by an XML parser and by a feed reader) and its
+    JSON feed, each of which must parse."""
+    import json
+    import xml.etree.ElementTree as ElementTree
+
+    folder = site(world) / "story-1"
+    atom = (folder / "feed.atom").read_bytes()
+    ElementTree.fromstring(atom)
+    ElementTree.fromstring((site(world) / "feed.atom").read_bytes())
+    parsed = feedparser.parse(atom)
+    assert not parsed.bozo, parsed.bozo_exception
+    feed = json.loads((folder / "feed.json").read_text())
+    return (folder / "index.html").read_text(), parsed, feed
+
+
+CONTROLS = "Smoke\x0b over\x1b[31m the\x08 bridge\ufffe now\x00"
+
+
+async def test_control_characters_in_a_published_text_never_stop_the_site(world: World) -> None:
+    contact = await world.join("contact", "Nadia")
+    world.sandbox.send_text(contact, CONTROLS)
+    await world.card_of("R-1")
+    await world.press(ADMIN, 1, "now")
+    world.sandbox.send_text(contact, "A second, plain update")
+    await world.card_of("R-2")
+    await world.press(ADMIN, 2, "now")
+    await published(world, 2)
+    page = await rendered(world)
+    page, atom, feed = _all_parse(world)
+    assert "Smoke over[31m the bridge now" in section(page, 1)
+    assert len(atom.entries) == 2 and len(feed["items"]) == 2
+    assert "Smoke over[31m the bridge now" in atom.entries[-1].content[0].value
+    assert world.services.site.builder.unshown == set()
+
+
+async def test_an_update_that_cannot_be_read_is_shown_as_such_and_the_rest_stays_current(
+    world: World,
+) -> None:
+    contact = await world.join("contact", "Nadia")
+    for number, text in enumerate(("First: the bridge", "Second: the market"), start=1):
+        world.sandbox.send_text(contact, text)
+        await world.card_of(f"R-{number}")
+        await world.press(ADMIN, number, "now")
+    await published(world, 2)
+    await rendered(world)
+    # A row the renderer cannot read (its formatting damaged on disk).
+    await world.services.store.db.execute("UPDATE reports SET entities = '{broken' WHERE id = 1")
+    world.sandbox.send_text(contact, "Third: the airport road")
+    await world.card_of("R-3")
+    await world.press(ADMIN, 3, "now")
+    await published(world, 3)
+    page = await rendered(world)
+    page, atom, feed = _all_parse(world)
+    assert "could not be shown here" in section(page, 1) and "bridge" not in page
+    assert "the market" in section(page, 2) and "the airport road" in section(page, 3)
+    assert len(feed["items"]) == 3
+    told = await world.bot_says(ADMIN, "UPDATE #1 (story 1) could not be rendered")
+    # Told once, however many renders follow.
+    for _ in range(3):
+        world.services.site.wake()
+        await world.services.site.idle()
+    await world.desk_idle()
+    notices = [m for m in world.sandbox.bot_messages(ADMIN) if "could not be rendered" in m["text"]]
+    assert notices == [told]

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from bot.alerts import AdminAlerts
 from bot.clock import Clock, SystemClock
 from bot.intake.service import IntakeService
 from bot.logs import quiet_noisy_loggers
@@ -69,6 +70,7 @@ def build_services(
             delay=settings.site_render_delay_seconds,
             sync_command=settings.site_sync_command,
             sync_timeout=settings.site_sync_timeout_seconds,
+            alerts=AdminAlerts(store, settings.admin_ids, clock, lambda: desk.wake(private=True)),
         )
         if settings.site_dir is not None
         else None

@@ -6,6 +6,11 @@ are Jinja2 with autoescape on; an update's text is escaped by `Rich.to_html`, wh
 only the editors' formatting. The views given to the templates carry no contact, pseudonym,
 writer, report id or file metadata: they cannot leak what they do not hold.
 
+One update that cannot be rendered never stops the rest: each story is rendered on its own,
+an update that still fails is shown as "could not be shown here" (and `unshown` names it,
+for admins), and a story that cannot be rendered at all keeps its last good files.
+Characters XML forbids are removed from every text, so the feeds always parse.
+
 Files are written atomically (a temporary file, then a rename in the same folder) and only
 when their bytes changed, so a reader never sees half a page and a render that changed
 nothing writes nothing.
@@ -21,7 +26,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -36,7 +41,7 @@ from PIL import Image
 from bot.i18n import RIGHT_TO_LEFT
 from bot.intake.media import UnsafeImageError, clean_image
 from bot.publishing.updates import header, update_body
-from bot.rich import Rich
+from bot.rich import Rich, xml_safe
 from bot.settings import Settings
 from storage import Label, MediaItem, Report, Repositories
 from storage.web import WebPhoto
@@ -123,6 +128,10 @@ class SiteBuilder:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # Updates the last render could not show, as (story id, number).
+        self.unshown: set[tuple[int, int]] = set()
+        # Stories the last render could not write at all (their last good files stay).
+        self.unrendered: set[int] = set()
 
     # ------------------------------------------------------------------ reading
 
@@ -135,14 +144,15 @@ class SiteBuilder:
                 [r for r in published if r.retracted_at is None]
             )
             updates = [
-                await self._update(report, media.get(report.id, []), site) for report in published
+                await self._shown_update(report, media.get(report.id, []), site)
+                for report in published
             ]
             by_number = {u.number: u for u in updates}
             intro = Rich.stored(story.intro, story.intro_entities) if story.intro else None
             views.append(
                 StoryView(
                     id=story.id,
-                    title=story.title,
+                    title=story_title(story.title),
                     intro=Markup(intro.to_html()) if intro else None,
                     open=story.status == "open",
                     opened=story.opened_at,
@@ -151,6 +161,33 @@ class SiteBuilder:
                 )
             )
         return views
+
+    async def _shown_update(
+        self, report: Report, media: Sequence[MediaItem], site: Path
+    ) -> UpdateView:
+        """The update as the page shows it, or a line saying it cannot be shown there."""
+        try:
+            return await self._update(report, media, site)
+        except Exception as exc:
+            assert report.number is not None and report.published_at is not None
+            log.error(
+                "UPDATE #%s of story %s cannot be read for the site: %s",
+                report.number,
+                report.story_id,
+                type(exc).__name__,
+            )
+            self.unshown.add((report.story_id or 0, report.number))
+            return UpdateView(
+                number=report.number,
+                header=f"UPDATE #{report.number}",
+                published=report.published_at,
+                modified=_modified(report),
+                state="",
+                body=Markup.escape(UNSHOWABLE),
+                lang=None,
+                photos=[],
+                others=0,
+            )
 
     async def _update(self, report: Report, media: Sequence[MediaItem], site: Path) -> UpdateView:
         assert report.number is not None and report.published_at is not None
@@ -166,7 +203,7 @@ class SiteBuilder:
         language = None if report.written else report.contact_language
         return UpdateView(
             number=report.number,
-            header=header(report, self.settings),
+            header=xml_safe(header(report, self.settings)),
             published=report.published_at,
             modified=_modified(report),
             state=_state(report),
@@ -205,26 +242,69 @@ class SiteBuilder:
     def render(self, stories: list[StoryView]) -> dict[str, bytes]:
         """Every file of the site but the photos, by path relative to its root."""
         files: dict[str, bytes] = {}
+        shown = []
+        for story in stories:
+            try:
+                files.update(self._story_files(story))
+            except Exception:
+                story = self._without_broken_updates(story)
+                try:
+                    files.update(self._story_files(story))
+                except Exception:
+                    log.exception("story %s cannot be rendered; its last pages stay", story.id)
+                    self.unrendered.add(story.id)
+                    continue
+            shown.append(story)
+        common = self._common()
+        index = self.env.get_template("index.html").render(**common, stories=shown, root="")
+        files["index.html"] = index.encode()
+        files["feed.atom"] = self._atom(shown, None)
+        for name in STATIC:
+            files[name] = resources.files("bot.web").joinpath("static", name).read_bytes()
+        return files
+
+    def _common(self) -> dict[str, Any]:
         language = self.settings.post_language
-        common = {
+        return {
             "site_title": self.settings.site_title,
             "language": language,
             "direction": "rtl" if language in RIGHT_TO_LEFT else "ltr",
         }
-        for story in stories:
-            version = _version(story)
-            page = self.env.get_template("story.html").render(
-                **common, story=story, version=version, root="../"
-            )
-            files[f"{story.folder}/index.html"] = page.encode()
-            files[f"{story.folder}/feed.atom"] = self._atom([story], story)
-            files[f"{story.folder}/feed.json"] = self._json_feed(story, version)
-        index = self.env.get_template("index.html").render(**common, stories=stories, root="")
-        files["index.html"] = index.encode()
-        files["feed.atom"] = self._atom(stories, None)
-        for name in STATIC:
-            files[name] = resources.files("bot.web").joinpath("static", name).read_bytes()
-        return files
+
+    def _story_files(self, story: StoryView) -> dict[str, bytes]:
+        version = _version(story)
+        page = self.env.get_template("story.html").render(
+            **self._common(), story=story, version=version, root="../"
+        )
+        return {
+            f"{story.folder}/index.html": page.encode(),
+            f"{story.folder}/feed.atom": self._atom([story], story),
+            f"{story.folder}/feed.json": self._json_feed(story, version),
+        }
+
+    def _without_broken_updates(self, story: StoryView) -> StoryView:
+        """The story with each update that cannot be rendered on its own replaced by a
+        line saying so (its number and time stay: numbers never change)."""
+        updates = []
+        for update in story.updates:
+            try:
+                self._story_files(replace(story, updates=[update], key=[]))
+                updates.append(update)
+            except Exception as exc:
+                log.error(
+                    "UPDATE #%s of story %s cannot be shown on the site: %s",
+                    update.number,
+                    story.id,
+                    type(exc).__name__,
+                )
+                self.unshown.add((story.id, update.number))
+                updates.append(_unshowable(update))
+        numbers = {u.number: u for u in updates}
+        return replace(
+            story,
+            updates=updates,
+            key=[numbers[k.number] for k in story.key if k.number in numbers],
+        )
 
     def _url(self, path: str) -> str:
         base = self.settings.site_url
@@ -306,11 +386,31 @@ class SiteBuilder:
 
     async def build(self, site: Path) -> int:
         """Render the whole site into `site`; returns how many files changed."""
+        self.unshown, self.unrendered = set(), set()
         stories = await self.stories(site)
         # Rendering a long story takes tens of milliseconds: off the event loop, so that
         # acknowledgements and presses never wait for the web page.
         files = await asyncio.to_thread(self.render, stories)
         return await asyncio.to_thread(write_all, site, files)
+
+
+def story_title(title: str) -> str:
+    """The title as the site shows it: nothing XML forbids, never empty (feeds need one)."""
+    return xml_safe(title).strip() or "Live updates"
+
+
+UNSHOWABLE = "This update could not be shown here. It is on the organisation's channels."
+
+
+def _unshowable(update: UpdateView) -> UpdateView:
+    return replace(
+        update,
+        header=xml_safe(update.header),
+        body=Markup.escape(UNSHOWABLE),
+        photos=[],
+        others=0,
+        lang=None,
+    )
 
 
 def _version(story: StoryView) -> str:

@@ -13,6 +13,8 @@ import logging
 import os
 from pathlib import Path
 
+from bot import texts
+from bot.alerts import AdminAlerts
 from bot.tasks import cancel_and_wait
 from bot.web.site import SiteBuilder
 
@@ -30,7 +32,9 @@ class SiteWorker:
         delay: float,
         sync_command: str = "",
         sync_timeout: float = 120.0,
+        alerts: AdminAlerts | None = None,
     ) -> None:
+        self.alerts = alerts
         self.builder = builder
         self.site = site
         self.delay = delay
@@ -65,6 +69,7 @@ class SiteWorker:
             try:
                 changed = await self.builder.build(self.site)
                 self.renders += 1
+                await self._tell_what_was_not_shown()
                 if changed and self.sync_command:
                     await self._sync()
             except asyncio.CancelledError:
@@ -76,6 +81,19 @@ class SiteWorker:
                 continue
             if not self._wake.is_set():
                 self._idle.set()
+
+    async def _tell_what_was_not_shown(self) -> None:
+        if self.alerts is None:
+            return
+        for story_id, number in sorted(self.builder.unshown):
+            await self.alerts.tell_once(
+                f"site:{story_id}:{number}",
+                texts.SITE_UPDATE_UNSHOWN.format(number=number, story=story_id),
+            )
+        for story_id in sorted(self.builder.unrendered):
+            await self.alerts.tell_once(
+                f"site-story:{story_id}", texts.SITE_STORY_UNRENDERED.format(story=story_id)
+            )
 
     async def _sync(self) -> None:
         process = await asyncio.create_subprocess_shell(
