@@ -304,6 +304,14 @@ class Database:
             async with self._exclusive():
                 pass  # _exclusive commits them first
 
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file and empty it. With secure_delete on, the
+        pages of deleted rows are zeroed in the file; emptying the WAL takes their old
+        copies off the disk too (after a wipe, a revocation)."""
+        await self.flush()
+        async with self.read() as conn:
+            await conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def run(self, work: Work[T]) -> T:
         """`work` as one transaction (BEGIN IMMEDIATE ... COMMIT) in one trip to the thread."""
         async with self._exclusive():

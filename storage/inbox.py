@@ -18,13 +18,17 @@ class Inbox:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def store(self, updates: Sequence[tuple[int, Any]], at: datetime) -> None:
+    async def store(
+        self, updates: Sequence[tuple[int, Any]], at: datetime, last: int | None = None
+    ) -> None:
         """Keep a batch of raw updates (update id, the update as parsed JSON), durably, in
-        one step. Each is kept as JSON text; `unhandled` gives that text back."""
-        if not updates:
+        one step. Each is kept as JSON text; `unhandled` gives that text back. `last`: the
+        highest update id of the batch fetched, when some of it is not kept."""
+        ids = [update_id for update_id, _ in updates] + ([last] if last is not None else [])
+        if not ids:
             return
         rows = json.dumps([[update_id, payload, ts(at)] for update_id, payload in updates])
-        last = str(max(update_id for update_id, _ in updates))
+        last_id = str(max(ids))
 
         def store(conn: sqlite3.Connection) -> None:
             conn.execute(
@@ -38,7 +42,7 @@ class Inbox:
                 # Both as numbers: SQLite orders any text above any number.
                 " ON CONFLICT (key) DO UPDATE SET value = MAX(CAST(value AS INTEGER),"
                 " CAST(excluded.value AS INTEGER))",
-                (last,),
+                (last_id,),
             )
 
         await self.db.run(store)

@@ -62,6 +62,14 @@ class People:
         self._active[telegram_user_id] = (time.monotonic() + self.remember_seconds, person)
         return person
 
+    async def active_telegram_ids(self) -> list[int]:
+        """Everyone registered now, by Telegram id (for the in-memory admission check)."""
+        rows = await self.db.fetch_all(
+            "SELECT telegram_user_id FROM people WHERE status = 'active'"
+            " AND telegram_user_id IS NOT NULL"
+        )
+        return [int(row[0]) for row in rows]
+
     async def get(self, person_id: int) -> Person | None:
         row = await self.db.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
         return _person(row) if row else None

@@ -91,3 +91,59 @@ async def test_an_editor_s_edit_makes_other_editors_cards_out_of_date_too(world:
     assert (await world.services.store.reports.get(1)).status == "pending"
     await world.card_shows(1, "unverified")
     assert "Approved" in await world.press(ADMIN, 1, "approve")
+
+
+# --------------------------------------------------------------------- only registered people
+
+
+def disk(world: World) -> bytes:
+    """Everything the database holds on disk now: the file and its WAL."""
+    path = world.services.settings.database_path
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_a_stranger_is_answered_from_memory_and_never_written(world: World) -> None:
+    from tests.conftest import STRANGER
+
+    reply = await world.ask(STRANGER, "I am Zainab from Palm Street, let me in", "")
+    assert "only takes reports from invited contacts" in reply
+    # One who blocked the bot: the refusal fails with 403, and still nothing is kept.
+    world.sandbox.inject("sendMessage", 403, chat_id=STRANGER)
+    world.sandbox.send_text(STRANGER, "Blocked-Bot-Text-4711")
+    await world.sync()
+    await world.services.store.db.flush()
+    assert await world.services.store.dead_letters.all() == []
+    stored = disk(world)
+    for trace in (b"Zainab", b"Blocked-Bot-Text", b"Curious Stranger", b'"stranger"'):
+        assert trace not in stored, trace
+    assert str(STRANGER).encode() not in stored
+
+
+async def test_a_failed_update_is_kept_without_anyone_s_telegram_name(world: World) -> None:
+    contact = await world.join("contact", "Kirkuk-1")
+    # The contact's sticker is refused, and that refusal is refused by Telegram (a 400).
+    world.sandbox.inject("sendMessage", 400, chat_id=contact)
+    world.sandbox.user_sends(contact, sticker={"file_id": "s1", "file_unique_id": "u1",
+                             "type": "regular", "width": 1, "height": 1,
+                             "is_animated": False, "is_video": False})  # fmt: skip
+    letters = await world.eventually(world.services.store.dead_letters.all, what="a dead letter")
+    payload = letters[0].payload
+    assert '"sticker"' in payload and str(contact) in payload  # what a replay needs
+    assert "Real Name" not in payload and "realuser" not in payload
+    await world.services.store.db.flush()
+    stored = disk(world)
+    assert b"Real Name" not in stored and b"realuser" not in stored
+
+
+async def test_after_a_wipe_the_raw_updates_leave_the_disk(world: World) -> None:
+    contact = await world.join("contact", "Kirkuk-1")
+    world.sandbox.send_text(contact, "Kept-as-a-report-only")
+    await world.card_of("R-1")
+    await world.services.store.db.flush()
+    assert b'"text":"Kept-as-a-report-only"' in disk(world)  # the raw update, handled
+    await world.ask(contact, "/wipe", "")
+    await world.sync()
+    stored = disk(world)
+    assert stored.count(b"Kept-as-a-report-only") >= 1  # the report itself stays
+    assert b'"text":"Kept-as-a-report-only"' not in stored  # its raw update does not

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,7 +38,15 @@ class NewInvite:
 
 
 class InviteService:
-    def __init__(self, invites: Invites, audit: AuditLog, clock: Clock, ttl_hours: float) -> None:
+    def __init__(
+        self,
+        invites: Invites,
+        audit: AuditLog,
+        clock: Clock,
+        ttl_hours: float,
+        on_joined: Callable[[int], None] = lambda telegram_id: None,
+    ) -> None:
+        self.on_joined = on_joined
         self.invites = invites
         self.audit = audit
         self.clock = clock
@@ -80,6 +89,7 @@ class InviteService:
             code_hash=hash_code(code), telegram_user_id=telegram_user_id, now=now, language=language
         )
         if outcome is RedeemOutcome.JOINED and person is not None:
+            self.on_joined(telegram_user_id)
             await self.audit.record(
                 at=now,
                 actor=person.pseudonym,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
@@ -26,7 +27,9 @@ class RevocationService:
         intake: IntakeService,
         wiper: ChatWiper,
         clock: Clock,
+        on_revoked: Callable[[int], None] = lambda telegram_id: None,
     ) -> None:
+        self.on_revoked = on_revoked
         self.people = people
         self.desks = desks
         self.audit = audit
@@ -40,6 +43,7 @@ class RevocationService:
         person = await self.people.revoke(pseudonym, self.clock.now())
         if person is None:
             return None
+        self.on_revoked(person.telegram_user_id)
         dropped = await self.intake.drop_albums_of(person)
         await self.desks.close_for(person.telegram_user_id)  # an editor's private desk
         wiped = await self.wiper.wipe(person.telegram_user_id)

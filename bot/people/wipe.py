@@ -35,14 +35,19 @@ class ChatWiper:
         self.sender = sender
         self.clock = clock
 
-    async def wipe(self, chat_id: int, before: datetime | None = None) -> WipeResult:
-        """Delete the chat's remembered messages (those sent before `before`, if given)."""
+    async def wipe(
+        self, chat_id: int, before: datetime | None = None, *, checkpoint: bool = True
+    ) -> WipeResult:
+        """Delete the chat's remembered messages (those sent before `before`, if given), and
+        take what the database deleted off the disk (`checkpoint`)."""
         now = self.clock.now()
         messages = await self.chat_log.messages(chat_id, before)
         deletable = [mid for mid, at in messages if now - at < DELETE_WINDOW]
         for start in range(0, len(deletable), BATCH):
             await self.sender.delete_many(chat_id, deletable[start : start + BATCH])
         await self.chat_log.forget(chat_id, [mid for mid, _ in messages])
+        if checkpoint:
+            await self.chat_log.db.checkpoint()
         return WipeResult(deleted=len(deletable), too_old=len(messages) - len(deletable))
 
     async def auto_wipe(self, hours: float) -> int:
@@ -51,7 +56,9 @@ class ChatWiper:
         total = 0
         for chat_id in await self.chat_log.chats_with_messages_before(cutoff):
             try:
-                total += (await self.wipe(chat_id, before=cutoff)).deleted
+                total += (await self.wipe(chat_id, before=cutoff, checkpoint=False)).deleted
             except SendError as exc:
                 log.warning("auto-wipe of a chat failed, will retry: %s", exc)
+        if total:
+            await self.chat_log.db.checkpoint()
         return total

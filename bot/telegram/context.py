@@ -19,6 +19,7 @@ from bot.review.desk import ReviewDesk
 from bot.review.writing import WritingService
 from bot.sender import Sender
 from bot.settings import Settings
+from bot.telegram.admission import Admission
 from bot.web.worker import SiteWorker
 from storage import Person, Repositories
 
@@ -69,6 +70,8 @@ class Services:
     revocation: RevocationService
     stories: StoryService
     writing: WritingService
+    # Who may touch the disk (registered people and admins), checked before storing.
+    admission: Admission
     site: SiteWorker | None = None  # the live blog, when SITE_DIR is set
 
 

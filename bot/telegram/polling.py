@@ -33,6 +33,7 @@ from telegram.ext import Application
 
 from bot import texts
 from bot.clock import Clock
+from bot.telegram.admission import Admission, scrub
 from bot.telegram.sender import retry_after_seconds
 from storage import Inbox, is_transient
 from storage.dead_letters import DeadLetters
@@ -67,8 +68,12 @@ class UpdateInbox:
         dead_letters: DeadLetters | None = None,
         admins: Sequence[int] = (),
         telegram_retries: int = 5,
+        admission: Admission | None = None,
     ) -> None:
         self.application = application
+        self.admission = admission
+        # Updates handled from memory, never written (see bot/telegram/admission.py).
+        self._unstored: set[int] = set()
         self.telegram_retries = telegram_retries
         self.inbox = inbox
         self.clock = clock
@@ -79,8 +84,21 @@ class UpdateInbox:
             HANDLER_ERRORS, {}
         )
 
-    async def store(self, updates: list[dict[str, Any]]) -> None:
-        await self.inbox.store([(raw["update_id"], raw) for raw in updates], self.clock.now())
+    async def store(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Scrub a batch of names, write the updates who may touch the disk, and return
+        the batch to handle (all of it, in order: the rest is answered from memory)."""
+        scrubbed = [scrub(raw) for raw in updates]
+        kept = [
+            (raw["update_id"], raw)
+            for raw in scrubbed
+            if self.admission is None or self.admission.admits(raw)
+        ]
+        if len(kept) < len(scrubbed):
+            written = {update_id for update_id, _ in kept}
+            self._unstored.update(r["update_id"] for r in scrubbed if r["update_id"] not in written)
+        last = max((raw["update_id"] for raw in scrubbed), default=None)
+        await self.inbox.store(kept, self.clock.now(), last=last)
+        return scrubbed
 
     async def replay(self) -> int:
         """Handle updates that were stored but not handled before the last stop, and dead
@@ -96,6 +114,12 @@ class UpdateInbox:
         """Handle one update. False: a transient database error; it stays in the inbox, to
         be handled again."""
         failed = await self._process(update_id, raw)
+        if update_id in self._unstored:
+            # Someone unregistered: answered from memory (or not at all), never kept.
+            self._unstored.discard(update_id)
+            if failed is not None:
+                log.warning("an unregistered sender's update failed: %s", error_kind(failed))
+            return True
         if failed is not None and is_transient(failed):
             return False  # the database: waited for as long as it takes
         if failed is not None:
@@ -286,26 +310,28 @@ class DurablePolling:
             backoff = 1.0
             if not isinstance(updates, list) or not updates:
                 continue
-            if not await self._stored(updates):
+            screened = await self._stored(updates)
+            if screened is None:
                 continue  # the same offset again: Telegram keeps them until confirmed
             offset = updates[-1]["update_id"] + 1
             # One commit for the whole batch: a burst of reports is stored together.
-            await self.updates.handle_all(updates, self._committed, self.max_backoff)
+            await self.updates.handle_all(screened, self._committed, self.max_backoff)
 
-    async def _stored(self, updates: list[dict[str, Any]]) -> bool:
+    async def _stored(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         """Store a batch; when the database cannot take it (locked by another process, a
         full disk), wait and say False: nothing is confirmed to Telegram that is not
-        stored, so Telegram keeps them and the next getUpdates brings them again."""
+        stored, so Telegram keeps them and the next getUpdates brings them again. Returns
+        the batch to handle (scrubbed of names)."""
         began = time.monotonic()
         try:
-            await self.updates.store(updates)
+            screened = await self.updates.store(updates)
         except Exception as exc:
             if not is_transient(exc):
                 raise
             await self._wait_for_database(exc, began)
-            return False
+            return None
         await self._database_back()
-        return True
+        return screened
 
     async def _committed(self) -> None:
         """Commit what handling deferred, retrying until the database takes it: the

@@ -23,6 +23,7 @@ from bot.review.writing import WritingService
 from bot.sender import ChatId
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
+from bot.telegram.admission import Admission
 from bot.telegram.application import build_application, set_command_menus
 from bot.telegram.context import Services
 from bot.telegram.polling import DurablePolling, UpdateInbox, health_file
@@ -88,18 +89,34 @@ def build_services(
         store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake
     )
     wiper = ChatWiper(chat_log, sender, clock)
+    admission = Admission(settings.admin_ids, settings.editors_chat_id)
     return Services(
+        admission=admission,
         settings=settings,
         clock=clock,
         store=store,
-        invites=InviteService(store.invites, store.audit, clock, settings.invite_ttl_hours),
+        invites=InviteService(
+            store.invites,
+            store.audit,
+            clock,
+            settings.invite_ttl_hours,
+            on_joined=admission.add,
+        ),
         intake=intake,
         desk=desk,
         review=review,
         sender=sender,
         publisher=publisher,
         wiper=wiper,
-        revocation=RevocationService(store.people, store.audit, store.desks, intake, wiper, clock),
+        revocation=RevocationService(
+            store.people,
+            store.audit,
+            store.desks,
+            intake,
+            wiper,
+            clock,
+            on_revoked=admission.discard,
+        ),
         stories=StoryService(
             store.stories, store.audit, clock, settings, wake_publisher=publisher.wake
         ),
@@ -208,7 +225,9 @@ class FieldRelay:
             self.services.store.dead_letters,
             self.settings.admin_ids,
             telegram_retries=self.settings.handler_retries,
+            admission=self.services.admission,
         )
+        self.services.admission.load(await self.services.store.people.active_telegram_ids())
         self.updates = updates
         job_queue = self.application.job_queue
         assert job_queue is not None

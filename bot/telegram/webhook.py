@@ -81,8 +81,8 @@ class WebhookReceiver:
 
     async def receive(self, raw: dict[str, Any]) -> None:
         """Store the update (durably) and queue it for handling in arrival order."""
-        await self.updates.store([raw])
-        await self._queue.put((int(raw["update_id"]), raw))
+        for screened in await self.updates.store([raw]):
+            await self._queue.put((int(screened["update_id"]), screened))
 
     async def _work(self) -> None:
         while True:
