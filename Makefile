@@ -3,15 +3,33 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint run check bench bench-quick bench-soak messages screenshots browser clean
+.PHONY: system-packages setup demo test lint run check bench bench-quick bench-soak messages screenshots browser clean
+
+# Debian packages the project needs: mat2's libraries (Poppler, GdkPixbuf, cairo, and the
+# headers PyGObject builds against), ffmpeg (mat2 cleans video with it) and exiftool (the
+# tests' independent check that files carry no metadata). Installed when missing.
+DEBIAN_PACKAGES := pkg-config libcairo2-dev libgirepository1.0-dev gir1.2-poppler-0.18 \
+	gir1.2-gdkpixbuf-2.0 gir1.2-rsvg-2.0 ffmpeg libimage-exiftool-perl libarchive-zip-perl
 
 $(BIN)/fieldrelay: pyproject.toml
+	$(MAKE) system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(BIN)/fieldrelay
 
 setup: $(BIN)/fieldrelay
+
+system-packages:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		echo "Installing Debian packages: $$missing"; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			$$missing; \
+	fi
 
 demo: setup
 	$(BIN)/fieldrelay demo

@@ -26,6 +26,7 @@ class OutgoingMedia:
     kind: str
     file_id: str | None = None
     data: bytes | None = None
+    name: str | None = None  # the neutral name fresh bytes travel under (R-42.pdf)
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,6 +141,13 @@ class Settings(BaseSettings):
     invite_ttl_hours: float = Field(default=72, gt=0, le=24 * 30)
     # Telegram's Bot API lets bots download files up to 20 MB.
     max_file_mb: float = Field(default=20, gt=0, le=20)
+    # Cleaning files by content (bot/intake/cleaning.py). An image over MAX_IMAGE_PIXELS is
+    # refused from its header (a JPEG is decoded reduced instead): well under Pillow's own
+    # 89 MP, above any phone's usual photo. The cleaning runs in a child process capped at
+    # CLEAN_MEMORY_MB of address space and CLEAN_TIMEOUT_SECONDS.
+    max_image_pixels: int = Field(default=40_000_000, ge=1_000_000, le=89_000_000)
+    clean_memory_mb: int = Field(default=768, ge=256, le=8192)
+    clean_timeout_seconds: float = Field(default=60, gt=0, le=600)
     # Telegram's limits: ~30 messages/s overall, ~20 messages/min in a group or channel.
     global_messages_per_second: float = Field(default=25, gt=0)
     group_messages_per_minute: float = Field(default=20, gt=0)

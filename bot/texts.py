@@ -57,6 +57,14 @@ REFUSED_TOO_BIG = N_(
     "This file is too big ({size_mb:.0f} MB). The limit is {limit_mb:.0f} MB. "
     "Please send a shorter video or a photo instead."
 )
+MEDIA_REFUSED_TOO_LARGE = N_(
+    "The picture in report {code} is too large for the bot to open safely, so editors see"
+    " your report without it. If it matters, send a screenshot of it or a smaller copy."
+)
+MEDIA_REFUSED_DAMAGED = N_(
+    "The picture in report {code} could not be opened (it looks damaged), so editors see"
+    " your report without it. If it matters, send it again as a photo."
+)
 REFUSED_EMPTY = N_("This message is empty. Please send text, photos, voice or video.")
 REFUSED_EMPTY_FILE = N_("This file is empty (0 bytes). Please send it again.")
 REFUSED_UNSUPPORTED = N_(
@@ -126,6 +134,15 @@ CARD_MEDIA_WARNING = (
     "⚠️ {kinds} may contain location data — publish only after checking, then press 'Media checked'."
 )
 CARD_MEDIA_CHECKED = "✔️ Media checked by hand by {who} at {when}."
+CARD_MEDIA_CLEANED = "🧼 Cleaned by the bot: {what}."
+CARD_MEDIA_UNCLEAN = (
+    "⚠️ Not cleaned ({why}): it may name or locate someone. It goes out only under a neutral"
+    " name and only after you check it and press 'Media checked'."
+)
+CARD_MEDIA_VOICE = (
+    "🎙 A voice identifies its speaker, even with every tag removed: publishing it needs"
+    " 'Publish this voice'."
+)
 CARD_NO_TEXT = "(no text)"
 CARD_CONTINUED = "Report {code} — continued ({part}/{total})"
 CARD_WAITING = "⏳ {count} more report(s) waiting for a card."
@@ -306,9 +323,10 @@ STORY_OPENED = "📖 Story opened: {title}. Its updates are numbered from #1."
 STORY_INTRO_QUEUED = "Its opening post is going out to every channel; updates will reply to it."
 STORY_CLOSED = "📕 Story closed: {title}, after {count} update(s)."
 BUTTON_MEDIA_CHECKED = "🔍 Media checked: no location, no faces"
+BUTTON_PUBLISH_VOICE = "🎙 Publish this voice"
 MEDIA_CHECK_FIRST = (
-    "{code} has a video, audio or file the bot cannot clean: it may show where the contact is. "
-    "Check it, press 'Media checked', then decide."
+    "{code} has a voice, or a file the bot could not clean: it may identify or locate the"
+    " contact. Check it, press 'Media checked' (or 'Publish this voice'), then decide."
 )
 ANSWER_MEDIA_CHECKED = "Media of {code} marked as checked by you. It can now be approved."
 

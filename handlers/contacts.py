@@ -15,7 +15,6 @@ from telegram import (
 
 from bot import i18n, texts
 from bot.i18n import say
-from bot.intake.media import IMAGE_MIME_TYPES
 from bot.intake.service import IncomingMessage
 from bot.review.callbacks import CallbackData
 from bot.telegram.context import RelayContext
@@ -64,9 +63,8 @@ def _media(message: Message) -> NewMedia | str | None:
     if message.photo:
         kind, item, mime = "photo", message.photo[-1], "image/jpeg"
     elif message.document:
-        mime = message.document.mime_type or ""
-        kind = "photo" if mime in IMAGE_MIME_TYPES else "document"
-        item = message.document
+        # What it really is comes from its bytes, when it is cleaned (bot/intake/cleaning.py).
+        kind, item, mime = "document", message.document, message.document.mime_type or ""
     elif message.video:
         kind, item, mime = "video", message.video, message.video.mime_type or ""
     elif message.voice:

@@ -125,14 +125,21 @@ class BotApi:
             data = files.get(value.removeprefix("attach://"))
             if data is None:
                 raise ApiError(400, "Bad Request: file attachment not found")
-            return self.world.upload(data, kind)
+            return self._uploaded(data, kind, value.removeprefix("attach://"))
         if isinstance(value, bytes):
-            return self.world.upload(value, kind)
+            return self._uploaded(value, kind, kind)
         stored = self.world.files.get(str(value))
         if stored is None:
             raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         if stored.kind != kind and not (kind == "document" and stored.kind != "photo"):
             raise ApiError(400, f"Bad Request: can't use file of type {stored.kind} as {kind}")
+        return stored
+
+    def _uploaded(self, data: bytes, kind: str, part: str) -> StoredFile:
+        stored = self.world.upload(data, kind)
+        name = self.world.upload_names.get(part)
+        if name and kind != "photo":
+            stored.meta["file_name"] = name
         return stored
 
     def _media_content(self, kind: str, stored: StoredFile) -> Any:

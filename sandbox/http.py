@@ -42,6 +42,10 @@ class _SandboxHandler(tornado.web.RequestHandler):
             for key, values in self.request.arguments.items():
                 params[key] = _parse_value(values[-1].decode("utf-8"))
         files = {name: parts[0].body for name, parts in self.request.files.items() if parts}
+        # The names uploads travel under, as Telegram shows a document's file_name.
+        self.sandbox.upload_names = {
+            name: parts[0].filename for name, parts in self.request.files.items() if parts
+        }
         return params, files
 
     def _reply(self, status: int, body: Json) -> None:

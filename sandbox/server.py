@@ -75,6 +75,8 @@ class Sandbox(UserActions):
         self.pinned: dict[int, int] = {}
         self.no_pin_rights: set[int] = set()
         self.files: dict[str, StoredFile] = {}
+        # The file names of the current request's uploads, by part (see http.py).
+        self.upload_names: dict[str, str] = {}
         self.updates: list[Json] = []
         self.delivered: list[Json] = []
         self.webhook: tuple[str, str] | None = None

@@ -23,6 +23,8 @@ def media_from_row(row: aiosqlite.Row) -> MediaItem:
         mime_type=row["mime_type"],
         caption=row["caption"],
         clean_file_id=row["clean_file_id"],
+        clean_state=row["clean_state"],
+        clean_note=row["clean_note"],
     )
 
 
@@ -58,6 +60,13 @@ class Media:
         for row in rows:
             found.setdefault(int(row["item"]), []).append(media_from_row(row))
         return found
+
+    async def set_cleaned(self, media_id: int, kind: str, state: str, note: str | None) -> None:
+        """What cleaning found the item to be (by content) and did with it."""
+        await self.db.execute(
+            "UPDATE report_media SET kind = ?, clean_state = ?, clean_note = ? WHERE id = ?",
+            (kind, state, note, media_id),
+        )
 
     async def set_clean_file_id(self, media_id: int, clean_file_id: str) -> None:
         await self.db.execute(

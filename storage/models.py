@@ -118,6 +118,10 @@ class MediaItem:
     mime_type: str | None
     caption: str
     clean_file_id: str | None
+    # How it was cleaned: clean, unclean (needs an editor's check), refused; None: before
+    # cleaning by content (photos re-encoded, other kinds checked by an editor).
+    clean_state: str | None = None
+    clean_note: str | None = None  # what was found and removed, or why it was not
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,7 +133,7 @@ async def test_video_and_voice_are_kept_and_video_is_flagged(world: World) -> No
     world.sandbox.send_file(contact, "video", b"\x00fake-mp4" * 50, caption="Convoy")
     card = await world.card_of("R-1")
     assert "Media: 1 video" in card["text"]
-    assert "Video may contain location data" in card["text"]
+    assert "Not cleaned (a kind of file the bot cannot clean)" in card["text"]
     world.sandbox.send_file(contact, "voice", b"OggS" * 40)
     voice_card = await world.card_of("R-2")
     assert "Media: 1 voice" in voice_card["text"] and "location data" not in voice_card["text"]

@@ -1,23 +1,33 @@
-"""Media sanitising: images are re-encoded without any metadata before anyone sees them."""
+"""Media: every file is cleaned by its content before anyone sees it, and only clean copies
+(or, after an editor's explicit check, a copy under a neutral name) ever go out."""
 
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from collections.abc import Sequence
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from storage import MediaItem, Report
+from bot import texts
+from bot.clock import Clock
+from bot.i18n import say
+from bot.intake.cleaning import Cleaned, Limits, clean_in_child
+from bot.sender import OutgoingMedia, Sender, SendError
+from bot.settings import Settings
+from storage import MediaItem, Report, Repositories
 
-# Kinds of image a contact may send as a file that the bot treats as a photo.
-IMAGE_MIME_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
-# Kinds the bot cannot clean of metadata (a video's GPS track, a file's author): an editor must
-# check them by hand before the report may be approved.
+log = logging.getLogger(__name__)
+
+# Kinds an editor had to check by hand before cleaning by content existed (items stored
+# before it, and not yet cleaned, keep that rule).
 UNCLEANABLE = {"video": "Video", "document": "File", "audio": "Audio"}
+# A voice identifies its speaker: publishing one always takes an explicit confirmation.
+VOICES = frozenset({"voice", "audio"})
 
-# A decompression bomb guard: far above any phone camera (200 MP), far below what hurts.
-MAX_PIXELS = 200_000_000
+# The site's own copies are of photos the bot already re-encoded: far below this.
+MAX_PIXELS = 40_000_000
 
 
 class UnsafeImageError(ValueError):
@@ -25,32 +35,119 @@ class UnsafeImageError(ValueError):
 
 
 def clean_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> bytes:
-    """Return a JPEG of the picture with orientation applied and no EXIF/XMP/IPTC at all.
-
-    Re-encoding from pixels is the only way to be sure nothing (GPS, camera serial, ...)
-    survives: metadata lives in many places a filter could miss.
-    """
+    """A JPEG of an already cleaned picture, from its pixels only (the live blog's copy)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP"]) as image:
                 width, height = image.size
                 if width * height > max_pixels:
                     raise UnsafeImageError(f"image of {width}x{height} pixels is too large")
                 image.load()
-                upright = ImageOps.exif_transpose(image)
-                rgb = upright.convert("RGB")
+                rgb = ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise UnsafeImageError(f"not a decodable image: {exc}") from exc
     except Image.DecompressionBombWarning as exc:
         raise UnsafeImageError(str(exc)) from exc
     out = io.BytesIO()
-    # A fresh image from raw pixels carries no info dict, so nothing is copied over.
-    clean = Image.frombytes("RGB", rgb.size, rgb.tobytes())
-    clean.save(out, "JPEG", quality=90, optimize=True)
+    Image.frombytes("RGB", rgb.size, rgb.tobytes()).save(out, "JPEG", quality=90, optimize=True)
     return out.getvalue()
 
 
+def check_reason(item: MediaItem) -> str | None:
+    """Why an editor must confirm this item by hand before it may go out, or None."""
+    if item.clean_state == "refused":
+        return None  # never goes out at all
+    if item.kind in VOICES:
+        return "voice"
+    if item.clean_state == "unclean":
+        return "unclean"
+    if item.clean_state is None and item.kind in UNCLEANABLE:
+        return "unclean"  # not cleaned yet (its card is not posted): opened first
+    return None
+
+
 def needs_media_check(report: Report, media: Sequence[MediaItem]) -> bool:
-    """Media the bot cannot clean, not yet checked by an editor."""
-    return report.media_checked_at is None and any(m.kind in UNCLEANABLE for m in media)
+    """Media that needs an editor's explicit confirmation, not yet given."""
+    return report.media_checked_at is None and any(check_reason(m) for m in media)
+
+
+def may_go_out(item: MediaItem) -> bool:
+    """An item the channels may get: not refused (its clean copy is made when missing)."""
+    return item.clean_state != "refused"
+
+
+class MediaCleaner:
+    """Makes (once) and remembers each item's clean copy, for cards and for channels."""
+
+    def __init__(
+        self, store: Repositories, sender: Sender, settings: Settings, clock: Clock
+    ) -> None:
+        self.store = store
+        self.sender = sender
+        self.clock = clock
+        self.limits = Limits(
+            max_pixels=settings.max_image_pixels,
+            memory_mb=settings.clean_memory_mb,
+            seconds=settings.clean_timeout_seconds,
+        )
+
+    async def prepare(
+        self, report: Report, media: Sequence[MediaItem]
+    ) -> tuple[list[tuple[MediaItem, OutgoingMedia]], int]:
+        """The items that may be passed on, as clean copies, and how many are withheld."""
+        ready: list[tuple[MediaItem, OutgoingMedia]] = []
+        for index, item in enumerate(media, start=1):
+            stem = report.code if len(media) == 1 else f"{report.code}-{index}"
+            outgoing = await self._outgoing(report, item, stem)
+            if outgoing is not None:
+                ready.append((item, outgoing))
+        return ready, len(media) - len(ready)
+
+    async def sent(self, item: MediaItem, outgoing: OutgoingMedia, file_id: str) -> None:
+        """A clean copy was uploaded: later sends use it by file id."""
+        if outgoing.data is not None:
+            await self.store.media.set_clean_file_id(item.id, file_id)
+
+    async def _outgoing(self, report: Report, item: MediaItem, stem: str) -> OutgoingMedia | None:
+        if item.clean_file_id:
+            return OutgoingMedia(item.kind, file_id=item.clean_file_id)
+        if item.clean_state == "refused":
+            return None
+        try:
+            data = await self.sender.download(item.file_id)
+        except SendError as exc:
+            if exc.permanent:
+                log.warning("a file of %s cannot be downloaded: %s", report.code, exc)
+                return None
+            raise
+        cleaned = await clean_in_child(data, item.kind, stem, self.limits)
+        state = "refused" if cleaned.refused else "clean" if cleaned.clean else "unclean"
+        await self.store.media.set_cleaned(item.id, cleaned.kind, state, _note(cleaned))
+        if cleaned.refused or cleaned.data is None:
+            log.warning("a file of %s is withheld: %s", report.code, cleaned.problem)
+            await self._tell_contact(report, item, cleaned)
+            return None
+        return OutgoingMedia(cleaned.kind, data=cleaned.data, name=cleaned.name)
+
+    async def _tell_contact(self, report: Report, item: MediaItem, cleaned: Cleaned) -> None:
+        """A picture the bot would not open: its contact learns why, once (the report is
+        kept, and its card says so)."""
+        if report.written or report.contact_id is None:
+            return
+        large = cleaned.problem is not None and "large" in cleaned.problem
+        template = texts.MEDIA_REFUSED_TOO_LARGE if large else texts.MEDIA_REFUSED_DAMAGED
+        await self.store.contact_messages.add(
+            report_id=report.id,
+            chat_id=report.chat_id,
+            text=say(report.contact_language or "en", template, code=report.code),
+            reply_to=item.message_id,
+            at=self.clock.now(),
+        )
+
+
+def _note(cleaned: Cleaned) -> str | None:
+    """What the card says of an item: what was removed, or why it was not cleaned."""
+    if cleaned.problem is not None:
+        return cleaned.problem
+    return ", ".join(cleaned.removed) + " removed" if cleaned.removed else "nothing to remove"

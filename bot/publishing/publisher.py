@@ -22,14 +22,14 @@ from bot import texts
 from bot.clock import Clock
 from bot.formatting import CAPTION_LIMIT, TEXT_LIMIT
 from bot.i18n import say
+from bot.intake.media import MediaCleaner, may_go_out
 from bot.publishing.albums import send_media_set
 from bot.publishing.copies import Copy, chat_ref
 from bot.publishing.updates import intro_text, render_update, summary_text
-from bot.sender import ChatId, OutgoingMedia, Sender, SendError
+from bot.sender import ChatId, Sender, SendError
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from storage import (
-    MediaItem,
     OutboxRow,
     PostAction,
     PostState,
@@ -67,6 +67,7 @@ class Publisher:
         self._channel_wake = {channel: asyncio.Event() for channel in self.channels}
         self._tasks: list[asyncio.Task[None]] = []
         self.max_backoff = settings.retry_backoff_max_seconds
+        self.cleaner = MediaCleaner(store, sender, settings, clock)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -286,16 +287,21 @@ class Publisher:
         return None
 
     async def _send_update(self, channel: ChatId, key: str, report: Report) -> Copy:
-        media = [m for m in await self.store.media.of_item(report) if publishable(m)]
-        update = render_update(report, self.settings, has_media=bool(media))
+        media = [m for m in await self.store.media.of_item(report) if may_go_out(m)]
+        # Only clean copies go out: made here for what no card showed yet (approved from
+        # the queue message), by file id for the rest.
+        ready, _ = await self.cleaner.prepare(report, media)
+        update = render_update(report, self.settings, has_media=bool(ready))
         reply_to = await self._thread_root(report, key)
         sent = await send_media_set(
             self.sender,
             channel,
-            [_outgoing(m) for m in media],
+            [outgoing for _, outgoing in ready],
             caption=update.caption,
             reply_to=reply_to,
         )
+        for index, result in sent:
+            await self.cleaner.sent(*ready[index], result.file_id)
         media_ids = [result.message_id for _, result in sent]
         caption_id = media_ids[0] if media_ids and update.caption is not None else None
         text_ids: list[int] = []
@@ -331,15 +337,6 @@ class Publisher:
             await self.store.outbox.sent_story_copy(report.story_id, StoryPart.OPENING, channel)
         )
         return copy.first if copy else None
-
-
-def publishable(item: MediaItem) -> bool:
-    """Photos go out only as the cleaned copy; one that could not be cleaned never does."""
-    return item.kind != "photo" or item.clean_file_id is not None
-
-
-def _outgoing(item: MediaItem) -> OutgoingMedia:
-    return OutgoingMedia(item.kind, file_id=item.clean_file_id or item.file_id)
 
 
 def _seconds_until(moment: datetime | None, now: datetime) -> float:

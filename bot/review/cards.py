@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot import i18n, texts
 from bot.formatting import TEXT_LIMIT, both_clocks, split_text
 from bot.i18n import text_direction
-from bot.intake.media import UNCLEANABLE, needs_media_check
+from bot.intake.media import UNCLEANABLE, check_reason, needs_media_check
 from bot.publishing.copies import Copy
 from bot.review.callbacks import Action, CallbackData
 from bot.sender import Button, Keyboard
@@ -59,7 +59,9 @@ def card_keyboard(report: Report, media: Sequence[MediaItem] = ()) -> Keyboard:
         else button(texts.BUTTON_MARK_UNCONFIRMED, Action.UNCONFIRM)
     )
     if report.status == ReportStatus.PENDING:
-        check = [[button(texts.BUTTON_MEDIA_CHECKED, Action.MEDIA_CHECKED)]]
+        voice = any(check_reason(m) == "voice" for m in media)
+        check_label = texts.BUTTON_PUBLISH_VOICE if voice else texts.BUTTON_MEDIA_CHECKED
+        check = [[button(check_label, Action.MEDIA_CHECKED)]]
         return (check if needs_media_check(report, media) else []) + [
             [
                 button(texts.BUTTON_APPROVE, Action.APPROVE),
@@ -224,6 +226,34 @@ def describe_media(media: Sequence[MediaItem]) -> str:
     return describe_kinds([item.kind for item in media])
 
 
+def media_lines(report: Report, media: Sequence[MediaItem], settings: Settings) -> list[str]:
+    """What the media is, what cleaning removed, and what still needs an editor's eye."""
+    if not media:
+        return []
+    lines = [texts.CARD_MEDIA.format(media=describe_media(media))]
+    removed = sorted({m.clean_note for m in media if m.clean_state == "clean" and m.clean_note})
+    if removed:
+        lines.append(texts.CARD_MEDIA_CLEANED.format(what="; ".join(removed)))
+    reasons = {check_reason(m) for m in media} - {None}
+    unclean = sorted({m.clean_note or "unknown" for m in media if m.clean_state == "unclean"})
+    if reasons and report.media_checked_at is not None:
+        lines.append(
+            texts.CARD_MEDIA_CHECKED.format(
+                who=report.media_checked_by, when=both_clocks(report.media_checked_at, settings)
+            )
+        )
+        return lines
+    if unclean:
+        lines.append(texts.CARD_MEDIA_UNCLEAN.format(why="; ".join(unclean)))
+    elif "unclean" in reasons:  # stored before cleaning by content, or not cleaned yet
+        kinds = sorted({UNCLEANABLE.get(m.kind, m.kind) for m in media if check_reason(m)})
+        kinds = [kind for kind in kinds if kind != "voice"]
+        lines.append(texts.CARD_MEDIA_WARNING.format(kinds=" and ".join(kinds)))
+    if "voice" in reasons:
+        lines.append(texts.CARD_MEDIA_VOICE)
+    return lines
+
+
 def describe_kinds(kinds: Sequence[str]) -> str:
     """ "3 photos, 1 video"."""
     counts: dict[str, int] = {}
@@ -268,17 +298,7 @@ def render_card(
         header.append(texts.CARD_USED_IN.format(uses=", ".join(use_text(use) for use in uses)))
     if report.flagged_urgent:
         header.append(texts.CARD_FLAGGED_URGENT)
-    if media:
-        header.append(texts.CARD_MEDIA.format(media=describe_media(media)))
-    risky = sorted({UNCLEANABLE[item.kind] for item in media if item.kind in UNCLEANABLE})
-    if risky and report.media_checked_at is not None:
-        header.append(
-            texts.CARD_MEDIA_CHECKED.format(
-                who=report.media_checked_by, when=both_clocks(report.media_checked_at, settings)
-            )
-        )
-    elif risky:
-        header.append(texts.CARD_MEDIA_WARNING.format(kinds=" and ".join(risky)))
+    header += media_lines(report, media, settings)
     if report.media_withheld:
         header.append(texts.CARD_WITHHELD.format(count=report.media_withheld))
     header += decision_lines(report, settings)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import texts
+from bot.intake.media import may_go_out
 from bot.publishing.copies import copy_at, message_in_link
-from bot.publishing.publisher import publishable
 from bot.publishing.updates import render_update
 from bot.review.base import Audited, Change, Decisions, Editor, Outcome, one_line
 from bot.review.cards import message_link
@@ -116,7 +116,7 @@ class Corrections(Decisions):
         if first is None:
             example = message_link(post.channel, 123)
             return Outcome(texts.POST_LINK_BAD.format(channel=post.channel, example=example))
-        media = [m for m in await self.store.media.of_item(report) if publishable(m)]
+        media = [m for m in await self.store.media.of_item(report) if may_go_out(m)]
         update = render_update(report, self.settings, has_media=bool(media))
         copy = copy_at(first, len(media), update.caption is not None, len(update.messages))
         retracted_deleted = (

@@ -61,7 +61,7 @@ class ReviewDesk:
         self.settings = settings
         self.clock = clock
         self.chat_id = settings.editors_chat_id
-        self.cards = CardPoster(store, sender, settings)
+        self.cards = CardPoster(store, sender, settings, clock)
         self._lanes: dict[str, tuple[Work, asyncio.Event]] = {
             "review-desk-acknowledgements": (self.acknowledge_once, asyncio.Event()),
             "review-desk": (self.work_once, asyncio.Event()),

@@ -3,15 +3,15 @@ posted into the editors chat or an editor's private desk, and every copy kept cu
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.intake.media import UnsafeImageError, clean_image
+from bot.clock import Clock
+from bot.intake.media import MediaCleaner
 from bot.publishing.albums import send_media_set
 from bot.review.cards import CardView, render_card
-from bot.sender import Keyboard, OutgoingMedia, Sender, SendError
+from bot.sender import Keyboard, Sender, SendError
 from bot.settings import Settings
 from storage import CardMessage, CardState, MediaItem, OutboxRow, Report, Repositories
 
@@ -19,11 +19,15 @@ log = logging.getLogger(__name__)
 
 
 class CardPoster:
-    def __init__(self, store: Repositories, sender: Sender, settings: Settings) -> None:
+    def __init__(
+        self, store: Repositories, sender: Sender, settings: Settings, clock: Clock
+    ) -> None:
         self.store = store
+        self.clock = clock
         self.sender = sender
         self.settings = settings
         self.editors_chat = settings.editors_chat_id
+        self.cleaner = MediaCleaner(store, sender, settings, clock)
 
     async def post_card(self, report: Report, chat_id: int) -> None:
         """Post the report's card into `chat_id`: the editors chat (the card every report
@@ -31,13 +35,14 @@ class CardPoster:
         in_editors_chat = chat_id == self.editors_chat
         media = await self.store.media.of_item(report)
         try:
-            sent, withheld = await self._post_media(chat_id, media)
+            sent, withheld = await self._post_media(chat_id, report, media)
         except SendError as exc:
             if not exc.permanent or exc.forbidden:
                 raise
             # The card matters more than its media: post it saying the media is missing.
             log.error("media of %s cannot be shown to editors: %s", report.code, exc)
             sent, withheld = [], len(media)
+        media = await self.store.media.of_item(report)  # as cleaning found it
         waiting = max(0, await self.store.cards.count_queued() - 1) if in_editors_chat else 0
         shown = replace(report, media_withheld=withheld)
         view = await self._view(shown, media, waiting=waiting)
@@ -128,39 +133,14 @@ class CardPoster:
         )
 
     async def _post_media(
-        self, chat_id: int, media: Sequence[MediaItem]
+        self, chat_id: int, report: Report, media: Sequence[MediaItem]
     ) -> tuple[list[tuple[int, str]], int]:
-        """Send the report's media (images cleaned first); return (message id, part) and the
-        number of items withheld because they could not be cleaned."""
-        ready: list[tuple[MediaItem, OutgoingMedia]] = []
-        withheld = 0
-        for item in media:
-            outgoing = await self._outgoing(item)
-            if outgoing is None:
-                withheld += 1
-            else:
-                ready.append((item, outgoing))
+        """Send the report's media, each cleaned by its content first; return (message id,
+        part) and the number of items withheld because they could not be cleaned."""
+        ready, withheld = await self.cleaner.prepare(report, media)
         sent: list[tuple[int, str]] = []
         for index, result in await send_media_set(self.sender, chat_id, [o for _, o in ready]):
             item, outgoing = ready[index]
-            if item.kind == "photo" and outgoing.data is not None:
-                await self.store.media.set_clean_file_id(item.id, result.file_id)
+            await self.cleaner.sent(item, outgoing, result.file_id)
             sent.append((result.message_id, "media"))
         return sent, withheld
-
-    async def _outgoing(self, item: MediaItem) -> OutgoingMedia | None:
-        if item.kind != "photo":
-            return OutgoingMedia(item.kind, file_id=item.file_id)
-        if item.clean_file_id:
-            return OutgoingMedia("photo", file_id=item.clean_file_id)
-        try:
-            data = await self.sender.download(item.file_id)
-            return OutgoingMedia("photo", data=await asyncio.to_thread(clean_image, data))
-        except UnsafeImageError as exc:
-            log.warning("image of report R-%s withheld: %s", item.report_id, exc)
-            return None
-        except SendError as exc:
-            if exc.permanent:
-                log.warning("image of report R-%s cannot be downloaded: %s", item.report_id, exc)
-                return None
-            raise

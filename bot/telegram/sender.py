@@ -152,6 +152,8 @@ class TelegramSender:
             "reply_parameters": _reply(reply_to),
             "protect_content": self.protect(chat_id),
         }
+        if media.data is not None and media.name:
+            options["filename"] = media.name  # never the name the contact's file had
         file = self._input(media)
         sends = {
             "photo": lambda: self.bot.send_photo(chat_id, file, **options),
@@ -177,6 +179,7 @@ class TelegramSender:
                 self._input(m),
                 caption=text if index == 0 else None,
                 caption_entities=entities if index == 0 else None,
+                filename=m.name if m.data is not None else None,
             )
             for index, m in enumerate(media)
         ]
