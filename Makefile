@@ -56,8 +56,8 @@ bench-soak: setup
 # Refresh the message catalogues after changing a text marked N_(...) in bot/texts.py:
 # the template from the code, then each language's catalogue from the template.
 messages: setup
-	$(BIN)/pybabel extract --no-location --sort-output --project "Field Relay" --version 0.2 -k N_ -o bot/locales/fieldrelay.pot bot
-	$(BIN)/pybabel update -i bot/locales/fieldrelay.pot -d bot/locales -D fieldrelay --no-fuzzy-matching
+	$(BIN)/pybabel extract --width 100 --no-location --sort-output --project "Field Relay" --version 0.2 -k N_ -o bot/locales/fieldrelay.pot bot
+	$(BIN)/pybabel update --width 100 -i bot/locales/fieldrelay.pot -d bot/locales -D fieldrelay --no-fuzzy-matching
 
 # The browser test opens the live blog in Debian's Chromium (apt-get; root or sudo).
 browser:

@@ -741,6 +741,28 @@ async def bench_burst(quick: bool) -> list[Result]:
     return await run(quick)
 
 
+async def bench_cleaning(quick: bool) -> list[Result]:
+    """Peak memory of the process that cleans an 88 MP PNG and a 48 MP JPEG."""
+    from bench.cleaning import measure
+
+    found = await measure(ROOT)
+    results = []
+    for kind, label in (("png", "88 MP PNG"), ("jpeg", "48 MP JPEG")):
+        peak, clean, refused, problem = found[kind]
+        outcome = "cleaned" if clean else f"refused ({problem})" if refused else "not cleaned"
+        results.append(
+            Result(
+                f"cleaning peak memory, {label}",
+                round(peak),
+                "MB",
+                "<= 300 MB",
+                peak <= 300,
+                f"{outcome}; the cleaning child's peak RSS (getrusage), capped at 768 MB",
+            )
+        )
+    return results
+
+
 BENCHMARKS: dict[str, Callable[[bool], Awaitable[list[Result]]]] = {
     "intake": bench_intake,
     "burst": bench_burst,
@@ -749,6 +771,7 @@ BENCHMARKS: dict[str, Callable[[bool], Awaitable[list[Result]]]] = {
     "storage": bench_storage_scale,
     "replication": bench_replication,
     "site": bench_site,
+    "cleaning": bench_cleaning,
     "startup": bench_startup_and_memory,
     "soak": bench_soak,
 }

@@ -145,6 +145,9 @@ class Settings(BaseSettings):
     # refused from its header (a JPEG is decoded reduced instead): well under Pillow's own
     # 89 MP, above any phone's usual photo. The cleaning runs in a child process capped at
     # CLEAN_MEMORY_MB of address space and CLEAN_TIMEOUT_SECONDS.
+    # A card, a message owed to a chat or a delivery notice that fails the same way this many
+    # times is set aside (admins are told once), so that it never blocks the work behind it.
+    work_retries: int = Field(default=5, ge=1, le=100)
     max_image_pixels: int = Field(default=40_000_000, ge=1_000_000, le=89_000_000)
     clean_memory_mb: int = Field(default=768, ge=256, le=8192)
     clean_timeout_seconds: float = Field(default=60, gt=0, le=600)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World, button_data
+from pathlib import Path
+from typing import Any
+
+from sandbox import Sandbox, image_bytes
+from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World, button_data, make_settings
 
 FALSE = "FALSE: the dam has burst, evacuate the city now"
 
@@ -147,3 +151,64 @@ async def test_after_a_wipe_the_raw_updates_leave_the_disk(world: World) -> None
     stored = disk(world)
     assert stored.count(b"Kept-as-a-report-only") >= 1  # the report itself stays
     assert b'"text":"Kept-as-a-report-only"' not in stored  # its raw update does not
+
+
+# --------------------------------------------------------------------- no poison pill
+
+
+async def test_a_card_that_fails_the_same_way_is_set_aside_and_the_rest_go_on(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    """New cards are posted newest first: one that always fails once held every older
+    report back from the editors."""
+    settings = make_settings(sandbox, tmp_path / "relay.db", work_retries=3)
+    world = World(sandbox, await start_relay(settings))
+    contact = await world.join("contact", "Kirkuk-1")
+    desk = world.services.desk
+    await desk.stop()  # the cards wait while the database is made to refuse R-2's photo
+    world.sandbox.send_text(contact, "First report")
+    world.sandbox.send_photo(contact, image_bytes(), caption="Second report")
+    await world.report(2, status="pending")
+    await world.services.store.db.execute(
+        "CREATE TRIGGER poison BEFORE UPDATE ON report_media WHEN OLD.report_id = 2"
+        " BEGIN SELECT RAISE(ABORT, 'this row cannot be written'); END"
+    )
+    await desk.start()
+    await world.card_of("R-1", timeout=30)
+    assert (await world.services.store.reports.get(2)).card_state == "failed"
+    told = await world.bot_says(ADMIN, "the card of R-2 failed 3 times the same way")
+    assert "set aside" in told["text"]
+    world.sandbox.send_text(contact, "Third report")
+    await world.card_of("R-3")
+    await world.desk_idle()
+    notices = [m for m in world.sandbox.bot_messages(ADMIN) if "set aside" in m["text"]]
+    assert len(notices) == 1
+
+
+async def test_a_post_the_bot_fails_on_is_put_to_editors_and_the_channel_goes_on(
+    world: World,
+) -> None:
+    contact = await world.join("contact", "Kirkuk-1")
+    desk = world.services.desk
+    await desk.stop()  # no card yet: the photo is first cleaned when it is published
+    world.sandbox.send_photo(contact, image_bytes(), caption="Roof")
+    await world.report(1, status="pending")
+    await world.services.store.db.execute(
+        "CREATE TRIGGER poison BEFORE UPDATE ON report_media WHEN OLD.report_id = 1"
+        " BEGIN SELECT RAISE(ABORT, 'this row cannot be written'); END"
+    )
+    # Pressed on a queue message (no card was posted): here, any message in the chat.
+    shown = world.sandbox.send_text(ADMIN, "queue", chat_id=EDITORS_CHAT)["message_id"]
+    query = world.sandbox.press(ADMIN, EDITORS_CHAT, shown, "v2:now:1:1")
+    await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
+    world.sandbox.send_text(contact, "Plain words")
+    await world.report(2, status="pending")
+    query = world.sandbox.press(ADMIN, EDITORS_CHAT, shown, "v2:now:2:1")
+    await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
+    post = await world.sandbox.wait_for(lambda: world.sandbox.bot_messages(CHANNEL))
+    assert "Plain words" in post[0]["text"]
+    rows = await world.services.store.outbox.of_report(1)
+    assert [row.state for row in rows] == ["in_doubt"]
+    await desk.start()
+    notice = await world.bot_says(EDITORS_CHAT, "UPDATE #1")
+    assert "Resend" in str(notice["reply_markup"])

@@ -215,6 +215,15 @@ class Publisher:
         except SendError as exc:
             await self._failed_call(post, exc)
             return
+        except Exception as exc:
+            # Not Telegram's refusal but the bot's own failure, part way or before the call:
+            # whether anything arrived is unknown, and retrying it blindly would block the
+            # channel behind it. Editors decide (Resend / Mark as sent), as after a crash.
+            log.exception("post %s to %s failed in the bot", post.id, post.channel)
+            error = f"the bot failed ({type(exc).__name__}); see the log"
+            await self.store.outbox.finish(post, PostState.IN_DOUBT, self.clock.now(), error=error)
+            self.wake_desk()
+            return
         await self.store.outbox.finish(
             post, PostState.SENT, self.clock.now(), message_ids=copy.to_json() if copy else None
         )

@@ -20,8 +20,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 
 from bot import texts
+from bot.alerts import AdminAlerts
 from bot.clock import Clock
 from bot.i18n import say, translate
 from bot.review.callbacks import Action, CallbackData
@@ -29,13 +31,16 @@ from bot.review.posting import CardPoster
 from bot.review.queue import MAX_BUTTONS, render_queue
 from bot.sender import Button, Keyboard, Sender, SendError
 from bot.settings import Settings
+from bot.strikes import Strikes
 from bot.tasks import cancel_and_wait
 from storage import (
+    CardState,
     ContactMessage,
     Desk,
     DeskMessage,
     OutboxRow,
     PostState,
+    Report,
     Repositories,
     Unacknowledged,
 )
@@ -71,6 +76,10 @@ class ReviewDesk:
         self._timers: dict[int, asyncio.TimerHandle] = {}
         self.private_desks_open = False
         self.max_backoff = settings.retry_backoff_max_seconds
+        alerts = AdminAlerts(store, settings.admin_ids, clock, lambda: self.wake(private=True))
+        self.strikes = Strikes(settings.work_retries, alerts.tell_once)
+        # Queue messages whose refresh was set aside (until the next start).
+        self._queues_set_aside: set[int] = set()
 
     def wake(self, *, private: bool = False) -> None:
         """There may be work. The private chats' lane is woken only when asked (something
@@ -111,14 +120,21 @@ class ReviewDesk:
             wake.clear()
             try:
                 while await work():
-                    pass
+                    self.strikes.succeeded()
                 backoff = 0.5
             except SendError as exc:
+                if exc.permanent and await self.strikes.failed(exc):
+                    wake.set()
+                    continue
                 log.warning("review desk: %s; retrying in %.1f s", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 wake.set()
-            except Exception:
+            except Exception as exc:
+                # The same piece failing the same way WORK_RETRIES times is set aside.
+                if await self.strikes.failed(exc):
+                    wake.set()
+                    continue
                 log.exception("review desk failed; retrying in %.1f s", backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
@@ -131,6 +147,9 @@ class ReviewDesk:
         it arrived), oldest first; False when there were none."""
         unacknowledged = await self.store.acknowledgements.waiting(limit=ACK_BATCH)
         for report in unacknowledged:
+            self.strikes.on(
+                f"the acknowledgement of {report.code}", partial(self._unacknowledgeable, report.id)
+            )
             await self.acknowledge(report)
         return bool(unacknowledged)
 
@@ -148,6 +167,9 @@ class ReviewDesk:
             await self.post_notice(post)
             return True
         for report in await store.cards.dirty(limit=1):
+            self.strikes.on(
+                f"the card refresh of {report.code}", partial(store.cards.refreshed, report)
+            )
             await self.cards.refresh_card(report)
             return True
         desk = await store.desks.get(self.chat_id)
@@ -156,16 +178,23 @@ class ReviewDesk:
             # (a card with media takes two of the chat's slots); its card follows.
             if await self._list_first(desk, report.code):
                 return True
-            await self.cards.post_card(report, self.chat_id)
+            await self._post_card(report)
             return True
         if await self._serve_card_request(self.chat_id):
             return True
         if desk is not None and await self.refresh_queue(desk):
             return True
         for report in await store.cards.to_post(limit=1):
-            await self.cards.post_card(report, self.chat_id)
+            await self._post_card(report)
             return True
         return False
+
+    async def _post_card(self, report: Report) -> None:
+        """A report's card into the editors chat; one that cannot be made is set aside
+        (marked failed: the queue message still lists the report)."""
+        aside = partial(self.store.cards.set_state, report.id, CardState.FAILED)
+        self.strikes.on(f"the card of {report.code}", aside)
+        await self.cards.post_card(report, self.chat_id)
 
     async def private_once(self) -> bool:
         """Private chats of editors: what is owed there, cards asked for, then each private
@@ -211,7 +240,12 @@ class ReviewDesk:
             log.warning("could not acknowledge %s to its contact: %s", report.code, exc)
         self.store.acknowledgements.mark_later(report.id, ack_id)
 
+    async def _unacknowledgeable(self, report_id: int) -> None:
+        self.store.acknowledgements.mark_later(report_id, None)
+
     async def tell_contact(self, message: ContactMessage) -> None:
+        aside = partial(self.store.contact_messages.mark_sent, message.id, self.clock.now())
+        self.strikes.on(f"a message to the contact of R-{message.report_id}", aside)
         try:
             await self.sender.send_text(message.chat_id, message.text, reply_to=message.reply_to)
         except SendError as exc:
@@ -224,6 +258,8 @@ class ReviewDesk:
 
     async def send_owed(self, owed: DeskMessage) -> None:
         """An answer or a question owed to the editors chat, queued by a handler."""
+        aside = partial(self.store.desk_messages.sent, owed, None, self.clock.now())
+        self.strikes.on(f"desk message {owed.id}", aside)
         message_id: int | None = None
         if owed.delete_message_id is not None:
             try:
@@ -252,6 +288,9 @@ class ReviewDesk:
 
     async def post_notice(self, post: OutboxRow) -> None:
         """Tell editors that a delivery is in doubt (with Resend / Mark as sent) or failed."""
+        self.strikes.on(
+            f"the notice of post {post.id}", partial(self.store.outbox.set_notice, post.id, 0)
+        )
         report = await self.store.reports.get(post.report_id) if post.report_id else None
         what = (
             texts.NOTICE_UPDATE.format(number=report.number, code=report.code)
@@ -283,6 +322,8 @@ class ReviewDesk:
         if request is None:
             return False
         report_id, target = request
+        aside = partial(self.store.card_requests.done, report_id, target)
+        self.strikes.on(f"the card of R-{report_id} asked for in a private desk", aside)
         report = await self.store.reports.get(report_id)
         already = bool(await self.store.cards.messages(report_id, target))
         try:
@@ -305,6 +346,11 @@ class ReviewDesk:
         private desk) unless `now` (an urgent report), and only when what it shows
         changed."""
         store, at = self.store, self.clock.now()
+        if desk.chat_id in self._queues_set_aside:
+            return False
+        self.strikes.on(
+            f"the queue message in chat {desk.chat_id}", partial(self._queue_aside, desk.chat_id)
+        )
         in_editors_chat = desk.editor_telegram_id is None
         shown = desk.queue_message_id is not None
         quiet = in_editors_chat and not shown  # no burst yet: the queue message is not up
@@ -360,6 +406,9 @@ class ReviewDesk:
         else:
             await store.desks.queue_shown(desk.chat_id, message_id, view.text, at)
         return True
+
+    async def _queue_aside(self, chat_id: int) -> None:
+        self._queues_set_aside.add(chat_id)
 
     async def _list_first(self, desk: Desk | None, code: str) -> bool:
         """Show a report on the queue message now, if one is up and does not list it yet."""
