@@ -32,12 +32,16 @@ class AdminAlerts:
         they are told now."""
         if await self.store.state.get(ALERT_PREFIX + key) is not None:
             return False
+        await self.store.state.set(ALERT_PREFIX + key, self.clock.now().isoformat())
+        await self.tell(text)
+        return True
+
+    async def tell(self, text: str) -> None:
+        """Queue `text` for every admin, every time (something each time worth knowing)."""
         now = self.clock.now()
-        await self.store.state.set(ALERT_PREFIX + key, now.isoformat())
         for admin_id in self.admin_ids:
             await self.store.desk_messages.add(admin_id, text, now)
         self.wake()
-        return True
 
     async def clear(self, key: str) -> None:
         """The thing recovered: a new failure of the same key is told again."""

@@ -242,6 +242,7 @@ CLOSED = (ReportStatus.REJECTED, ReportStatus.WITHDRAWN)
 async def show_status(settings: Settings) -> int:
     """What an operator wants to know at a glance, read from the database."""
     from storage import Repositories
+    from storage.inbox import FAILED_INVITES_KEY
 
     async with Database(settings.database_path) as db:
         store = Repositories.over(db)
@@ -252,6 +253,7 @@ async def show_status(settings: Settings) -> int:
         paused = await store.state.publishing_paused()
         story = await store.stories.current()
         dead = await store.dead_letters.counts()
+        failed_invites = int(await store.state.get(FAILED_INVITES_KEY) or 0)
     health = read_health(settings.database_path)
     if health is not None:
         print(
@@ -277,6 +279,7 @@ async def show_status(settings: Settings) -> int:
     )
     print(f"Deliveries in doubt: {posts.get(PostState.IN_DOUBT, 0)}")
     print(f"Last publish: {last.isoformat() if last else 'never'}")
+    print(f"Invite codes tried that did not work: {failed_invites}")
     if dead:
         kinds = "; ".join(f"{count} × {kind}" for kind, count in dead.items())
         print(

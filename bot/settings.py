@@ -145,6 +145,18 @@ class Settings(BaseSettings):
     # refused from its header (a JPEG is decoded reduced instead): well under Pillow's own
     # 89 MP, above any phone's usual photo. The cleaning runs in a child process capped at
     # CLEAN_MEMORY_MB of address space and CLEAN_TIMEOUT_SECONDS.
+    # Fair shares. A contact sending more than CONTACT_REPORTS_PER_MINUTE has the excess kept
+    # but collapsed (one "slow down", no acknowledgement or card each; admins alerted). A
+    # stranger is answered at most once per STRANGER_REFUSAL_SECONDS, and strangers all
+    # together at most STRANGER_REFUSALS_PER_MINUTE times; a sender's wrong invite codes
+    # stop being read after INVITE_ATTEMPTS_PER_HOUR.
+    contact_reports_per_minute: int = Field(default=20, ge=1, le=10_000)
+    stranger_refusal_seconds: float = Field(default=3600, ge=0)
+    stranger_refusals_per_minute: int = Field(default=30, ge=0)
+    invite_attempts_per_hour: int = Field(default=5, ge=1, le=1000)
+    # How long the bot trusts its last word from Telegram on whether an editor acting at
+    # their private desk is still in the editors chat.
+    editor_membership_cache_seconds: float = Field(default=60, ge=0, le=3600)
     # A card, a message owed to a chat or a delivery notice that fails the same way this many
     # times is set aside (admins are told once), so that it never blocks the work behind it.
     work_retries: int = Field(default=5, ge=1, le=100)

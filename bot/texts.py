@@ -57,6 +57,11 @@ REFUSED_TOO_BIG = N_(
     "This file is too big ({size_mb:.0f} MB). The limit is {limit_mb:.0f} MB. "
     "Please send a shorter video or a photo instead."
 )
+SLOW_DOWN = N_(
+    "You are sending faster than the editors can read. Everything you send is kept, but"
+    " until you slow down it waits together, without a reply to each. If this is not you,"
+    " send /wipe."
+)
 MEDIA_REFUSED_TOO_LARGE = N_(
     "The picture in report {code} is too large for the bot to open safely, so editors see"
     " your report without it. If it matters, send a screenshot of it or a smaller copy."
@@ -89,9 +94,17 @@ REVOKED = "{pseudonym} is revoked: the bot no longer accepts anything from them.
 REVOKED_DROPPED = " An album they were still sending was discarded."
 PEOPLE_EMPTY = "Nobody is registered yet. Use /invite to invite someone."
 ONLY_ADMINS = N_("Only admins can do that.")
+INVITE_TOO_MANY = N_(
+    "Too many invite codes that did not work. Ask the person who invited you for a new link,"
+    " and try again in an hour."
+)
 
 # --- editors ----------------------------------------------------------------------------
 ONLY_EDITORS = "Only editors can decide."
+EDITOR_AWAY = (
+    "You are not in the editors chat, so you cannot decide, write or open a desk here."
+    " Rejoin it and your rights come back."
+)
 BUTTON_NOT_UNDERSTOOD = N_("This button is not understood (old or damaged); nothing was changed.")
 BUTTON_UNKNOWN_REPORT = "This report no longer exists; nothing was changed."
 ANSWER_CHANGED_SINCE_CARD = (
@@ -364,6 +377,9 @@ COMMAND_HELP = N_("What you can do here")
 QUEUE_MESSAGE_HEADER = "📥 {count} report(s) waiting for a decision · oldest {oldest}"
 QUEUE_MESSAGE_URGENT = " · ⚡ {count} marked urgent"
 QUEUE_MESSAGE_MORE = "… and {count} more, listed as these are decided."
+QUEUE_MESSAGE_FLOOD = (
+    "🌊 {pseudonym}: {count} more, sent too fast to list ({first} … {last}; /history shows each)"
+)
 QUEUE_MESSAGE_EMPTY = "✅ Nothing waiting for a decision."
 QUEUE_MESSAGE_COMPACT = (
     "Deep queue: 📖 sends a report's full card, with its buttons, to you privately."
@@ -415,6 +431,19 @@ DEAD_LETTER = (
     " kept). You are told once for each kind of error."
 )
 DATABASE_BACK = "✅ The database takes writes again; the waiting updates are being stored."
+
+# --- editors joining and leaving the editors chat (to admins) ------------------------------
+EDITOR_LEFT = (
+    "🚪 {pseudonym} left the editors chat (or was removed): they can no longer decide, write"
+    " or open a desk. They get their rights back if they rejoin; /revoke {pseudonym} removes"
+    " them for good."
+)
+FLOOD_ALERT = (
+    "🌊 {pseudonym} is sending more than {limit} reports a minute. Their reports are kept but"
+    " collapsed into one line of the queue message. Is their phone in someone else's hands?"
+    " /revoke {pseudonym} stops them."
+)
+EDITOR_BACK = "🔑 {pseudonym} is back in the editors chat and can decide again."
 
 # --- the live blog (to admins, once each) ----------------------------------------------------
 SITE_UPDATE_UNSHOWN = (

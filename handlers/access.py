@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from typing import Any
 
 from telegram import Update
@@ -14,6 +15,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.i18n import guess_language, say
 from bot.telegram.context import Caller, RelayContext
+from bot.telegram.sender import in_chat
 from handlers.common import answer_query
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,10 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
         raise ApplicationHandlerStop
     person = await services.store.people.active_by_telegram_id(user.id)
     is_admin = user.id in services.settings.admin_ids
+    at_private_desk = person is not None and person.role == "editor" and not editors_chat
+    # At a private desk, an editor acts only while in the editors chat (Telegram asked).
+    if at_private_desk and person is not None and not await services.membership.present(person):
+        person = replace(person, away_since=person.away_since or services.clock.now())
     if person is not None and person.role == "contact":
         language = person.language or guess_language(user.language_code)
     elif person is not None or is_admin:
@@ -61,9 +67,12 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
     if caller.is_known:
         return
     message = update.effective_message
-    if message is not None and (message.text or "").startswith("/start "):
+    redeeming = message is not None and (message.text or "").startswith("/start ")
+    if redeeming and services.refusals.may_try_invite(user.id):
         return
-    refusal = say(caller.language, texts.NOT_INVITED)
+    if not services.refusals.may_answer(user.id):
+        raise ApplicationHandlerStop  # answered within the hour, or a crowd: silence
+    refusal = say(caller.language, texts.NOT_INVITED if not redeeming else texts.INVITE_TOO_MANY)
     if update.callback_query:
         await answer_query(update.callback_query, refusal, alert=True)
     elif message is not None and update.message is not None:
@@ -126,7 +135,23 @@ async def refuse_non_editor(update: Update, context: RelayContext) -> None:
         action="refused.not_editor",
         detail=asked[:64],
     )
+    person = context.caller.person
+    away = person is not None and person.role == "editor" and person.away_since is not None
     if query is not None:
-        await answer_query(query, texts.ONLY_EDITORS, alert=True)
+        await answer_query(query, texts.EDITOR_AWAY if away else texts.ONLY_EDITORS, alert=True)
     elif message is not None:
-        await message.reply_text(say(context.caller.language, texts.ONLY_EDITORS_DESK))
+        refusal = (
+            texts.EDITOR_AWAY if away else say(context.caller.language, texts.ONLY_EDITORS_DESK)
+        )
+        await message.reply_text(refusal)
+
+
+async def membership_changed(update: Update, context: RelayContext) -> None:
+    """Someone joined or left the editors chat (Telegram's chat_member update): an editor's
+    rights follow at once. Updates about any other chat are ignored."""
+    change = update.chat_member
+    if change is not None and change.chat.id == context.services.settings.editors_chat_id:
+        member = change.new_chat_member
+        present = in_chat(member)
+        await context.services.membership.changed(member.user.id, present)
+    raise ApplicationHandlerStop

@@ -102,6 +102,30 @@ class UserActions:
         content: dict[str, Any] = {kind: media, "caption": caption, **extra}
         return self.user_sends(user_id, None, **content)
 
+    def set_member(self, chat_id: int, user_id: int, status: str, by: int | None = None) -> Json:
+        """`user_id` joins ("member"), leaves ("left") or is removed ("kicked", by `by`):
+        the chat's members change, and the bot gets Telegram's chat_member update."""
+        chat = self.chats[chat_id]
+        old = chat.members.get(user_id, "left")
+        chat.members[user_id] = status
+        user = self.users[user_id]
+
+        def member(state: str) -> Json:
+            return {"status": state, "user": user} | (
+                {"until_date": 0} if state == "kicked" else {}
+            )
+
+        return self.push_update(
+            "chat_member",
+            {
+                "chat": chat.as_json(),
+                "from": self.users[by] if by is not None else user,
+                "date": self._now(),
+                "old_chat_member": member(old),
+                "new_chat_member": member(status),
+            },
+        )
+
     def edit_text(self, user_id: int, message_id: int, text: str) -> Json:
         """The user edits a message they sent (text, or caption of a media message)."""
         message = self.messages[user_id][message_id]

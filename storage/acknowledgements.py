@@ -12,16 +12,20 @@ class Acknowledgements:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def waiting(self, limit: int = 100) -> list[Unacknowledged]:
-        """Reports whose contact has not been told they arrived, oldest first. Read as one
-        row of JSON: a burst's worth is one step of SQLite, not one per report (see
-        Database.defer on why steps cost)."""
+    async def waiting(self, limit: int = 100, per_contact: int = 3) -> list[Unacknowledged]:
+        """Reports whose contact has not been told they arrived: round-robin across
+        contacts (each one's oldest first, at most `per_contact` each per read), so that no
+        contact waits behind another's flood. Read as one row of JSON: a burst's worth is
+        one step of SQLite, not one per report (see Database.defer on why steps cost)."""
         row = await self.db.fetch_one(
             "SELECT json_group_array(json_array(id, chat_id, message_id,"
             " (SELECT language FROM people WHERE people.id = contact_id))) FROM"
-            " (SELECT id, chat_id, message_id, contact_id FROM reports WHERE acknowledged = 0"
-            "  AND status != 'collecting' ORDER BY id LIMIT ?)",
-            (limit,),
+            " (SELECT id, chat_id, message_id, contact_id FROM"
+            "  (SELECT id, chat_id, message_id, contact_id, ROW_NUMBER() OVER"
+            "   (PARTITION BY contact_id ORDER BY id) AS turn FROM reports"
+            "   WHERE acknowledged = 0 AND status != 'collecting')"
+            "  WHERE turn <= ? ORDER BY turn, id LIMIT ?)",
+            (per_contact, limit),
         )
         found = json.loads(row[0]) if row is not None else []
         return [Unacknowledged(*fields) for fields in found]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from storage.database import Database
 from storage.models import CardMessage, Report
-from storage.reports import REPORT_COLUMNS, REPORT_SELECT, report_from_row
+from storage.reports import REPORT_COLUMNS, REPORT_SELECT, in_turns, report_from_row
 
 
 class Cards:
@@ -23,12 +23,13 @@ class Cards:
         return [report_from_row(row) for row in rows]
 
     async def to_post(self, limit: int = 10) -> list[Report]:
-        """Reports whose card is queued: those still waiting for a decision first, newest
-        first so a burst never starves fresh news; cards of reports decided from a queue
-        message last."""
+        """Reports whose card is queued: those still waiting for a decision first; round-robin
+        across contacts, each one's newest first, so a burst never starves fresh news and
+        one contact's flood never starves another's; cards of reports decided from a queue
+        message last. A contact's flood beyond their fair share gets no card each."""
         rows = await self.db.fetch_all(
-            f"{REPORT_SELECT} WHERE reports.card_state = 'queued'"
-            " ORDER BY reports.status = 'pending' DESC, reports.id DESC LIMIT ?",
+            in_turns("reports.card_state = 'queued' AND reports.flooded = 0", newest_first=True)
+            + " ORDER BY status = 'pending' DESC, turn, id DESC LIMIT ?",
             (limit,),
         )
         return [report_from_row(row) for row in rows]

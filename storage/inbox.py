@@ -69,6 +69,8 @@ class Inbox:
 
 
 PAUSED_KEY = "publishing_paused"
+# How many invite codes that did not work were tried (fieldrelay status): a number only.
+FAILED_INVITES_KEY = "failed_invite_attempts"
 
 
 class StateStore:
@@ -86,6 +88,14 @@ class StateStore:
             "INSERT INTO state (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, str(value)),
+        )
+
+    async def increment(self, key: str) -> None:
+        """Add one to a counter (nothing about who or what: a number)."""
+        await self.db.execute(
+            "INSERT INTO state (key, value) VALUES (?, '1') ON CONFLICT (key)"
+            " DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            (key,),
         )
 
     async def delete(self, key: str) -> None:

@@ -132,9 +132,9 @@ def _store_singles(
     (before,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM reports").fetchone()
     conn.execute(
         "INSERT INTO reports (contact_id, chat_id, message_id, text, forwarded, status, label,"
-        " received_at, updated_at, card_state, flagged_urgent)"
+        " received_at, updated_at, card_state, flagged_urgent, flooded, acknowledged)"
         f" SELECT {_json_columns(5)}, 'pending', {_json_column(5)}, {_json_column(6)},"
-        f" {_json_column(6)}, 'queued', {_json_column(7)}"
+        f" {_json_column(6)}, 'queued', {_json_column(7)}, {_json_column(8)}, {_json_column(8)}"
         " FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM report_media"
         "  WHERE chat_id = json_extract(value, '$[1]')"
         "  AND message_id = json_extract(value, '$[2]'))"
@@ -199,6 +199,7 @@ def _report_row(m: NewMessage) -> list[Any]:
         m.label,
         ts(m.at),
         int(m.flagged_urgent),
+        int(m.flooded),  # and acknowledged: a flood gets one "slow down", not an ack each
     ]
 
 

@@ -32,6 +32,8 @@ class Person:
     created_at: datetime
     revoked_at: datetime | None
     language: str | None = None  # None: never chosen (people from before languages)
+    # An editor who left the editors chat, since when: no editor's rights meanwhile.
+    away_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,8 @@ class NewMessage:
     label: str
     at: datetime
     flagged_urgent: bool = False
+    # Beyond its contact's fair share: kept, collapsed (no acknowledgement, no card each).
+    flooded: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ def _person(row: aiosqlite.Row) -> Person:
         created_at=req_dt(row["created_at"]),
         revoked_at=dt(row["revoked_at"]),
         language=row["language"],
+        away_since=dt(row["away_since"]),
     )
 
 
@@ -95,6 +96,14 @@ class People:
         # After the commit: a look-up that read the person before it cannot linger.
         self._active.clear()
         return _person(row) if row else None
+
+    async def set_away(self, person_id: int, since: datetime | None) -> None:
+        """An editor left the editors chat (`since`), or is back in it (None)."""
+        await self.db.execute(
+            "UPDATE people SET away_since = ? WHERE id = ?",
+            (ts(since) if since is not None else None, person_id),
+        )
+        self._active.clear()
 
     async def set_language(self, person_id: int, language: str) -> Person | None:
         """The language the bot speaks to an active person in, from now on."""

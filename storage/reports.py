@@ -21,6 +21,18 @@ REPORT_SELECT = (
     f"SELECT {REPORT_COLUMNS} FROM reports LEFT JOIN people ON people.id = reports.contact_id"
 )
 
+
+def in_turns(where: str, newest_first: bool = False) -> str:
+    """Reports matching `where`, each with its `turn` among its contact's (1 for their
+    oldest, or newest): ordering by turn serves contacts round-robin."""
+    order = "DESC" if newest_first else "ASC"
+    return (
+        f"SELECT * FROM (SELECT {REPORT_COLUMNS}, ROW_NUMBER() OVER"
+        f" (PARTITION BY reports.contact_id ORDER BY reports.id {order}) AS turn"
+        f" FROM reports LEFT JOIN people ON people.id = reports.contact_id WHERE {where})"
+    )
+
+
 # The id of the report a contact's message belongs to: its first message or one of its media.
 # Parameters: chat id, message id, chat id, message id.
 REPORT_OF_MESSAGE = (
@@ -265,13 +277,26 @@ class Reports:
 
     async def waiting(self, limit: int) -> list[Report]:
         """Reports waiting for a decision: those their contact marked urgent first, then
-        oldest first (a burst is worked through in order, urgent news never behind it)."""
+        oldest first, round-robin across contacts (a burst is worked through in order,
+        urgent news never behind it, no contact behind another's flood). A flood beyond
+        its contact's fair share is left out: `floods` counts it."""
         rows = await self.db.fetch_all(
-            f"{REPORT_SELECT} WHERE reports.status = 'pending'"
-            " ORDER BY reports.flagged_urgent DESC, reports.id LIMIT ?",
+            in_turns("reports.status = 'pending' AND reports.flooded = 0")
+            + " ORDER BY flagged_urgent DESC, turn, id LIMIT ?",
             (limit,),
         )
         return [report_from_row(row) for row in rows]
+
+    async def floods(self) -> list[tuple[str, int, int, int]]:
+        """Pending reports collapsed as floods, per contact: (pseudonym, how many, first
+        id, last id)."""
+        rows = await self.db.fetch_all(
+            "SELECT people.pseudonym, COUNT(*), MIN(reports.id), MAX(reports.id)"
+            " FROM reports INDEXED BY reports_flooded JOIN people ON people.id = reports.contact_id"
+            " WHERE reports.flooded = 1 AND reports.status = 'pending'"
+            " GROUP BY reports.contact_id ORDER BY MIN(reports.id)"
+        )
+        return [(row[0], int(row[1]), int(row[2]), int(row[3])) for row in rows]
 
     async def waiting_summary(self) -> tuple[int, int, datetime | None]:
         """How many wait for a decision, how many of them are marked urgent, and when the

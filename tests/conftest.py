@@ -148,6 +148,8 @@ class World:
         code = (await self.invite_link(role, pseudonym)).split("start=")[1]
         reply = await self.ask(user_id, f"/start {code}", "")
         assert pseudonym in reply, reply
+        if role == "editor":  # an editor is a member of the editors chat
+            self.sandbox.chats[EDITORS_CHAT].members[user_id] = "member"
         return user_id
 
     async def card_of(self, code: str, timeout: float = 10) -> dict[str, Any]:

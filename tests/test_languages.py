@@ -207,8 +207,9 @@ async def test_a_stranger_is_refused_in_their_apps_language_and_nothing_is_store
     assert (
         await world.ask(STRANGER, "hello") == "Bu bot yalnızca davet edilen kişilerden rapor alır."
     )
-    sandbox.users[STRANGER]["language_code"] = "ar"
-    refusal = await world.ask(STRANGER, "hello")
+    # Another stranger (one is answered once an hour), whose app speaks Arabic.
+    sandbox.add_user(STRANGER + 1, "Another Stranger", language_code="ar")
+    refusal = await world.ask(STRANGER + 1, "hello")
     assert refusal == RLM + "هذا البوت يستقبل البلاغات من جهات الاتصال المدعوّة فقط."
     assert await world.services.store.people.active_by_telegram_id(STRANGER) is None
 

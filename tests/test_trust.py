@@ -212,3 +212,50 @@ async def test_a_post_the_bot_fails_on_is_put_to_editors_and_the_channel_goes_on
     await desk.start()
     notice = await world.bot_says(EDITORS_CHAT, "UPDATE #1")
     assert "Resend" in str(notice["reply_markup"])
+
+
+# --------------------------------------------------------------------- editors are members
+
+
+async def test_an_editor_who_leaves_the_editors_chat_loses_their_rights_at_once(
+    world: World,
+) -> None:
+    contact = await world.join("contact", "Kirkuk-1")
+    desk1 = await world.join("editor", "Desk-1")
+    world.sandbox.send_text(contact, "Shelling near the citadel")
+    await world.card_of("R-1")
+    await world.ask(desk1, "/desk", "")
+    world.sandbox.set_member(EDITORS_CHAT, desk1, "kicked", by=ADMIN)
+    told = await world.bot_says(ADMIN, "Desk-1 left the editors chat")
+    assert "can no longer decide" in told["text"]
+    # From their private chat: no press, no desk, no /write.
+    private = world.sandbox.send_text(desk1, "hello")["message_id"]
+    query = world.sandbox.press(desk1, desk1, private, "v2:now:1:1")
+    answer = await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
+    assert answer["text"].startswith("You are not in the editors chat")
+    assert "not in the editors chat" in await world.ask(desk1, "/desk", "editors chat")
+    assert (await world.services.store.reports.get(1)).status == "pending"
+    history = [e.action for e in await world.services.store.audit.recent(50)]
+    assert "editor.left_chat" in history
+    # Back in the chat: their rights come back.
+    world.sandbox.set_member(EDITORS_CHAT, desk1, "member")
+    await world.bot_says(ADMIN, "Desk-1 is back in the editors chat")
+    query = world.sandbox.press(desk1, desk1, private, "v2:now:1:1")
+    answer = await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
+    assert answer["text"] == "R-1 goes out now."
+
+
+async def test_a_change_the_bot_missed_is_found_at_the_private_desk(world: World) -> None:
+    """The bot was not told (it was down, or not an admin of the group): getChatMember."""
+    contact = await world.join("contact", "Kirkuk-1")
+    desk1 = await world.join("editor", "Desk-1")
+    world.sandbox.send_text(contact, "Shelling near the citadel")
+    await world.card_of("R-1")
+    world.sandbox.chats[EDITORS_CHAT].members[desk1] = "left"  # no update sent
+    private = world.sandbox.send_text(desk1, "hello")["message_id"]
+    query = world.sandbox.press(desk1, desk1, private, "v2:now:1:1")
+    answer = await world.sandbox.wait_for(lambda: world.sandbox.callback_answers.get(query))
+    assert answer["text"].startswith("You are not in the editors chat")
+    await world.bot_says(ADMIN, "Desk-1 left the editors chat")
+    person = await world.services.store.people.active_by_pseudonym("Desk-1")
+    assert person.away_since is not None

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import texts
+from bot.alerts import AdminAlerts
 from bot.clock import Clock
-from bot.i18n import plain
+from bot.fairness import FloodWatch
+from bot.i18n import plain, say
 from storage import NewMedia, NewMessage, Person, Report, ReportStatus, Repositories, StoredMessage
 
 log = logging.getLogger(__name__)
@@ -59,9 +61,14 @@ class IntakeService:
         default_label: str,
         on_ready: Callable[[], None],
         editors_chat_id: int | None = None,
+        per_minute: int = 10_000,
+        alerts: AdminAlerts | None = None,
     ) -> None:
         self.store = store
         self.editors_chat_id = editors_chat_id
+        self.floods = FloodWatch(per_minute)
+        self.alerts = alerts
+        self._telling: set[asyncio.Task[None]] = set()
         self.clock = clock
         self.quiet_seconds = quiet_seconds
         self.default_label = default_label
@@ -72,7 +79,10 @@ class IntakeService:
     def receive(self, contact: Person, message: IncomingMessage) -> None:
         """Store a contact's message. The write is deferred so that a burst of reports is
         committed together (see Reports.add_message_later); the desk is woken once it is
-        stored."""
+        stored. Beyond the contact's fair share a report is kept but collapsed."""
+        flooded, first = self.floods.over(contact.id)
+        if first:
+            self._tell_flooding(contact, message.chat_id)
         self.store.incoming.add_message_later(
             NewMessage(
                 contact_id=contact.id,
@@ -85,9 +95,31 @@ class IntakeService:
                 label=self.default_label,
                 at=self.clock.now(),
                 flagged_urgent=starts_urgent(message.text),
+                flooded=flooded,
             ),
             self._stored,
         )
+
+    def _tell_flooding(self, contact: Person, chat_id: int) -> None:
+        """The first report beyond a contact's fair share: they are asked to slow down
+        (once per flood), and admins are alerted (a phone may be in someone else's hands)."""
+
+        async def tell() -> None:
+            now = self.clock.now()
+            text = say(contact.language or "en", texts.SLOW_DOWN)
+            await self.store.desk_messages.add(chat_id, text, now)  # the private chats' lane
+            if self.alerts is None:
+                self.on_ready()
+                return
+            await self.alerts.tell_once(
+                f"flood:{contact.id}:{now:%Y-%m-%dT%H}",
+                texts.FLOOD_ALERT.format(pseudonym=contact.pseudonym, limit=self.floods.per_minute),
+            )
+            self.alerts.wake()  # the private chats' lane sends the contact's notice
+
+        task = asyncio.get_running_loop().create_task(tell())
+        self._telling.add(task)
+        task.add_done_callback(self._telling.discard)
 
     def _stored(self, stored: StoredMessage) -> None:
         if not stored.created:

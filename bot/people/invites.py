@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +21,10 @@ CODE_BYTES = 32
 
 class InviteError(ValueError):
     """An invite that cannot be made; the message is for the admin."""
+
+
+# Outcomes of a code that did not work: counted (fieldrelay status), and throttled per sender.
+FAILED = frozenset({RedeemOutcome.UNKNOWN, RedeemOutcome.USED, RedeemOutcome.EXPIRED})
 
 
 def hash_code(code: str) -> str:
@@ -45,8 +49,10 @@ class InviteService:
         clock: Clock,
         ttl_hours: float,
         on_joined: Callable[[int], None] = lambda telegram_id: None,
+        on_failed: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         self.on_joined = on_joined
+        self.on_failed = on_failed
         self.invites = invites
         self.audit = audit
         self.clock = clock
@@ -84,10 +90,16 @@ class InviteService:
         """Use an invite; the new person is spoken to in `language` until they choose."""
         now = self.clock.now()
         if not code or len(code) > 128:
-            return RedeemOutcome.UNKNOWN, None
-        outcome, person = await self.invites.redeem(
-            code_hash=hash_code(code), telegram_user_id=telegram_user_id, now=now, language=language
-        )
+            outcome, person = RedeemOutcome.UNKNOWN, None
+        else:
+            outcome, person = await self.invites.redeem(
+                code_hash=hash_code(code),
+                telegram_user_id=telegram_user_id,
+                now=now,
+                language=language,
+            )
+        if outcome in FAILED and self.on_failed is not None:
+            await self.on_failed(telegram_user_id)
         if outcome is RedeemOutcome.JOINED and person is not None:
             self.on_joined(telegram_user_id)
             await self.audit.record(

@@ -380,6 +380,7 @@ class ReviewDesk:
             oldest=oldest,
             now=at,
             listed=self.settings.desk_queue_size,
+            floods=await store.reports.floods(),
         )
         if view.text == desk.queue_text:
             return False

@@ -85,6 +85,10 @@ def report_buttons(report: Report) -> list[Button]:
     ]
 
 
+# Contacts whose flood is collapsed, one line each (the rest are counted in the header).
+MAX_FLOOD_LINES = 10
+
+
 def render_queue(
     waiting: Sequence[Report],
     kinds: Mapping[int, Sequence[str]],
@@ -94,6 +98,7 @@ def render_queue(
     oldest: datetime | None,
     now: datetime,
     listed: int = MAX_LISTED,
+    floods: Sequence[tuple[str, int, int, int]] = (),
 ) -> QueueView:
     """The queue as one message: within Telegram's 4,096 characters and 100 buttons however
     deep the queue; what does not fit is counted. `waiting` may hold up to 100 reports:
@@ -125,6 +130,13 @@ def render_queue(
         else:
             keyboard[-1].append(report_buttons(report)[0])
     parts = [head, "", *lines]
-    if total > len(lines):
-        parts.append(texts.QUEUE_MESSAGE_MORE.format(count=total - len(lines)))
+    collapsed = sum(count for _, count, _, _ in floods)
+    if total - collapsed > len(lines):
+        parts.append(texts.QUEUE_MESSAGE_MORE.format(count=total - collapsed - len(lines)))
+    for pseudonym, count, first, last in floods[:MAX_FLOOD_LINES]:
+        parts.append(
+            texts.QUEUE_MESSAGE_FLOOD.format(
+                pseudonym=pseudonym, count=count, first=f"R-{first}", last=f"R-{last}"
+            )
+        )
     return QueueView("\n".join(parts), keyboard)

@@ -13,7 +13,7 @@ is the scrubbed one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 Raw = dict[str, Any]
@@ -69,9 +69,15 @@ class Admission:
 
     Loaded at start, and kept current by the invite and revocation services."""
 
-    def __init__(self, admin_ids: Iterable[int], editors_chat_id: int) -> None:
+    def __init__(
+        self,
+        admin_ids: Iterable[int],
+        editors_chat_id: int,
+        may_try_invite: Callable[[int], bool] = lambda sender: True,
+    ) -> None:
         self.admins = frozenset(admin_ids)
         self.editors_chat_id = editors_chat_id
+        self.may_try_invite = may_try_invite
         self._people: set[int] = set()
 
     def load(self, telegram_ids: Iterable[int]) -> None:
@@ -99,5 +105,7 @@ class Admission:
         message = raw.get("message")
         if isinstance(message, dict) and (message.get("chat") or {}).get("type") == "private":
             text = message.get("text")
-            return isinstance(text, str) and text.startswith("/start ") and len(text) < 200
+            redeeming = isinstance(text, str) and text.startswith("/start ") and len(text) < 200
+            # Too many wrong codes from one sender: not even read (answered from memory).
+            return redeeming and sender is not None and self.may_try_invite(sender)
         return False

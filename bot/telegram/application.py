@@ -11,6 +11,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -72,6 +73,11 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     private = filters.ChatType.PRIVATE
     admins = filters.User(user_id=settings.admin_ids)
     editors_chat = filters.Chat(chat_id=settings.editors_chat_id)
+
+    # Group -2: someone joined or left the editors chat; an editor's rights follow.
+    application.add_handler(
+        ChatMemberHandler(access.membership_changed, ChatMemberHandler.CHAT_MEMBER), group=-2
+    )
 
     # Group -1: who is this? Strangers, other groups and channels stop here.
     application.add_handler(TypeHandler(Update, access.identify_caller), group=-1)

@@ -8,8 +8,10 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
+from bot.fairness import Refusals
 from bot.intake.service import IntakeService
 from bot.people.invites import InviteService
+from bot.people.membership import EditorMembership
 from bot.people.revocation import RevocationService
 from bot.people.wipe import ChatWiper
 from bot.publishing.publisher import Publisher
@@ -41,7 +43,10 @@ class Caller:
 
     @property
     def is_editor(self) -> bool:
-        return self.is_admin or (self.person is not None and self.person.role == "editor")
+        """An admin, or an editor who is in the editors chat."""
+        person = self.person
+        present = person is not None and person.role == "editor" and person.away_since is None
+        return self.is_admin or present
 
     @property
     def is_known(self) -> bool:
@@ -72,6 +77,8 @@ class Services:
     writing: WritingService
     # Who may touch the disk (registered people and admins), checked before storing.
     admission: Admission
+    membership: EditorMembership  # editors act only while in the editors chat
+    refusals: Refusals  # how often strangers are answered, and invite codes tried
     site: SiteWorker | None = None  # the live blog, when SITE_DIR is set
 
 

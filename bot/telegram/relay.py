@@ -9,9 +9,11 @@ from typing import Any
 
 from bot.alerts import AdminAlerts
 from bot.clock import Clock, SystemClock
+from bot.fairness import Refusals
 from bot.intake.service import IntakeService
 from bot.logs import quiet_noisy_loggers
 from bot.people.invites import InviteService
+from bot.people.membership import EditorMembership
 from bot.people.revocation import RevocationService
 from bot.people.wipe import ChatWiper
 from bot.publishing.publisher import Publisher
@@ -32,6 +34,7 @@ from bot.telegram.webhook import WebhookReceiver
 from bot.web.site import SiteBuilder
 from bot.web.worker import SiteWorker
 from storage import Database, Repositories
+from storage.inbox import FAILED_INVITES_KEY
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,7 @@ def build_services(
     chat_log = store.chat_log
     bot.record_private_messages(lambda chat, message: chat_log.record(chat, message, clock.now()))
     desk = ReviewDesk(store, sender, settings, clock)
+    alerts = AdminAlerts(store, settings.admin_ids, clock, lambda: desk.wake(private=True))
     intake = IntakeService(
         store,
         clock,
@@ -63,6 +67,8 @@ def build_services(
         default_label=settings.default_label,
         on_ready=desk.wake,
         editors_chat_id=settings.editors_chat_id,
+        per_minute=settings.contact_reports_per_minute,
+        alerts=alerts,
     )
     site = (
         SiteWorker(
@@ -71,7 +77,7 @@ def build_services(
             delay=settings.site_render_delay_seconds,
             sync_command=settings.site_sync_command,
             sync_timeout=settings.site_sync_timeout_seconds,
-            alerts=AdminAlerts(store, settings.admin_ids, clock, lambda: desk.wake(private=True)),
+            alerts=alerts,
         )
         if settings.site_dir is not None
         else None
@@ -89,9 +95,30 @@ def build_services(
         store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake
     )
     wiper = ChatWiper(chat_log, sender, clock)
-    admission = Admission(settings.admin_ids, settings.editors_chat_id)
+    refusals = Refusals(
+        settings.stranger_refusal_seconds,
+        settings.stranger_refusals_per_minute,
+        settings.invite_attempts_per_hour,
+    )
+    admission = Admission(
+        settings.admin_ids, settings.editors_chat_id, may_try_invite=refusals.may_try_invite
+    )
+
+    async def failed_invite(telegram_user_id: int) -> None:
+        refusals.failed_invite(telegram_user_id)
+        await store.state.increment(FAILED_INVITES_KEY)
+
+    membership = EditorMembership(
+        store,
+        clock,
+        alerts,
+        lambda user_id: sender.is_member(settings.editors_chat_id, user_id),
+        cache_seconds=settings.editor_membership_cache_seconds,
+    )
     return Services(
         admission=admission,
+        membership=membership,
+        refusals=refusals,
         settings=settings,
         clock=clock,
         store=store,
@@ -101,6 +128,7 @@ def build_services(
             clock,
             settings.invite_ttl_hours,
             on_joined=admission.add,
+            on_failed=failed_invite,
         ),
         intake=intake,
         desk=desk,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import html
+import logging
 import warnings
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import (
+    ChatMember,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -19,7 +21,7 @@ from telegram import (
     MessageEntity,
     ReplyParameters,
 )
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot
 from telegram.helpers import mention_html
@@ -136,6 +138,17 @@ class TelegramSender:
         if media.file_id is None:
             raise ValueError("media has neither data nor file id")
         return media.file_id
+
+    async def is_member(self, chat_id: int, user_id: int) -> bool | None:
+        """Whether the user is in the chat now; None when Telegram cannot say."""
+        try:
+            member = await self.bot.get_chat_member(chat_id, user_id)
+        except TelegramError as exc:
+            logging.getLogger(__name__).warning(
+                "could not ask Telegram who is in the editors chat: %s", exc.message
+            )
+            return None
+        return in_chat(member)
 
     async def send_media(
         self,
@@ -354,3 +367,14 @@ class RecordingBot(ExtBot[None]):
     def _sent(self, chat_type: str, chat_id: int, message_id: int) -> None:
         if self._on_private_message is not None and chat_type == ChatType.PRIVATE:
             self._on_private_message(chat_id, message_id)
+
+
+def in_chat(member: ChatMember) -> bool:
+    """Whether a chat member (as Telegram describes them) is in the chat."""
+    if member.status == ChatMemberStatus.RESTRICTED:
+        return bool(getattr(member, "is_member", False))
+    return member.status in (
+        ChatMemberStatus.MEMBER,
+        ChatMemberStatus.ADMINISTRATOR,
+        ChatMemberStatus.OWNER,
+    )
