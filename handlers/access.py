@@ -128,14 +128,15 @@ async def refuse_non_editor(update: Update, context: RelayContext) -> None:
     else:
         assert message is not None
         asked = ((message.text or "").split(maxsplit=1) or [""])[0]
+    person = context.caller.person
     await services.store.audit.record(
         at=services.clock.now(),
-        actor="non-editor",
-        actor_telegram_id=update.effective_user.id,
+        actor=person.pseudonym if person is not None else "non-editor",
+        # A stranger's Telegram id is never written down: only a registered person's.
+        actor_telegram_id=update.effective_user.id if context.caller.is_known else None,
         action="refused.not_editor",
         detail=asked[:64],
     )
-    person = context.caller.person
     away = person is not None and person.role == "editor" and person.away_since is not None
     if query is not None:
         await answer_query(query, texts.EDITOR_AWAY if away else texts.ONLY_EDITORS, alert=True)
