@@ -46,17 +46,23 @@ def _actionable_ids(sandbox: Sandbox) -> set[int]:
     for message in sandbox.bot_messages(EDITORS_CHAT):
         for row in message.get("reply_markup", {}).get("inline_keyboard", []):
             for button in row:
-                action, _, item = button.get("callback_data", "").partition(":")[2].partition(":")
-                if action in ("open", "now", "approve") and item.isdigit():
-                    found.add(int(item))
+                parts = button.get("callback_data", "").split(":")
+                if parts[1:2] in (["open"], ["now"], ["approve"]) and parts[2].isdigit():
+                    found.add(int(parts[2]))
     return found
 
 
-def _button(sandbox: Sandbox, chat_id: int, data: str) -> dict[str, Any] | None:
+def _button(
+    sandbox: Sandbox, chat_id: int, action: str, target: int
+) -> tuple[dict[str, Any], str] | None:
+    """The newest message in the chat with a button for `action` on report `target`, and
+    that button's callback data (it names the version of the report the button shows)."""
     for message in reversed(sandbox.bot_messages(chat_id)):
         for row in message.get("reply_markup", {}).get("inline_keyboard", []):
-            if any(button.get("callback_data") == data for button in row):
-                return message
+            for button in row:
+                data = button.get("callback_data", "")
+                if data.split(":")[1:3] == [action, str(target)]:
+                    return message, data
     return None
 
 
@@ -138,17 +144,18 @@ async def _editor(
         if target is None:
             await asyncio.sleep(0.01)
             continue
-        data = f"v1:now:{target}"
-        chat, message = EDITORS_CHAT, _button(sandbox, EDITORS_CHAT, data)
-        if message is None:
-            message = _button(sandbox, ADMIN, data)
-            chat = ADMIN
-        if message is None:
-            queue = _button(sandbox, EDITORS_CHAT, f"v1:open:{target}")
+        chat, found = EDITORS_CHAT, _button(sandbox, EDITORS_CHAT, "now", target)
+        if found is None:
+            chat, found = ADMIN, _button(sandbox, ADMIN, "now", target)
+        if found is None:
+            queue = _button(sandbox, EDITORS_CHAT, "open", target)
             if queue is not None:
-                sandbox.press(ADMIN, EDITORS_CHAT, queue["message_id"], f"v1:open:{target}")
-                await run_until(lambda d=data: _button(sandbox, ADMIN, d) is not None, 60, "a card")
+                sandbox.press(ADMIN, EDITORS_CHAT, queue[0]["message_id"], queue[1])
+                await run_until(
+                    lambda t=target: _button(sandbox, ADMIN, "now", t) is not None, 60, "a card"
+                )
             continue
+        message, data = found
         posted_before = len(sandbox.bot_messages(CHANNEL))
         pressed = time.monotonic()
         query = sandbox.press(ADMIN, chat, message["message_id"], data)

@@ -741,23 +741,37 @@ async def bench_burst(quick: bool) -> list[Result]:
     return await run(quick)
 
 
+async def bench_flood(quick: bool) -> list[Result]:
+    from bench.flood import run
+
+    return await run(quick)
+
+
 async def bench_cleaning(quick: bool) -> list[Result]:
     """Peak memory of the process that cleans an 88 MP PNG and a 48 MP JPEG."""
     from bench.cleaning import measure
 
     found = await measure(ROOT)
     results = []
-    for kind, label in (("png", "88 MP PNG"), ("jpeg", "48 MP JPEG")):
+    cases = (
+        ("png", "88 MP PNG"),
+        ("jpeg", "48 MP JPEG"),
+        ("png-raised", "88 MP PNG, MAX_IMAGE_PIXELS raised to 89 MP"),
+    )
+    for kind, label in cases:
         peak, clean, refused, problem = found[kind]
         outcome = "cleaned" if clean else f"refused ({problem})" if refused else "not cleaned"
+        # Raised above what fits in 300 MB, the cap is what holds: the child is stopped.
+        capped = kind == "png-raised"
         results.append(
             Result(
                 f"cleaning peak memory, {label}",
                 round(peak),
                 "MB",
-                "<= 300 MB",
-                peak <= 300,
-                f"{outcome}; the cleaning child's peak RSS (getrusage), capped at 768 MB",
+                "<= 768 MB cap, refused" if capped else "<= 300 MB",
+                peak <= 800 and refused if capped else peak <= 300,
+                f"{outcome}; the cleaning child's peak RSS (getrusage), capped at 768 MB;"
+                " the bot's own memory is not touched",
             )
         )
     return results
@@ -772,6 +786,7 @@ BENCHMARKS: dict[str, Callable[[bool], Awaitable[list[Result]]]] = {
     "replication": bench_replication,
     "site": bench_site,
     "cleaning": bench_cleaning,
+    "flood": bench_flood,
     "startup": bench_startup_and_memory,
     "soak": bench_soak,
 }
@@ -807,6 +822,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute")
     parser.add_argument("only", nargs="*", choices=[*BENCHMARKS, []], help="run only these")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "bench" / "results.json",
+        help="where the latest numbers are kept (CI writes outside tracked files)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     results = asyncio.run(main_async(args.quick, args.only))
@@ -818,7 +839,7 @@ def main() -> int:
             f"{r.name:<{width}}  {measured:>10}  {r.target:<15}  "
             f"{'yes' if r.met else 'NO ':<4} {r.detail}"
         )
-    write_results(ROOT / "bench" / "results.json", results, "quick" if args.quick else "full")
+    write_results(args.out, results, "quick" if args.quick else "full")
     missed = [r.name for r in results if not r.met]
     print(
         f"\n{len(results) - len(missed)} of {len(results)} targets met"

@@ -150,7 +150,7 @@ class Settings(BaseSettings):
     # stranger is answered at most once per STRANGER_REFUSAL_SECONDS, and strangers all
     # together at most STRANGER_REFUSALS_PER_MINUTE times; a sender's wrong invite codes
     # stop being read after INVITE_ATTEMPTS_PER_HOUR.
-    contact_reports_per_minute: int = Field(default=20, ge=1, le=10_000)
+    contact_reports_per_minute: int = Field(default=60, ge=1, le=10_000)
     stranger_refusal_seconds: float = Field(default=3600, ge=0)
     stranger_refusals_per_minute: int = Field(default=30, ge=0)
     invite_attempts_per_hour: int = Field(default=5, ge=1, le=1000)
