@@ -17,7 +17,6 @@ from pathlib import Path
 
 from bench.burst import Observer
 from bench.run import (
-    EDITORS_CHAT,
     Result,
     percentile,
     prepare_database,
