@@ -227,9 +227,17 @@ async def relay_intake(
         # as they would in a real group, beside the acknowledgements being measured.
         group_limit = Settings.model_fields["group_messages_per_minute"].default
         replica = {"replica_url": f"file://{folder}/replica"} if replicated else {}
+        # Each contact sends `per_contact` reports at once: the fair-share check runs on every
+        # report, with a limit above the burst, so that every report is acknowledged one by
+        # one as the echo bot answers each (a flood is collapsed: bench/flood.py measures it).
         relay = FieldRelay(
             settings_for(
-                sandbox, database, [-1009001], group_messages_per_minute=group_limit, **replica
+                sandbox,
+                database,
+                [-1009001],
+                group_messages_per_minute=group_limit,
+                contact_reports_per_minute=per_contact + 1,
+                **replica,
             )
         )
         await relay.start()

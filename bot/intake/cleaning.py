@@ -14,7 +14,6 @@ decompression bomb costs that child, never the bot.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import json
@@ -253,6 +252,9 @@ def _mat2(data: bytes, extension: str) -> tuple[bytes | None, tuple[str, ...]]:
 async def clean_in_child(data: bytes, claimed_kind: str, stem: str, limits: Limits) -> Cleaned:
     """`clean` in a child process whose memory (address space) and CPU time are capped:
     a file that would eat the machine costs that child, and is refused."""
+    # Imported here: the child runs this module, and asyncio alone would double its start.
+    import asyncio
+
     with tempfile.TemporaryDirectory(prefix="fieldrelay-") as folder:
         source, target = Path(folder) / "in", Path(folder) / "out"
         await asyncio.to_thread(source.write_bytes, data)
