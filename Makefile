@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: system-packages setup demo test lint run check bench bench-quick bench-soak messages screenshots browser clean
+.PHONY: system-packages setup demo test test-fast lint run check bench bench-quick bench-soak messages screenshots browser clean
 
 # Debian packages the project needs: mat2's libraries (Poppler, GdkPixbuf, cairo, and the
 # headers PyGObject builds against), ffmpeg (mat2 cleans video with it) and exiftool (the
@@ -36,6 +36,10 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest -q
+
+# Everything but the slow tests (crashes, replication, the browser): for the edit-test loop.
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -21,6 +21,9 @@ from bot.settings import Settings
 from sandbox import Sandbox
 from tests.conftest import CHANNEL, World, make_settings
 
+# Slow (seconds each, processes killed and restarted): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 # What Chromium prints that is about the machine, not the page.
 CONSOLE = re.compile(r":CONSOLE[:(\]]")

@@ -244,16 +244,9 @@ async def test_webhook_mode_checks_the_secret_and_stores_before_answering(
 ) -> None:
     import httpx
 
-    from tests.conftest import World, make_settings
+    from tests.conftest import World
 
-    port = _free_port()
-    settings = make_settings(
-        sandbox,
-        tmp_path / "hook.db",
-        webhook_url=f"http://127.0.0.1:{port}/hook/field-relay",
-        webhook_port=port,
-        webhook_secret=WEBHOOK_SECRET,
-    )
+    settings = webhook_settings(sandbox, tmp_path)
     relay = await start_relay(settings, receive="webhook")
     world = World(sandbox, relay)
     assert sandbox.webhook == (settings.webhook_url, WEBHOOK_SECRET)
@@ -308,6 +301,21 @@ async def test_webhook_mode_checks_the_secret_and_stores_before_answering(
     assert listing["reply_to_message"]["message_id"] == sent["message_id"]
 
 
+def webhook_settings(sandbox: Sandbox, tmp_path: Path, **extra: Any) -> Any:
+    """Webhook mode on a free local port, with the test's secret."""
+    from tests.conftest import make_settings
+
+    port = _free_port()
+    return make_settings(
+        sandbox,
+        tmp_path / "hook.db",
+        webhook_url=f"http://127.0.0.1:{port}/hook/field-relay",
+        webhook_port=port,
+        webhook_secret=WEBHOOK_SECRET,
+        **extra,
+    )
+
+
 def _free_port() -> int:
     import socket
 
@@ -360,18 +368,10 @@ async def test_webhook_checks_the_secret_and_size_before_reading_a_body(
     sandbox: Sandbox, tmp_path: Path, start_relay: Any
 ) -> None:
     """A 90 MB post is answered from its headers: never read, never stored."""
-    from tests.conftest import make_settings
-
-    port = _free_port()
-    settings = make_settings(
-        sandbox,
-        tmp_path / "hook.db",
-        webhook_url=f"http://127.0.0.1:{port}/hook/field-relay",
-        webhook_port=port,
-        webhook_secret=WEBHOOK_SECRET,
-        webhook_max_connections=3,
-        webhook_timeout_seconds=1,
+    settings = webhook_settings(
+        sandbox, tmp_path, webhook_max_connections=3, webhook_timeout_seconds=1
     )
+    port = settings.webhook_port
     relay = await start_relay(settings, receive="webhook")
     huge = str(90 * 1024 * 1024)
     # Only a kilobyte of the announced 90 MB is sent: the answer comes without the rest.

@@ -23,6 +23,9 @@ import pytest
 from sandbox import Sandbox
 from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World
 
+# Slow (seconds each, processes killed and restarted): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
+
 ROUNDS = int(os.environ.get("FIELDRELAY_CRASH_ROUNDS", "30"))
 SECOND_CHANNEL = -100901
 CONTACT, EDITOR = 4001, 4002

@@ -14,9 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sandbox import Sandbox
 from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT
 from tests.test_crash import CONTACT, EDITOR, ROOT, SECOND_CHANNEL, BotProcess
+
+# Slow (seconds each, processes killed and restarted): `make test-fast` leaves them out.
+pytestmark = pytest.mark.slow
 
 # Litestream ships changes every second (its sync interval); the drill waits three before
 # the machine is "lost", so it checks the restore, not a race with that second. What a real

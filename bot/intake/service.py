@@ -137,31 +137,23 @@ class IntakeService:
         updated = await self.store.incoming.contact_edit(
             report.id, chat_id, message_id, text, self.clock.now()
         )
-        if updated is None:
-            await self._note_late_edit(contact, report, text)
-            return EditOutcome(report, applied=False)
         await self.store.audit.record(
             at=self.clock.now(),
             actor=contact.pseudonym,
-            action="report.contact_edit",
+            action="report.contact_edit" if updated else "report.contact_edit_refused",
             report_id=report.id,
             before=report.text,
-            after=updated.text,
+            after=updated.text if updated else text,
         )
+        if updated is None:
+            await self._note_late_edit(contact, report, text)
+            return EditOutcome(report, applied=False)
         self.on_ready()  # the card shows the new text
         return EditOutcome(updated, applied=True)
 
     async def _note_late_edit(self, contact: Person, report: Report, text: str) -> None:
         """An edit after a decision never changes what goes out; editors get it as a note,
         under the report's card, to weigh (a correction, or someone trying their luck)."""
-        await self.store.audit.record(
-            at=self.clock.now(),
-            actor=contact.pseudonym,
-            action="report.contact_edit_refused",
-            report_id=report.id,
-            before=report.text,
-            after=text,
-        )
         if self.editors_chat_id is None or report.status == ReportStatus.WITHDRAWN:
             return
         cards = await self.store.cards.messages(report.id, self.editors_chat_id)
