@@ -101,10 +101,6 @@ def say(language: str | None, message: str, **values: Any) -> str:
     return template.format(**values)
 
 
-def is_right_to_left(language: str | None) -> bool:
-    return known(language) in RIGHT_TO_LEFT
-
-
 def text_direction(text: str) -> str | None:
     """ "rtl" or "ltr" by the first strongly directional letter of `text`; None if none."""
     for char in text:

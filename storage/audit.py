@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 import aiosqlite
@@ -17,18 +16,6 @@ _INSERT = (
     "INSERT INTO audit_log (at, actor_telegram_id, actor, action, report_id, before, after,"
     " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-def audit_person_in(
-    conn: sqlite3.Connection, *, at: datetime, person_id: int, action: str, report_id: int
-) -> None:
-    """An entry of a person's action on a report, under their pseudonym, inside the
-    caller's transaction on the plain connection."""
-    conn.execute(
-        "INSERT INTO audit_log (at, actor, action, report_id)"
-        " SELECT ?, pseudonym, ?, ? FROM people WHERE id = ?",
-        (ts(at), action, report_id, person_id),
-    )
 
 
 class AuditLog:

@@ -189,10 +189,6 @@ class Outbox:
             rows = await cursor.fetchall()
         return [_post(row) for row in rows]
 
-    async def in_doubt(self) -> list[OutboxRow]:
-        rows = await self.db.fetch_all("SELECT * FROM posts WHERE state = 'in_doubt' ORDER BY id")
-        return [_post(row) for row in rows]
-
     async def resolve(self, post_id: int, resend: bool, at: datetime) -> OutboxRow | None:
         """An editor decided an in-doubt row: send it again, or take it as sent."""
         async with self.db.transaction() as conn:

@@ -81,11 +81,15 @@ async def test_a_contact_forging_a_decision_button_in_their_own_chat_is_refused_
 
 async def test_messages_from_non_editors_in_the_editors_chat_are_ignored(world: World) -> None:
     world.sandbox.chats[EDITORS_CHAT].members[STRANGER] = "member"
-    world.sandbox.send_text(STRANGER, "/invite contact X", chat_id=EDITORS_CHAT)
+    # Commands the bot answers for editors in this chat: for anyone else, nothing happens.
+    world.sandbox.send_text(STRANGER, "/queue", chat_id=EDITORS_CHAT)
+    world.sandbox.send_text(STRANGER, "/story new Hijacked | Not ours", chat_id=EDITORS_CHAT)
+    world.sandbox.send_text(STRANGER, "/write\nA fake update", chat_id=EDITORS_CHAT)
     world.sandbox.send_text(STRANGER, "anyone here?", chat_id=EDITORS_CHAT)
     await world.sync()
     assert world.sandbox.bot_messages(EDITORS_CHAT) == []
-    assert (await _tables(world))["invites"] == 0
+    assert await world.services.store.stories.current() is None
+    assert (await _tables(world))["reports"] == 0
 
 
 async def test_bot_leaves_any_other_group_it_is_added_to(world: World) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot import texts
+from bot.telegram.polling import health_file
 from sandbox import Sandbox
 from storage import Database, DatabaseUnavailable
 from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World, make_settings
@@ -44,7 +45,9 @@ async def test_a_database_locked_by_another_process_for_8_s_stops_nothing_and_lo
     holder.start()
     await asyncio.to_thread(locked.wait, 10)
     sent = [sandbox.send_text(contact, f"Report {i} during the lock") for i in range(1, 11)]
-    await asyncio.sleep(6)  # past the busy timeout: the bot has met the lock by now
+    # The bot has met the lock: it says so beside the database (what fieldrelay status reads).
+    refusing = health_file(world.relay.settings.database_path)
+    await world.eventually(lambda: _exists(refusing), timeout=15, what="the lock met")
     polling = world.relay._polling
     assert polling is not None and not polling.done()  # it waits; it did not exit
     acknowledged = [m for m in sandbox.bot_messages(contact) if "Received" in m.get("text", "")]
@@ -262,7 +265,8 @@ async def test_a_full_disk_during_a_burst_loses_no_report_and_the_bot_recovers(
     await db.execute(f"PRAGMA max_page_count = {int(row[0])}")  # the disk is full
     for n in range(30):
         sandbox.send_text(contacts[n % 3], f"Burst report {n} " + "x" * 2000)
-    await asyncio.sleep(4)  # the bot meets the full disk, again and again
+    refusing = health_file(world.relay.settings.database_path)
+    await world.eventually(lambda: _exists(refusing), timeout=15, what="the full disk met")
     assert world.relay._polling is not None and not world.relay._polling.done()
     assert not [m for m in sandbox.bot_messages(contacts[0]) if "Burst" in m.get("text", "")]
     await db.execute("PRAGMA max_page_count = 1073741823")  # space is freed
@@ -309,3 +313,7 @@ async def test_a_reply_telegram_refuses_goes_out_once_it_takes_it_or_is_kept(
     assert len(letters) == 1 and letters[0].kind == "NetworkError in handlers.common.help_command"
     assert letters[0].attempts == 4  # the first try and three more
     assert await world.services.store.dead_letters.to_replay() == []  # waits for a replay
+
+
+async def _exists(path: Path) -> bool:
+    return await asyncio.to_thread(path.exists)

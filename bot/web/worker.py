@@ -43,7 +43,6 @@ class SiteWorker:
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self.renders = 0
 
     async def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="live blog")
@@ -68,7 +67,6 @@ class SiteWorker:
             self._wake.clear()
             try:
                 changed = await self.builder.build(self.site)
-                self.renders += 1
                 await self._tell_what_was_not_shown()
                 if changed and self.sync_command:
                     await self._sync()
