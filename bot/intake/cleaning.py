@@ -267,9 +267,10 @@ async def clean_in_child(data: bytes, claimed_kind: str, stem: str, limits: Limi
             claimed_kind,
             stem,
             str(limits.max_pixels),
+            str(limits.memory_mb),
+            str(limits.seconds),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
-            preexec_fn=lambda: _cap(limits),
         )
         try:
             out, _ = await asyncio.wait_for(process.communicate(), limits.seconds)
@@ -280,7 +281,10 @@ async def clean_in_child(data: bytes, claimed_kind: str, stem: str, limits: Limi
             return _refused(claimed_kind, stem, "took too long to clean")
         if process.returncode != 0:
             return _refused(claimed_kind, stem, "too large to clean")
-        result = json.loads(out)
+        try:
+            result = json.loads(out)
+        except ValueError:
+            return _refused(claimed_kind, stem, "could not be read")
         cleaned = await asyncio.to_thread(target.read_bytes) if result.pop("has_data") else None
     return Cleaned(
         kind=result["kind"],
@@ -297,16 +301,18 @@ def _refused(claimed_kind: str, stem: str, problem: str) -> Cleaned:
     return Cleaned(kind, f"{stem}.bin", problem=problem, refused=True)
 
 
-def _cap(limits: Limits) -> None:
-    """In the child, before it runs: its memory and CPU limits."""
-    memory = limits.memory_mb * 1024 * 1024
+def _cap(memory_mb: int, seconds: float) -> None:
+    """The child's own memory (address space) and CPU limits, set first thing (set by the
+    child itself: a hook between fork and exec is not safe beside the bot's threads)."""
+    memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    seconds = int(limits.seconds) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+    cpu = int(seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 
 def _main(argv: list[str]) -> int:
-    source, target, claimed_kind, stem, max_pixels = argv
+    source, target, claimed_kind, stem, max_pixels, memory_mb, seconds = argv
+    _cap(int(memory_mb), float(seconds))
     logging.basicConfig(level=logging.ERROR)
     result = clean(Path(source).read_bytes(), claimed_kind, stem, int(max_pixels))
     if result.data is not None:
