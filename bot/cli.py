@@ -242,7 +242,7 @@ CLOSED = (ReportStatus.REJECTED, ReportStatus.WITHDRAWN)
 async def show_status(settings: Settings) -> int:
     """What an operator wants to know at a glance, read from the database."""
     from storage import Repositories
-    from storage.inbox import FAILED_INVITES_KEY
+    from storage.state import FAILED_INVITES_KEY
 
     async with Database(settings.database_path) as db:
         store = Repositories.over(db)

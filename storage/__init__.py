@@ -14,7 +14,7 @@ from storage.database import (
 )
 from storage.desk import CardRequests, DeskMessages, Desks
 from storage.editorial import ContactMessages, Prompts
-from storage.inbox import Inbox, StateStore
+from storage.inbox import Inbox
 from storage.incoming import Incoming
 from storage.media import Media
 from storage.models import (
@@ -42,6 +42,7 @@ from storage.people import Invites, People, PseudonymTakenError
 from storage.reports import Reports
 from storage.repositories import Repositories
 from storage.rows import Transaction
+from storage.state import StateStore
 from storage.statuses import (
     UNPUBLISHED,
     CardState,

@@ -12,12 +12,13 @@ from storage.database import Database
 from storage.dead_letters import DeadLetters
 from storage.desk import CardRequests, DeskMessages, Desks
 from storage.editorial import ContactMessages, Prompts
-from storage.inbox import Inbox, StateStore
+from storage.inbox import Inbox
 from storage.incoming import Incoming
 from storage.media import Media
 from storage.outbox import Outbox
 from storage.people import Invites, People
 from storage.reports import Reports
+from storage.state import StateStore
 from storage.stories import Stories
 from storage.web import WebMedia
 from storage.written import Written

@@ -34,7 +34,7 @@ from bot.telegram.webhook import WebhookReceiver
 from bot.web.site import SiteBuilder
 from bot.web.worker import SiteWorker
 from storage import Database, Repositories
-from storage.inbox import FAILED_INVITES_KEY
+from storage.state import FAILED_INVITES_KEY
 
 log = logging.getLogger(__name__)
 
