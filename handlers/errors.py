@@ -8,18 +8,15 @@ from telegram import Update
 from telegram.error import NetworkError, RetryAfter
 
 from bot.telegram.context import RelayContext
-from bot.telegram.polling import HANDLER_ERRORS
 
 log = logging.getLogger(__name__)
 
 
 async def log_error(update: object, context: RelayContext) -> None:
-    """Log the failure (its type and traceback, not the update), and leave it for the
-    durable inbox, which keeps the update as a dead letter or, for a transient database
-    error, handles it again."""
+    """Log the failure (its type and traceback, not the update). The durable inbox gets the
+    error from its own error handler, and keeps the update as a dead letter or, for a
+    transient database error, handles it again."""
     update_id = update.update_id if isinstance(update, Update) else None
-    if update_id is not None and context.error is not None:
-        context.application.bot_data.setdefault(HANDLER_ERRORS, {})[update_id] = context.error
     if isinstance(context.error, NetworkError | RetryAfter):
         # Telegram is unreachable or busy: the update is handled again (polling.py).
         log.warning(

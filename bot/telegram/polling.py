@@ -44,8 +44,6 @@ log = logging.getLogger(__name__)
 # case-insensitive; the lower-case spelling keeps python-telegram-bot from suggesting
 # Bot.get_updates, which parses (and can fail on) a whole batch at once.
 RAW_GET_UPDATES = "getupdates"
-# Where the error handler leaves, by update id, what a handler raised (application.bot_data).
-HANDLER_ERRORS = "handler_errors"
 OWN_PACKAGES = {"bot", "handlers", "storage"}
 
 
@@ -79,10 +77,10 @@ class UpdateInbox:
         self.clock = clock
         self.dead_letters = dead_letters
         self.admins = list(admins)
-        # What the error handler saw, by update id (handlers/errors.py fills it).
-        self.failures: dict[int, BaseException] = application.bot_data.setdefault(
-            HANDLER_ERRORS, {}
-        )
+        # What a handler raised, by update id: python-telegram-bot hands it to error
+        # handlers, not to the caller of process_update, so the inbox registers its own.
+        self.failures: dict[int, BaseException] = {}
+        application.add_error_handler(self._keep_failure)
 
     async def store(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Scrub a batch of names, write the updates who may touch the disk, and return
@@ -162,6 +160,10 @@ class UpdateInbox:
         # process_update hands handler errors to the error handler; it does not raise.
         await self.application.process_update(update)
         return self.failures.pop(update_id, None)
+
+    async def _keep_failure(self, update: object, context: Any) -> None:
+        if isinstance(update, Update) and context.error is not None:
+            self.failures[update.update_id] = context.error
 
     async def _kept_as_failed(
         self, update_id: int, raw: dict[str, Any], error: BaseException
