@@ -44,7 +44,7 @@ test-fast: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot handlers storage
+	$(BIN)/mypy bot handlers storage sandbox tests
 
 # The benchmark suite against the sandbox: a few minutes (full) or under a minute (quick).
 bench: setup

@@ -87,7 +87,10 @@ class Chat:
 
 
 def image_bytes(
-    size: tuple[int, int] = (64, 48), color: str = "red", fmt: str = "JPEG", **save: Any
+    size: tuple[int, int] = (64, 48),
+    color: str | tuple[int, int, int] = "red",
+    fmt: str = "JPEG",
+    **save: Any,
 ) -> bytes:
     """A small real image, for tests and the demo."""
     out = io.BytesIO()

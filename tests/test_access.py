@@ -35,7 +35,7 @@ async def test_unknown_sender_gets_one_polite_line_and_nothing_is_stored(world: 
 
 async def _inbox_empty(world: World) -> bool:
     row = await world.services.store.db.fetch_one("SELECT COUNT(*) FROM inbox")
-    return row[0] == 0
+    return bool(row[0] == 0)
 
 
 async def _iterdump(world: World):  # type: ignore[no-untyped-def]
@@ -71,7 +71,7 @@ async def test_a_contact_forging_a_decision_button_in_their_own_chat_is_refused_
     await world.card_of("R-1")
     for data in ("v1:approve:1", "v1:now:1", "v1:reject:1"):
         query = world.sandbox.press(contact, contact, sent["message_id"], data)
-        answer = await world.sandbox.wait_for(lambda q=query: world.sandbox.callback_answers.get(q))
+        answer = await world.sandbox.wait_for(lambda q=query: world.sandbox.callback_answers.get(q))  # type: ignore[misc]  # a lambda binding a loop variable
         assert answer == {"text": texts.ONLY_EDITORS, "show_alert": True}
     assert (await world.report(1)).status == "pending"
     entries = await world.services.store.audit.recent()

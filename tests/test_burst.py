@@ -207,7 +207,7 @@ async def test_two_editors_decide_at_once_from_the_group_and_a_private_desk(
     first = sandbox.press(desk1, desk1, private_card["message_id"], "v1:now:1")
     second = sandbox.press(desk2, EDITORS_CHAT, group_queue["message_id"], "v1:approve:1")
     answers = [
-        (await sandbox.wait_for(lambda q=q: sandbox.callback_answers.get(q)))["text"]
+        (await sandbox.wait_for(lambda q=q: sandbox.callback_answers.get(q)))["text"]  # type: ignore[misc]  # a lambda binding a loop variable
         for q in (first, second)
     ]
     assert answers[0] == "R-1 goes out now."

@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,7 +36,7 @@ def rows_on_disk(db: Database) -> list[tuple[int, str]]:
         return [tuple(row) for row in other.execute("SELECT a, b FROM t ORDER BY a")]
 
 
-def insert(a: int, b: str | None) -> object:
+def insert(a: int, b: str | None) -> Callable[[sqlite3.Connection], int]:
     return lambda conn: conn.execute("INSERT INTO t (a, b) VALUES (?, ?)", (a, b)).rowcount
 
 
@@ -44,7 +44,7 @@ async def test_a_read_sees_deferred_writes_and_they_are_durable_once_it_returns(
     db: Database,
 ) -> None:
     results: list[int] = []
-    db.defer("row 1", insert(1, "x"), results.append)  # type: ignore[arg-type]
+    db.defer("row 1", insert(1, "x"), results.append)
     db.defer_row("row 2", _INSERT_ROWS, [2, "y"])
     assert rows_on_disk(db) == []  # not committed yet: the commit waits for a reason
     row = await db.fetch_one("SELECT COUNT(*) FROM t")
@@ -60,7 +60,7 @@ async def test_a_burst_of_deferred_writes_is_one_commit(db: Database) -> None:
         db.defer_row("a row", _INSERT_ROWS, [a, "x"])
         db.defer("a row", insert(1000 + a, "y"))
     await db.flush()
-    await db.conn.set_trace_callback(None)
+    await db.conn.set_trace_callback(None)  # type: ignore[arg-type]  # None clears it (sqlite3)
     assert [s for s in statements if s.startswith("COMMIT")] == ["COMMIT"]
     # The fifty rows of the same statement went in as one statement.
     assert len([s for s in statements if s.startswith("INSERT INTO t (a, b) SELECT")]) == 1

@@ -54,7 +54,7 @@ async def test_publish_now_posts_a_numbered_update_in_every_channel(
     contact, editor = await reporter(world)
     await world.press(editor, 1, "now")
     for channel in (CHANNEL, SECOND_CHANNEL):
-        post = await sandbox.wait_for(lambda c=channel: channel_posts(sandbox, c), what="post")
+        post = await sandbox.wait_for(lambda c=channel: channel_posts(sandbox, c), what="post")  # type: ignore[misc]  # a lambda binding a loop variable
         assert body(post[0]) == (
             "UPDATE #1 (10/21, 3:30 pm Iraq / 8:30 am EDT)\n\n"
             "Unconfirmed: Fighters posed as police at the checkpoint"
@@ -78,6 +78,7 @@ async def test_approve_waits_for_the_slot_then_goes_out(
     await world.press(editor, 1, "approve")
     await world.card_shows(1, "Goes out: 03/02, 8:00 pm Iraq / 12:00 pm EST.")
     job_queue = world.relay.application.job_queue
+    assert job_queue is not None
 
     async def wake_up_planned() -> Any:
         jobs = job_queue.get_jobs_by_name("publishing-due")
@@ -137,7 +138,7 @@ async def test_numbers_never_skip_or_repeat_under_a_burst(
         )
     for channel in (CHANNEL, SECOND_CHANNEL):
         posts = await sandbox.wait_for(
-            lambda c=channel: (
+            lambda c=channel: (  # type: ignore[misc]  # a lambda binding a loop variable
                 channel_posts(sandbox, c) if len(channel_posts(sandbox, c)) == 12 else None
             ),
             timeout=20,
@@ -230,7 +231,7 @@ async def test_album_goes_to_two_channels_as_one_album_of_clean_photos(
     await world.press(editor, 1, "now")
     for channel in (CHANNEL, SECOND_CHANNEL):
         posts = await sandbox.wait_for(
-            lambda c=channel: (
+            lambda c=channel: (  # type: ignore[misc]  # a lambda binding a loop variable
                 channel_posts(sandbox, c) if len(channel_posts(sandbox, c)) == 3 else None
             )
         )
@@ -260,7 +261,7 @@ async def test_confirm_correct_and_retract_touch_every_copy(
     )
     for channel in (CHANNEL, SECOND_CHANNEL):
         await sandbox.wait_for(
-            lambda c=channel: (
+            lambda c=channel: (  # type: ignore[misc]  # a lambda binding a loop variable
                 "Confirmed (4:10 pm Iraq): Fighters posed as police"
                 in body(channel_posts(sandbox, c)[0])
             ),
@@ -278,7 +279,7 @@ async def test_confirm_correct_and_retract_touch_every_copy(
     )
     for channel in (CHANNEL, SECOND_CHANNEL):
         await sandbox.wait_for(
-            lambda c=channel: body(channel_posts(sandbox, c)[0]).endswith(
+            lambda c=channel: body(channel_posts(sandbox, c)[0]).endswith(  # type: ignore[misc]  # a lambda binding a loop variable
                 "Confirmed (4:10 pm Iraq): Fighters posed as police at two checkpoints "
                 "(corrected 4:15 pm Iraq)"
             ),
@@ -296,7 +297,7 @@ async def test_confirm_correct_and_retract_touch_every_copy(
     )
     for channel in (CHANNEL, SECOND_CHANNEL):
         await sandbox.wait_for(
-            lambda c=channel: (
+            lambda c=channel: (  # type: ignore[misc]  # a lambda binding a loop variable
                 body(channel_posts(sandbox, c)[0])
                 == "UPDATE #1 (10/21, 3:30 pm Iraq / 8:30 am EDT)\n\n"
                 "Retracted: the source withdrew it"
@@ -330,7 +331,7 @@ async def test_retract_mode_delete_removes_every_copy(
     prompt = await world.bot_says(EDITORS_CHAT, "to retract R-1", after=prompt["message_id"])
     sandbox.send_text(editor, "wrong city", chat_id=EDITORS_CHAT, reply_to_message=prompt)
     for channel in (CHANNEL, SECOND_CHANNEL):
-        await sandbox.wait_for(lambda c=channel: channel_posts(sandbox, c) == [], what="deleted")
+        await sandbox.wait_for(lambda c=channel: channel_posts(sandbox, c) == [], what="deleted")  # type: ignore[misc]  # a lambda binding a loop variable
 
 
 async def test_a_story_opening_post_threads_the_updates(world: World) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -113,7 +114,7 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         acknowledgements.mark_later(1, 10)
         await db.flush()
         assert stored
-        await db.conn.set_trace_callback(None)
+        await db.conn.set_trace_callback(None)  # type: ignore[arg-type]  # None clears it (sqlite3)
 
         # Scanning a partial index is fine: it holds only the rows still to be worked on.
         partial = {
@@ -170,7 +171,7 @@ async def test_hot_queries_stay_small_on_a_long_night(tmp_path: Path) -> None:
             return 0
 
         await db.conn.set_progress_handler(count, 100)
-        hot = {
+        hot: dict[str, Callable[[], Awaitable[object]]] = {
             "unacknowledged": lambda: acknowledgements.waiting(limit=1),
             "cards_to_post": lambda: cards.to_post(limit=1),
             "count_cards_queued": cards.count_queued,
@@ -184,4 +185,4 @@ async def test_hot_queries_stay_small_on_a_long_night(tmp_path: Path) -> None:
             steps = 0
             await call()
             assert steps < 10, f"{name} ran {steps * 100}+ VM steps over 5,000 old reports"
-        await db.conn.set_progress_handler(None, 0)
+        await db.conn.set_progress_handler(None, 0)  # type: ignore[arg-type]  # None clears it

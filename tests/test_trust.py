@@ -11,7 +11,9 @@ from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World, button_data, mak
 FALSE = "FALSE: the dam has burst, evacuate the city now"
 
 
-async def _press_on(world: World, message: dict, action: str, report_id: int, data: str) -> str:
+async def _press_on(
+    world: World, message: dict[str, Any], action: str, report_id: int, data: str
+) -> str:
     query = world.sandbox.press(ADMIN, EDITORS_CHAT, message["message_id"], data)
     answer = await world.sandbox.wait_for(
         lambda: world.sandbox.callback_answers.get(query), what=f"answer to {action}"
@@ -102,7 +104,7 @@ async def test_an_editor_s_edit_makes_other_editors_cards_out_of_date_too(world:
 
 def disk(world: World) -> bytes:
     """Everything the database holds on disk now: the file and its WAL."""
-    path = world.services.settings.database_path
+    path: Path = world.services.settings.database_path
     wal = path.with_name(path.name + "-wal")
     return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 

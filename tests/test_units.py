@@ -6,6 +6,7 @@ import io
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -21,8 +22,8 @@ from storage.database import migrations
 from tests.test_intake_stories import gps_jpeg
 
 
-def _settings(**overrides: object) -> Settings:
-    values: dict[str, object] = {
+def _settings(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {
         "telegram_bot_token": "1:x",
         "admin_ids": [1],
         "editors_chat_id": -1,
@@ -126,7 +127,7 @@ async def test_database_applies_migrations_once_with_safe_pragmas(tmp_path: Path
         assert await db.schema_version() == len(bundled)
         for pragma, expected in (("journal_mode", "wal"), ("foreign_keys", 1), ("synchronous", 2)):
             row = await db.fetch_one(f"PRAGMA {pragma}")
-            assert row[0] == expected
+            assert row is not None and row[0] == expected
     async with Database(path) as db:
         rows = await db.fetch_all("SELECT version, name FROM schema_version")
         assert [tuple(r) for r in rows] == bundled  # recorded once, not applied again

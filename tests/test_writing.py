@@ -241,14 +241,14 @@ async def test_correcting_and_retracting_a_written_update_changes_every_copy(
     await write(world, editor, "/write R-1\nThe old bridge is closed to cars.")
     await world.press(editor, 2, "now")
     for channel in (CHANNEL, SECOND_CHANNEL):
-        await sandbox.wait_for(lambda c=channel: posts(sandbox, c), what="the update")
+        await sandbox.wait_for(lambda c=channel: posts(sandbox, c), what="the update")  # type: ignore[misc]  # a lambda binding a loop variable
     await world.press(editor, 2, "correct")
     prompt = await world.bot_says(EDITORS_CHAT, "corrected text")
     sandbox.send_text(editor, "The old bridge is closed to all traffic.", chat_id=EDITORS_CHAT,
                       reply_to_message=prompt)  # fmt: skip
     for channel in (CHANNEL, SECOND_CHANNEL):
         await sandbox.wait_for(
-            lambda c=channel: "closed to all traffic. (corrected" in body(posts(sandbox, c)[0]),
+            lambda c=channel: "closed to all traffic. (corrected" in body(posts(sandbox, c)[0]),  # type: ignore[misc]  # a lambda binding a loop variable
             what="the correction in every channel",
         )
     await world.press(editor, 2, "retract")
@@ -257,7 +257,7 @@ async def test_correcting_and_retracting_a_written_update_changes_every_copy(
                       reply_to_message=prompt)  # fmt: skip
     for channel in (CHANNEL, SECOND_CHANNEL):
         await sandbox.wait_for(
-            lambda c=channel: body(posts(sandbox, c)[0]).endswith("Retracted: the bridge was open"),
+            lambda c=channel: body(posts(sandbox, c)[0]).endswith("Retracted: the bridge was open"),  # type: ignore[misc]  # a lambda binding a loop variable
             what="the retraction in every channel",
         )
     assert (await world.report(2)).number == 1
@@ -418,7 +418,8 @@ async def test_the_migration_keeps_every_number_on_a_database_from_before(
             async with read.execute("PRAGMA foreign_key_check") as cursor:
                 assert list(await cursor.fetchall()) == []
             async with read.execute("PRAGMA foreign_keys") as cursor:
-                assert (await cursor.fetchone())[0] == 1
+                row = await cursor.fetchone()
+                assert row is not None and row[0] == 1
 
 
 async def test_the_same_write_delivered_twice_stores_one_draft(world: World) -> None:
