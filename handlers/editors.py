@@ -12,9 +12,7 @@ from telegram import Message, Update
 
 from bot import texts
 from bot.review.callbacks import Action
-from bot.review.cards import message_link, use_text, written_lines
 from bot.review.decisions import Editor, Outcome
-from bot.review.queue import age
 from bot.review.writing import parse_request
 from bot.rich import Rich
 from bot.telegram.context import RelayContext
@@ -224,67 +222,19 @@ async def desk(update: Update, context: RelayContext) -> None:
 
 async def queue(update: Update, context: RelayContext) -> None:
     """/queue: reports still to decide or to publish, oldest first, with links to cards."""
-    message = update.effective_message
-    if message is None:
-        return
-    services = context.services
-    waiting = await services.store.reports.in_queue()
-    lines = []
-    if await services.review.paused():
-        lines.append(texts.QUEUE_PAUSED)
-    cards_waiting = await services.store.cards.count_queued()
-    if cards_waiting:
-        lines.append(texts.QUEUE_CARDS_WAITING.format(count=cards_waiting))
-    if not waiting:
-        lines.append(texts.QUEUE_EMPTY)
-    else:
-        lines.append(texts.QUEUE_HEADER.format(count=len(waiting)))
-        for report in waiting:
-            cards = await services.store.cards.messages(report.id)
-            card = next((m for m in cards if m.part == "card"), None)
-            link = f" {message_link(str(card.chat_id), card.message_id)}" if card else ""
-            state = texts.STATUS_URGENT if report.urgent else report.status
-            preview = " ".join(report.text.split())[:60] or texts.CARD_NO_TEXT
-            lines.append(f"• {report.code} · {state} · {report.author} — {preview}{link}")
-    total, urgent, oldest = await services.store.reports.waiting_summary()
-    if total:
-        line = texts.QUEUE_MESSAGE_HEADER.format(
-            count=total, oldest=age(oldest, services.clock.now()) if oldest else "—"
-        )
-        lines.append(line + (texts.QUEUE_MESSAGE_URGENT.format(count=urgent) if urgent else ""))
-    await reply(update, context, "\n".join(lines))
+    if update.effective_message is not None:
+        await reply(update, context, await context.services.listings.queue())
 
 
 async def history(update: Update, context: RelayContext) -> None:
     """/history R-42: every decision, label, edit and refusal, oldest first."""
-    message = update.effective_message
-    if message is None:
+    if update.effective_message is None:
         return
     report_id = report_id_argument(context.args)
     if report_id is None:
         await reply(update, context, texts.HISTORY_USAGE)
         return
-    services = context.services
-    report = await services.store.reports.get(report_id)
-    if report is None:
-        await reply(update, context, texts.HISTORY_UNKNOWN.format(code=f"R-{report_id}"))
-        return
-    lines = [texts.HISTORY_HEADER.format(code=report.code, status=report.status)]
-    written = services.store.written
-    if report.written:
-        lines += written_lines(report, await written.sources(report.id))
-    else:
-        uses = await written.uses(report.id)
-        if uses:
-            lines.append(texts.CARD_USED_IN.format(uses=", ".join(use_text(u) for u in uses)))
-    for entry in await services.store.audit.for_report(report.id):
-        line = f"• {services.review.when(entry.at)} — {entry.actor}: {entry.action}"
-        if entry.before is not None or entry.after is not None:
-            line += f"\n    before: {_short(entry.before)}\n    after: {_short(entry.after)}"
-        if entry.detail:
-            line += f"\n    ({entry.detail})"
-        lines.append(line)
-    await reply(update, context, "\n".join(lines))
+    await reply(update, context, await context.services.listings.history(report_id))
 
 
 async def pause(update: Update, context: RelayContext) -> None:
@@ -309,13 +259,6 @@ async def _set_paused(update: Update, context: RelayContext, *, paused: bool) ->
     template = texts.PAUSED if paused else texts.RESUMED
     when = services.review.when(services.clock.now())
     await reply(update, context, template.format(who=context.caller.name, when=when))
-
-
-def _short(value: str | None, limit: int = 300) -> str:
-    if value is None:
-        return "—"
-    flat = " ".join(value.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 async def story(update: Update, context: RelayContext) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from storage.database import Database
@@ -100,6 +101,17 @@ class Cards:
             (chat_id, message_id),
         )
         return int(row[0]) if row else None
+
+    async def first_cards(self, report_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """Each report's card message, (chat id, message id), in one read: the copy in the
+        chat listed first (the editors chat is negative, private desks positive)."""
+        rows = await self.db.fetch_all(
+            "SELECT report_id, MIN(chat_id), message_id FROM card_messages"
+            " WHERE report_id IN (SELECT value FROM json_each(?)) AND part = 'card'"
+            " GROUP BY report_id",
+            (json.dumps(list(report_ids)),),
+        )
+        return {int(row[0]): (int(row[1]), int(row[2])) for row in rows}
 
     async def messages(self, report_id: int, chat_id: int | None = None) -> list[CardMessage]:
         """The messages of a report's card: of its copy in `chat_id`, or of every copy."""

@@ -18,6 +18,7 @@ from bot.publishing.publisher import Publisher
 from bot.publishing.stories import StoryService
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
+from bot.review.listings import Listings
 from bot.review.writing import WritingService
 from bot.sender import Sender
 from bot.settings import Settings
@@ -79,6 +80,7 @@ class Services:
     admission: Admission
     membership: EditorMembership  # editors act only while in the editors chat
     refusals: Refusals  # how often strangers are answered, and invite codes tried
+    listings: Listings  # /queue and /history
     site: SiteWorker | None = None  # the live blog, when SITE_DIR is set
 
 

@@ -21,6 +21,7 @@ from bot.publishing.stories import StoryService
 from bot.replication import ReplicationWatch, Replicator
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
+from bot.review.listings import Listings
 from bot.review.writing import WritingService
 from bot.sender import ChatId
 from bot.settings import Settings
@@ -118,6 +119,7 @@ def build_services(
     return Services(
         admission=admission,
         membership=membership,
+        listings=Listings(store, settings, clock),
         refusals=refusals,
         settings=settings,
         clock=clock,
