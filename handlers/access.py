@@ -39,7 +39,7 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
     if chat.type != ChatType.PRIVATE and not editors_chat:
         await _leave(context, chat.id)
         raise ApplicationHandlerStop
-    person = await services.store.people.active_by_telegram_id(user.id)
+    person = await services.people.who(user.id)
     is_admin = user.id in services.settings.admin_ids
     at_private_desk = person is not None and person.role == "editor" and not editors_chat
     # At a private desk, an editor acts only while in the editors chat (Telegram asked).
@@ -61,9 +61,7 @@ async def identify_caller(update: Update, context: RelayContext) -> None:
         raise ApplicationHandlerStop
     if caller.person is not None and update.effective_message is not None:
         # Remembered so the chat can be wiped from their phone later (/wipe, auto-wipe).
-        services.store.chat_log.record(
-            chat.id, update.effective_message.message_id, services.clock.now()
-        )
+        services.people.remember_message(chat.id, update.effective_message.message_id)
     if caller.is_known:
         return
     message = update.effective_message
@@ -129,13 +127,11 @@ async def refuse_non_editor(update: Update, context: RelayContext) -> None:
         assert message is not None
         asked = ((message.text or "").split(maxsplit=1) or [""])[0]
     person = context.caller.person
-    await services.store.audit.record(
-        at=services.clock.now(),
-        actor=person.pseudonym if person is not None else "non-editor",
+    await services.people.refused(
+        person.pseudonym if person is not None else "non-editor",
         # A stranger's Telegram id is never written down: only a registered person's.
-        actor_telegram_id=update.effective_user.id if context.caller.is_known else None,
-        action="refused.not_editor",
-        detail=asked[:64],
+        update.effective_user.id if context.caller.is_known else None,
+        asked,
     )
     away = person is not None and person.role == "editor" and person.away_since is not None
     if query is not None:

@@ -73,8 +73,7 @@ async def people(update: Update, context: RelayContext) -> None:
     if message is None:
         return
     services = context.services
-    everyone = await services.store.people.all()
-    open_invites = await services.invites.invites.open_invites(services.clock.now())
+    everyone, open_invites = await services.people.everyone()
     if not everyone and not open_invites:
         await message.reply_text(texts.PEOPLE_EMPTY)
         return

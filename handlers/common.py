@@ -42,7 +42,7 @@ async def start(update: Update, context: RelayContext) -> None:
     )
     if outcome is RedeemOutcome.JOINED and person is not None:
         # The /start message carries the invite code: it goes with the next wipe.
-        services.store.chat_log.record(message.chat_id, message.message_id, services.clock.now())
+        services.people.remember_message(message.chat_id, message.message_id)
         if person.role == "contact":
             await offer_languages(message, person, welcome=True)
         else:
@@ -153,9 +153,6 @@ async def reply(update: Update, context: RelayContext, text: str) -> None:
     services = context.services
     for chunk in split_text(text):
         if message.chat_id == services.settings.editors_chat_id:
-            await services.store.desk_messages.add(
-                message.chat_id, chunk, services.clock.now(), reply_to=message.message_id
-            )
-            services.desk.wake()
+            await services.requests.say(message.chat_id, chunk, reply_to=message.message_id)
         else:
             await message.reply_text(chunk, disable_web_page_preview=True)

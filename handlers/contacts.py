@@ -234,7 +234,7 @@ async def language_button(update: Update, context: RelayContext) -> None:
         await answer_query(query, say(context.caller.language, texts.BUTTON_NOT_UNDERSTOOD))
         return
     language = i18n.LANGUAGES[data.item_id]
-    await context.services.store.people.set_language(person.id, language)
+    await context.services.people.set_language(person.id, language)
     chosen = say(language, texts.LANGUAGE_SET)
     await answer_query(query, chosen)
     if isinstance(query.message, Message):

@@ -12,20 +12,12 @@ from telegram import Message, Update
 
 from bot import texts
 from bot.review.callbacks import Action
-from bot.review.decisions import Editor, Outcome
+from bot.review.decisions import Editor
 from bot.review.writing import parse_request
 from bot.rich import Rich
 from bot.telegram.context import RelayContext
 from handlers.common import answer_query, decode_press, message_rich, reply, report_id_argument
 from handlers.contacts import not_a_contact
-from storage import PromptKind
-
-PROMPTS = {
-    PromptKind.EDIT: (texts.PROMPT_EDIT, texts.PROMPT_EDIT_PLACEHOLDER),
-    PromptKind.REJECT_REASON: (texts.PROMPT_REASON, texts.PROMPT_REASON_PLACEHOLDER),
-    PromptKind.CORRECT: (texts.PROMPT_CORRECT, texts.PROMPT_CORRECT_PLACEHOLDER),
-    PromptKind.RETRACT: (texts.PROMPT_RETRACT, texts.PROMPT_RETRACT_PLACEHOLDER),
-}
 
 
 def _editor(context: RelayContext) -> Editor:
@@ -43,8 +35,7 @@ async def card_button(update: Update, context: RelayContext) -> None:
     if data is None:
         return
     editor = _editor(context)
-    services = context.services
-    review = services.review
+    review, requests = context.services.review, context.services.requests
     chat_id = query.message.chat.id if query.message is not None else editor.telegram_user_id
     if data.action in (Action.RESEND, Action.MARK_SENT):
         outcome = await review.resolve_delivery(
@@ -53,114 +44,24 @@ async def card_button(update: Update, context: RelayContext) -> None:
         await answer_query(query, outcome.answer, alert=not outcome.changed)
         if outcome.changed and isinstance(query.message, Message):
             notice = query.message
-            await services.store.desk_messages.add(
-                notice.chat_id,
-                f"{notice.text}\n\n{outcome.answer}",
-                services.clock.now(),
-                edit_message_id=notice.message_id,
+            await requests.settled(
+                outcome, editor, notice.chat_id, notice.message_id, notice.text or ""
             )
-            if outcome.prompt is not None and outcome.report is not None and outcome.post:
-                await ask_where(context, outcome, editor, notice)
-            services.desk.wake()
         return
     if data.action is Action.OPEN:
-        await answer_query(query, await open_card(context, data.item_id, chat_id))
+        answer = await requests.open_card(data.item_id, editor.telegram_user_id, chat_id)
+        await answer_query(query, answer)
         return
     outcome = await review.press(
         data.action, data.item_id, editor, shown_version=data.shown_version
     )
     await answer_query(query, outcome.answer, alert=not outcome.changed and outcome.prompt is None)
     if outcome.prompt is not None and outcome.report is not None:
-        await ask(context, outcome, editor, chat_id)
+        await requests.ask(outcome, editor, chat_id)
     if isinstance(query.message, Message):
-        await retire_if_stale(context, query.message, data.item_id)
-
-
-async def retire_if_stale(context: RelayContext, message: Message, report_id: int) -> None:
-    """A card copy the bot does not know (posted just before a crash, then posted again
-    after the restart): the press counted, as on any copy; this copy is then deleted (or,
-    when too old to delete, marked out of date without its buttons), so that only the
-    current card is left to act on."""
-    services = context.services
-    chat_id, message_id = message.chat_id, message.message_id
-    if await services.store.cards.report_at(chat_id, message_id) == report_id:
-        return
-    desk = await services.store.desks.get(chat_id)
-    if desk is not None and desk.queue_message_id == message_id:
-        return  # the queue message: its buttons name every waiting report
-    await services.store.desk_messages.add(
-        chat_id,
-        texts.CARD_STALE_COPY.format(code=f"R-{report_id}"),
-        services.clock.now(),
-        delete_message_id=message_id,
-    )
-    services.desk.wake(private=chat_id > 0)
-
-
-async def open_card(context: RelayContext, report_id: int, chat_id: int) -> str:
-    """A queue message's 📖: the report's full card, in the presser's private chat (its own
-    pace, not the editors chat's shared 20 a minute)."""
-    services = context.services
-    report = await services.store.reports.get(report_id)
-    if report is None:
-        return texts.BUTTON_UNKNOWN_REPORT
-    target = context.caller.telegram_user_id
-    if await services.store.cards.messages(report_id, target) or not (
-        await services.store.card_requests.add(report_id, target, services.clock.now())
-    ):
-        return texts.ANSWER_OPEN_ALREADY.format(code=report.code)
-    services.desk.wake(private=True)
-    if chat_id == target:
-        return texts.ANSWER_OPEN_COMING.format(code=report.code)
-    return texts.ANSWER_OPEN_PRIVATE.format(code=report.code)
-
-
-async def ask(context: RelayContext, outcome: Outcome, editor: Editor, chat_id: int) -> None:
-    """Ask the editor who pressed for the text or reason, replying to the card in the chat
-    they pressed in; queued, and sent by the review desk."""
-    assert outcome.report is not None and outcome.prompt is not None
-    services = context.services
-    report = outcome.report
-    cards = await services.store.cards.messages(report.id, chat_id)
-    card_id = next((m.message_id for m in cards if m.part == "card"), None)
-    template, placeholder = PROMPTS[outcome.prompt]
-    await services.store.desk_messages.add(
-        chat_id,
-        template.format(mention="{mention}", code=report.code),
-        services.clock.now(),
-        reply_to=card_id,
-        prompt=(
-            outcome.prompt,
-            report.id,
-            editor.telegram_user_id,
-            editor.name,
-            placeholder.format(code=report.code),
-        ),
-    )
-    services.desk.wake(private=chat_id > 0)
-
-
-async def ask_where(
-    context: RelayContext, outcome: Outcome, editor: Editor, notice: Message
-) -> None:
-    """After Mark as sent: ask the editor for the link to that copy (replying to the
-    notice), so that later edits reach it."""
-    assert outcome.report is not None and outcome.post is not None
-    number, channel = outcome.report.number, outcome.post.channel
-    await context.services.store.desk_messages.add(
-        notice.chat_id,
-        texts.PROMPT_POST_LINK.format(mention="{mention}", number=number, channel=channel),
-        context.services.clock.now(),
-        reply_to=notice.message_id,
-        prompt=(
-            PromptKind.POST_LINK,
-            outcome.report.id,
-            editor.telegram_user_id,
-            editor.name,
-            texts.PROMPT_POST_LINK_PLACEHOLDER.format(number=number),
-        ),
-        post_id=outcome.post.id,
-    )
+        await requests.retire_if_stale(
+            query.message.chat_id, query.message.message_id, data.item_id
+        )
 
 
 async def prompt_reply(update: Update, context: RelayContext) -> None:
@@ -169,7 +70,8 @@ async def prompt_reply(update: Update, context: RelayContext) -> None:
     if message is None or message.reply_to_message is None:
         return
     services = context.services
-    prompt = await services.store.prompts.get(message.chat_id, message.reply_to_message.message_id)
+    replied_to = message.reply_to_message.message_id
+    prompt = await services.requests.prompt_answered(message.chat_id, replied_to)
     if prompt is None:
         return
     outcome = await services.review.reply_to_prompt(prompt, _editor(context), message_rich(message))
@@ -181,9 +83,8 @@ async def private_message(update: Update, context: RelayContext) -> None:
     """An editor or admin writes to the bot: an answer to its question, or a hint."""
     message = update.effective_message
     if message is not None and message.reply_to_message is not None:
-        prompt = await context.services.store.prompts.get(
-            message.chat_id, message.reply_to_message.message_id
-        )
+        replied_to = message.reply_to_message.message_id
+        prompt = await context.services.requests.prompt_answered(message.chat_id, replied_to)
         if prompt is not None:
             await prompt_reply(update, context)
             return
@@ -196,28 +97,16 @@ async def desk(update: Update, context: RelayContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    services = context.services
+    requests = context.services.requests
     args = [arg.lower() for arg in context.args or []]
     if args == ["off"]:
-        closed = await services.store.desks.close(message.chat_id)
-        await services.desk.desks_changed()
+        closed = await requests.close_desk(message.chat_id)
         await message.reply_text(texts.DESK_CLOSED if closed else texts.DESK_NOT_OPEN)
-        return
-    if args:
+    elif args:
         await message.reply_text(texts.DESK_USAGE)
-        return
-    opened = await services.store.desks.open(
-        message.chat_id, context.caller.telegram_user_id, services.clock.now()
-    )
-    await message.reply_text(texts.DESK_OPENED if opened else texts.DESK_ALREADY_OPEN)
-    if opened:
-        await services.store.audit.record(
-            at=services.clock.now(),
-            actor=context.caller.name,
-            actor_telegram_id=context.caller.telegram_user_id,
-            action="desk.open",
-        )
-        await services.desk.desks_changed()
+    else:
+        opened = await requests.open_desk(message.chat_id, _editor(context))
+        await message.reply_text(texts.DESK_OPENED if opened else texts.DESK_ALREADY_OPEN)
 
 
 async def queue(update: Update, context: RelayContext) -> None:
@@ -325,7 +214,7 @@ async def write(update: Update, context: RelayContext) -> None:
     words, body = _command_and_body(message)
     replied = None
     if message.reply_to_message is not None:
-        replied = await services.store.cards.report_at(
+        replied = await services.requests.card_replied_to(
             message.chat_id, message.reply_to_message.message_id
         )
     outcome = await services.writing.write(

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.fairness import Refusals
 from bot.intake.service import IntakeService
+from bot.people.directory import PeopleDirectory
 from bot.people.invites import InviteService
 from bot.people.membership import EditorMembership
 from bot.people.revocation import RevocationService
@@ -19,6 +20,7 @@ from bot.publishing.stories import StoryService
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
 from bot.review.listings import Listings
+from bot.review.requests import DeskRequests
 from bot.review.writing import WritingService
 from bot.sender import Sender
 from bot.settings import Settings
@@ -81,6 +83,8 @@ class Services:
     membership: EditorMembership  # editors act only while in the editors chat
     refusals: Refusals  # how often strangers are answered, and invite codes tried
     listings: Listings  # /queue and /history
+    requests: DeskRequests  # questions, cards on demand, private desks, stale copies
+    people: PeopleDirectory  # who is registered, as handlers ask
     site: SiteWorker | None = None  # the live blog, when SITE_DIR is set
 
 

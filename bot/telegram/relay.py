@@ -12,6 +12,7 @@ from bot.clock import Clock, SystemClock
 from bot.fairness import Refusals
 from bot.intake.service import IntakeService
 from bot.logs import quiet_noisy_loggers
+from bot.people.directory import PeopleDirectory
 from bot.people.invites import InviteService
 from bot.people.membership import EditorMembership
 from bot.people.revocation import RevocationService
@@ -22,6 +23,7 @@ from bot.replication import ReplicationWatch, Replicator
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
 from bot.review.listings import Listings
+from bot.review.requests import DeskRequests
 from bot.review.writing import WritingService
 from bot.sender import ChatId
 from bot.settings import Settings
@@ -120,6 +122,8 @@ def build_services(
         admission=admission,
         membership=membership,
         listings=Listings(store, settings, clock),
+        people=PeopleDirectory(store, clock),
+        requests=DeskRequests(store, clock, wake_desk=desk.wake, desks_changed=desk.desks_changed),
         refusals=refusals,
         settings=settings,
         clock=clock,
