@@ -99,13 +99,10 @@ class Publisher:
 
     # ------------------------------------------------------------------ publishing
 
-    async def paused(self) -> bool:
-        return await self.store.state.publishing_paused()
-
     async def publish_due(self) -> list[Report]:
         """Number and queue every approved report whose time has come, urgent ones first,
         then by due time and approval order. Nothing goes out while publishing is paused."""
-        if await self.paused():
+        if await self.store.state.publishing_paused():
             return []
         published = []
         for report in await self.store.reports.due(self.clock.now()):
@@ -176,7 +173,7 @@ class Publisher:
 
     async def _plan_next_wakeup(self) -> None:
         next_due = await self.store.reports.next_due_at()
-        if next_due is not None and not await self.paused():
+        if next_due is not None and not await self.store.state.publishing_paused():
             delay = max(0.0, (next_due - self.clock.now()).total_seconds())
             self.schedule_wakeup(delay)
 

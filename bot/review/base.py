@@ -9,7 +9,7 @@ decided first, and when.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 
 from bot import texts
@@ -34,6 +34,7 @@ class Outcome:
     """What a press or reply did. `answer` goes back to the person at once."""
 
     answer: str
+    _: KW_ONLY
     changed: bool = False
     report: Report | None = None
     # A question to ask the editor next (ForceReply).

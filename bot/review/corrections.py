@@ -40,8 +40,8 @@ class Corrections(Decisions):
             return await self.refusal(report_id)
         return Outcome(
             texts.ANSWER_CONFIRMED_PUBLISHED.format(number=report.number, count=copies.count),
-            True,
-            report,
+            changed=True,
+            report=report,
         )
 
     async def ask_about_published(
@@ -147,8 +147,8 @@ class Corrections(Decisions):
             return Outcome(texts.NOTICE_ALREADY_RESOLVED) if answered else None
         return Outcome(
             texts.POST_LINKED.format(who=editor.name, number=report.number, channel=post.channel),
-            True,
-            updated,
+            changed=True,
+            report=updated,
         )
 
     async def _change_published(
@@ -183,7 +183,9 @@ class Corrections(Decisions):
         if updated is None:
             return await self.changed_meanwhile(report.id)
         return Outcome(
-            template.format(number=report.number, count=copies.count, mode=action), True, updated
+            template.format(number=report.number, count=copies.count, mode=action),
+            changed=True,
+            report=updated,
         )
 
 

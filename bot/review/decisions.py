@@ -94,7 +94,9 @@ class ReviewService(Corrections):
         )
         if report is None:
             return await self.refusal(report_id)
-        return Outcome(texts.ANSWER_MEDIA_CHECKED.format(code=report.code), True, report)
+        return Outcome(
+            texts.ANSWER_MEDIA_CHECKED.format(code=report.code), changed=True, report=report
+        )
 
     async def approve(self, report_id: int, editor: Editor) -> Outcome:
         unchecked = await self._media_unchecked(report_id)
@@ -121,9 +123,13 @@ class ReviewService(Corrections):
         if report is None:
             return await self.refusal(report_id)
         if due <= now:
-            return Outcome(texts.ANSWER_APPROVED_NOW.format(code=report.code), True, report)
+            return Outcome(
+                texts.ANSWER_APPROVED_NOW.format(code=report.code), changed=True, report=report
+            )
         return Outcome(
-            texts.ANSWER_APPROVED.format(code=report.code, when=self.when(due)), True, report
+            texts.ANSWER_APPROVED.format(code=report.code, when=self.when(due)),
+            changed=True,
+            report=report,
         )
 
     async def publish_now(self, report_id: int, editor: Editor) -> Outcome:
@@ -150,7 +156,7 @@ class ReviewService(Corrections):
             return await self.refusal(report_id)
         paused = await self.store.state.publishing_paused()
         template = texts.ANSWER_PUBLISH_NOW_PAUSED if paused else texts.ANSWER_PUBLISH_NOW
-        return Outcome(template.format(code=report.code), True, report)
+        return Outcome(template.format(code=report.code), changed=True, report=report)
 
     async def label(self, report_id: int, editor: Editor, label: Label) -> Outcome:
         current = await self.store.reports.get(report_id)
@@ -172,7 +178,9 @@ class ReviewService(Corrections):
                 )
             return await self.refusal(report_id)
         return Outcome(
-            texts.ANSWER_LABEL.format(code=report.code, label=texts.LABELS[label]), True, report
+            texts.ANSWER_LABEL.format(code=report.code, label=texts.LABELS[label]),
+            changed=True,
+            report=report,
         )
 
     async def ask_edit(self, report_id: int, editor: Editor) -> Outcome:
@@ -208,8 +216,8 @@ class ReviewService(Corrections):
             return await self.refusal(report_id)
         return Outcome(
             texts.ANSWER_REJECTED.format(code=report.code),
-            True,
-            report,
+            changed=True,
+            report=report,
             prompt=PromptKind.REJECT_REASON,
         )
 
@@ -235,7 +243,7 @@ class ReviewService(Corrections):
             return Outcome(
                 texts.UNDO_TOO_LATE.format(code=current.code, status=status_word(current))
             )
-        return Outcome(texts.ANSWER_UNDONE.format(code=report.code), True, report)
+        return Outcome(texts.ANSWER_UNDONE.format(code=report.code), changed=True, report=report)
 
     async def resolve_delivery(self, post_id: int, editor: Editor, resend: bool) -> Outcome:
         """An editor settles a delivery in doubt: send it again, or take it as sent."""
@@ -256,9 +264,9 @@ class ReviewService(Corrections):
         answer = template.format(who=editor.name, when=self.when(self.clock.now()))
         report = await self.store.reports.get(post.report_id) if post.report_id else None
         if resend or report is None:
-            return Outcome(answer, True)
+            return Outcome(answer, changed=True)
         # Marked as sent: where is it? Without its message ids, later edits cannot reach it.
-        return Outcome(answer, True, report, prompt=PromptKind.POST_LINK, post=post)
+        return Outcome(answer, changed=True, report=report, prompt=PromptKind.POST_LINK, post=post)
 
     # ------------------------------------------------------------------ prompts
 
@@ -311,8 +319,8 @@ class ReviewService(Corrections):
             return await self.changed_meanwhile(report.id)
         return Outcome(
             texts.EDIT_APPLIED.format(code=report.code, name=editor.name, id=report.id),
-            True,
-            updated,
+            changed=True,
+            report=updated,
         )
 
     async def _apply_reason(
@@ -348,7 +356,9 @@ class ReviewService(Corrections):
         if updated is None:
             return None
         shared = texts.REASON_SHARED if share else ""
-        return Outcome(texts.REASON_SAVED.format(code=report.code, shared=shared), True, updated)
+        return Outcome(
+            texts.REASON_SAVED.format(code=report.code, shared=shared), changed=True, report=updated
+        )
 
     # ------------------------------------------------------------------ contacts
 
@@ -378,7 +388,9 @@ class ReviewService(Corrections):
             word = status_word(current)
             status = say(contact.language, texts.CONTACT_STATUSES.get(word, word))
             return Outcome(say(contact.language, texts.WITHDRAW_TOO_LATE, code=code, status=status))
-        return Outcome(say(contact.language, texts.WITHDRAWN, code=code), True, updated)
+        return Outcome(
+            say(contact.language, texts.WITHDRAWN, code=code), changed=True, report=updated
+        )
 
     async def _tell_editors_of_cited_withdrawal(self, report: Report) -> None:
         """A withdrawn report that written updates cite: they stand as they are (nothing
@@ -408,7 +420,11 @@ class ReviewService(Corrections):
         )
         if report is None:
             return Outcome(say(contact.language, texts.ANSWER_ALREADY_URGENT, code=code))
-        return Outcome(say(contact.language, texts.ANSWER_FLAGGED_URGENT, code=code), True, report)
+        return Outcome(
+            say(contact.language, texts.ANSWER_FLAGGED_URGENT, code=code),
+            changed=True,
+            report=report,
+        )
 
     # ------------------------------------------------------------------ pause
 

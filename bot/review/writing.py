@@ -137,7 +137,7 @@ class WritingService(Decisions):
         self.wake_desk()
         cited = ", ".join(report.code for report in sources) or texts.WRITE_NO_SOURCE
         answer = texts.WRITE_SAVED.format(code=draft.code, sources=cited, photos=len(media_ids))
-        return Outcome("\n".join([answer, *notes]), True, draft)
+        return Outcome("\n".join([answer, *notes]), changed=True, report=draft)
 
     async def remind_forgotten(self) -> int:
         """Tell each writer, once, about a draft nobody has decided on for
@@ -189,7 +189,7 @@ class WritingService(Decisions):
         self.wake_publisher()
         template = texts.OPENING_REWRITTEN if story.intro else texts.OPENING_WRITTEN
         return Outcome(
-            template.format(title=story.title, count=len(self.settings.channel_keys)), True
+            template.format(title=story.title, count=len(self.settings.channel_keys)), changed=True
         )
 
     async def set_key_updates(self, editor: Editor, words: Sequence[str]) -> Outcome:
@@ -214,7 +214,7 @@ class WritingService(Decisions):
             return Outcome(texts.STORY_NONE)
         await self._audit(editor, "story.key_updates", _listed(story), _listed(updated))
         self.wake_publisher()
-        return Outcome(texts.KEY_SET.format(numbers=_listed(updated) or "—"), True)
+        return Outcome(texts.KEY_SET.format(numbers=_listed(updated) or "—"), changed=True)
 
     async def _audit(
         self,
