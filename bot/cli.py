@@ -358,7 +358,8 @@ async def build_site(settings: Settings, folder: str | None) -> int:
             "fieldrelay: set SITE_DIR, or give a folder: fieldrelay site build DIR", file=sys.stderr
         )
         return EXIT_CONFIG
-    from bot.telegram.sender import RecordingBot, TelegramSender
+    from bot.telegram.recording import RecordingBot
+    from bot.telegram.sender import TelegramSender
     from bot.web.site import SiteBuilder
     from storage import Repositories
 

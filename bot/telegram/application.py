@@ -28,7 +28,7 @@ from bot.review.callbacks import Action
 from bot.settings import Settings
 from bot.telegram.context import RelayContext
 from bot.telegram.pacing import TelegramPacing
-from bot.telegram.sender import RecordingBot
+from bot.telegram.recording import RecordingBot
 from handlers import access, admin, common, contacts, editors, errors
 
 log = logging.getLogger(__name__)

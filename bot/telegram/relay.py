@@ -32,7 +32,8 @@ from bot.telegram.admission import Admission
 from bot.telegram.application import build_application, set_command_menus
 from bot.telegram.context import Services
 from bot.telegram.polling import DurablePolling, UpdateInbox, health_file
-from bot.telegram.sender import RecordingBot, TelegramSender
+from bot.telegram.recording import RecordingBot
+from bot.telegram.sender import TelegramSender
 from bot.telegram.webhook import WebhookReceiver
 from bot.web.site import SiteBuilder
 from bot.web.worker import SiteWorker
