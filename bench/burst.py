@@ -29,7 +29,7 @@ from bench.run import (
     settings_for,
     world,
 )
-from bot.telegram.relay import FieldRelay
+from bot.app import FieldRelay
 from sandbox import Sandbox, image_bytes
 
 CHANNEL = -1009301

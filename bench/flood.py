@@ -25,7 +25,7 @@ from bench.run import (
     settings_for,
     world,
 )
-from bot.telegram.relay import FieldRelay
+from bot.app import FieldRelay
 from sandbox import Sandbox
 
 CHANNEL = -1009302

@@ -27,8 +27,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bot.app import FieldRelay
 from bot.settings import Settings
-from bot.telegram.relay import FieldRelay
 from sandbox import Sandbox, image_bytes
 
 TOKEN = "777:BENCH-sandbox-token"

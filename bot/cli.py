@@ -103,8 +103,8 @@ def _bot(settings: Settings, kind: type[B]) -> B:
 
 
 async def run(settings: Settings, *, webhook: bool = False) -> int:
+    from bot.app import FieldRelay
     from bot.logs import configure_logging
-    from bot.telegram.relay import FieldRelay
 
     problem = settings.webhook_problem() if webhook else None
     if problem:

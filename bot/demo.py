@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.app import FieldRelay
 from bot.clock import SystemClock
-from bot.telegram.relay import FieldRelay
 from sandbox import Sandbox, image_bytes
 
 TOKEN = "4242:DEMO-sandbox-token"

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from bot.app import FieldRelay
 from bot.settings import Settings
-from bot.telegram.relay import FieldRelay
 from sandbox import Sandbox
 
 TOKEN = "123456:TEST-token-that-must-never-be-logged"

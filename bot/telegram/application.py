@@ -1,35 +1,28 @@
-"""The Application: every handler in the order it runs, the rate limits, the command menus."""
+"""The Application: Telegram's rate limits, the bot, the command menus (the handlers and
+their order are in bot/app.py, the composition root)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
     ContextTypes,
     Defaults,
     ExtBot,
-    MessageHandler,
-    TypeHandler,
-    filters,
 )
 from telegram.request import HTTPXRequest
 
 from bot import texts
 from bot.i18n import LANGUAGES, translate
-from bot.review.callbacks import Action
 from bot.settings import Settings
 from bot.telegram.context import RelayContext
 from bot.telegram.pacing import TelegramPacing
 from bot.telegram.recording import RecordingBot
-from handlers import access, admin, common, contacts, editors, errors
 
 log = logging.getLogger(__name__)
 
@@ -66,84 +59,6 @@ EDITOR_COMMANDS = [
 ]
 
 RelayApplication = Application[Any, RelayContext, Any, Any, Any, Any]
-
-
-def add_handlers(application: RelayApplication, settings: Settings) -> None:
-    """Every handler, in the order it runs. Note: order matters!"""
-    private = filters.ChatType.PRIVATE
-    admins = filters.User(user_id=settings.admin_ids)
-    editors_chat = filters.Chat(chat_id=settings.editors_chat_id)
-
-    # Group -2: someone joined or left the editors chat; an editor's rights follow.
-    application.add_handler(
-        ChatMemberHandler(access.membership_changed, ChatMemberHandler.CHAT_MEMBER), group=-2
-    )
-
-    # Group -1: who is this? Strangers, other groups and channels stop here.
-    application.add_handler(TypeHandler(Update, access.identify_caller), group=-1)
-
-    # Commands in private chats. Admin commands from anyone else get a plain refusal (the
-    # same in the editors chat below): admin rights are checked here, by filters, only.
-    application.add_handler(CommandHandler("start", common.start, filters=private))
-    application.add_handler(CommandHandler("help", common.help_command, filters=private))
-    application.add_handler(CommandHandler("invite", admin.invite, filters=private & admins))
-    application.add_handler(CommandHandler("revoke", admin.revoke, filters=private & admins))
-    application.add_handler(CommandHandler("people", admin.people, filters=private & admins))
-    application.add_handler(
-        CommandHandler(["invite", "revoke", "people"], admin.admins_only, filters=private)
-    )
-    withdraw = access.for_contacts(contacts.withdraw_command, otherwise=contacts.not_a_contact)
-    application.add_handler(CommandHandler("withdraw", withdraw, filters=private))
-    application.add_handler(CommandHandler("wipe", contacts.wipe, filters=private))
-    desk = access.for_editors(editors.desk)
-    application.add_handler(CommandHandler("desk", desk, filters=private))
-    # Editors write at their private desk too (and in the editors chat, below).
-    writing = {"write": editors.write, "opening": editors.opening, "key": editors.key_updates}
-    for command, handler in writing.items():
-        application.add_handler(
-            CommandHandler(command, access.for_editors(handler), filters=private)
-        )
-    language = access.for_contacts(contacts.language_command, otherwise=contacts.not_a_contact)
-    application.add_handler(CommandHandler("language", language, filters=private))
-    application.add_handler(MessageHandler(private & filters.COMMAND, common.unknown_command))
-
-    # Editors chat: commands, and replies answering the bot's questions (edit, reason).
-    application.add_handler(CommandHandler("queue", editors.queue, filters=editors_chat))
-    application.add_handler(CommandHandler("story", editors.story, filters=editors_chat))
-    application.add_handler(CommandHandler("history", editors.history, filters=editors_chat))
-    for command, handler in writing.items():
-        application.add_handler(CommandHandler(command, handler, filters=editors_chat))
-    application.add_handler(CommandHandler("pause", editors.pause, filters=editors_chat & admins))
-    application.add_handler(CommandHandler("resume", editors.resume, filters=editors_chat & admins))
-    application.add_handler(
-        CommandHandler(["pause", "resume"], admin.admins_only, filters=editors_chat)
-    )
-    application.add_handler(
-        MessageHandler(editors_chat & filters.REPLY & ~filters.COMMAND, editors.prompt_reply)
-    )
-
-    # Reports: any other message in a private chat, and edits of them. Editors and admins
-    # who write to the bot answer its questions (at their private desk) or get a hint.
-    report = access.for_contacts(contacts.report, otherwise=editors.private_message)
-    edited = access.for_contacts(contacts.edited)
-    application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, report)
-    )
-    application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, edited))
-
-    # Buttons: Withdraw, Urgent and the language choice under a contact's messages (a
-    # contact's only); decisions on cards and queue messages, for editors only, wherever
-    # pressed (a forged decision in a private chat is refused and audited).
-    for action, handler in (
-        (Action.WITHDRAW, contacts.withdraw_button),
-        (Action.FLAG_URGENT, contacts.urgent_button),
-        (Action.LANGUAGE, contacts.language_button),
-    ):
-        only_contacts = access.for_contacts(handler, otherwise=common.button_not_understood)
-        application.add_handler(CallbackQueryHandler(only_contacts, pattern=f"^v1:{action.value}:"))
-    application.add_handler(CallbackQueryHandler(access.for_editors(editors.card_button)))
-
-    application.add_error_handler(errors.log_error)
 
 
 def build_application(settings: Settings) -> RelayApplication:
@@ -183,7 +98,6 @@ def build_application(settings: Settings) -> RelayApplication:
         .updater(None)
         .build()
     )
-    add_handlers(application, settings)
     return application
 
 

@@ -1,4 +1,8 @@
-"""The running bot: the database, the services wired together, the workers and receiving."""
+"""The composition root: every handler in the order it runs, the services wired together,
+and the running bot (the database, the workers, receiving updates), started and stopped.
+
+Read top to bottom: `add_handlers` (who handles what, in which group), `build_services`
+(what each service is given), `FieldRelay` (start and stop)."""
 
 from __future__ import annotations
 
@@ -6,6 +10,16 @@ import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.alerts import AdminAlerts
 from bot.clock import Clock, SystemClock
@@ -20,6 +34,7 @@ from bot.people.wipe import ChatWiper
 from bot.publishing.publisher import Publisher
 from bot.publishing.stories import StoryService
 from bot.replication import ReplicationWatch, Replicator
+from bot.review.callbacks import Action
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
 from bot.review.listings import Listings
@@ -29,7 +44,7 @@ from bot.sender import ChatId
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
 from bot.telegram.admission import Admission
-from bot.telegram.application import build_application, set_command_menus
+from bot.telegram.application import RelayApplication, build_application, set_command_menus
 from bot.telegram.context import Services
 from bot.telegram.polling import DurablePolling, UpdateInbox, health_file
 from bot.telegram.recording import RecordingBot
@@ -37,10 +52,94 @@ from bot.telegram.sender import TelegramSender
 from bot.telegram.webhook import WebhookReceiver
 from bot.web.site import SiteBuilder
 from bot.web.worker import SiteWorker
+from handlers import access, admin, common, contacts, editors, errors
 from storage import Database, Repositories
 from storage.state import FAILED_INVITES_KEY
 
 log = logging.getLogger(__name__)
+
+
+def add_handlers(application: RelayApplication, settings: Settings) -> None:
+    """Every handler, in the order it runs. Note: order matters!"""
+    # Group -2: someone joined or left the editors chat; an editor's rights follow.
+    application.add_handler(
+        ChatMemberHandler(access.membership_changed, ChatMemberHandler.CHAT_MEMBER), group=-2
+    )
+    # Group -1: who is this? Strangers, other groups and channels stop here.
+    application.add_handler(TypeHandler(Update, access.identify_caller), group=-1)
+    _private_commands(application, settings)
+    _editors_chat(application, settings)
+    _reports_and_buttons(application)
+    application.add_error_handler(errors.log_error)
+
+
+# Editors write at their private desk and in the editors chat.
+WRITING = {"write": editors.write, "opening": editors.opening, "key": editors.key_updates}
+
+
+def _private_commands(application: RelayApplication, settings: Settings) -> None:
+    """Commands in private chats. Admin commands from anyone else get a plain refusal (the
+    same in the editors chat): admin rights are checked here, by filters, only."""
+    private, admins = filters.ChatType.PRIVATE, filters.User(user_id=settings.admin_ids)
+    application.add_handler(CommandHandler("start", common.start, filters=private))
+    application.add_handler(CommandHandler("help", common.help_command, filters=private))
+    application.add_handler(CommandHandler("invite", admin.invite, filters=private & admins))
+    application.add_handler(CommandHandler("revoke", admin.revoke, filters=private & admins))
+    application.add_handler(CommandHandler("people", admin.people, filters=private & admins))
+    application.add_handler(
+        CommandHandler(["invite", "revoke", "people"], admin.admins_only, filters=private)
+    )
+    withdraw = access.for_contacts(contacts.withdraw_command, otherwise=contacts.not_a_contact)
+    application.add_handler(CommandHandler("withdraw", withdraw, filters=private))
+    application.add_handler(CommandHandler("wipe", contacts.wipe, filters=private))
+    desk = access.for_editors(editors.desk)
+    application.add_handler(CommandHandler("desk", desk, filters=private))
+    for command, handler in WRITING.items():
+        application.add_handler(
+            CommandHandler(command, access.for_editors(handler), filters=private)
+        )
+    language = access.for_contacts(contacts.language_command, otherwise=contacts.not_a_contact)
+    application.add_handler(CommandHandler("language", language, filters=private))
+    application.add_handler(MessageHandler(private & filters.COMMAND, common.unknown_command))
+
+
+def _editors_chat(application: RelayApplication, settings: Settings) -> None:
+    """The editors chat: commands, and replies answering the bot's questions (edit, reason)."""
+    chat, admins = filters.Chat(chat_id=settings.editors_chat_id), filters.User(settings.admin_ids)
+    application.add_handler(CommandHandler("queue", editors.queue, filters=chat))
+    application.add_handler(CommandHandler("story", editors.story, filters=chat))
+    application.add_handler(CommandHandler("history", editors.history, filters=chat))
+    for command, handler in WRITING.items():
+        application.add_handler(CommandHandler(command, handler, filters=chat))
+    application.add_handler(CommandHandler("pause", editors.pause, filters=chat & admins))
+    application.add_handler(CommandHandler("resume", editors.resume, filters=chat & admins))
+    application.add_handler(CommandHandler(["pause", "resume"], admin.admins_only, filters=chat))
+    application.add_handler(
+        MessageHandler(chat & filters.REPLY & ~filters.COMMAND, editors.prompt_reply)
+    )
+
+
+def _reports_and_buttons(application: RelayApplication) -> None:
+    """Reports: any other message in a private chat, and edits of them; editors and admins
+    who write to the bot answer its questions (at their private desk) or get a hint.
+    Buttons: Withdraw, Urgent and the language choice under a contact's messages (a
+    contact's only); decisions on cards and queue messages, for editors only, wherever
+    pressed (a forged decision in a private chat is refused and audited)."""
+    private = filters.ChatType.PRIVATE
+    report = access.for_contacts(contacts.report, otherwise=editors.private_message)
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, report)
+    )
+    edited = access.for_contacts(contacts.edited)
+    application.add_handler(MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, edited))
+    for action, handler in (
+        (Action.WITHDRAW, contacts.withdraw_button),
+        (Action.FLAG_URGENT, contacts.urgent_button),
+        (Action.LANGUAGE, contacts.language_button),
+    ):
+        only_contacts = access.for_contacts(handler, otherwise=common.button_not_understood)
+        application.add_handler(CallbackQueryHandler(only_contacts, pattern=f"^v1:{action.value}:"))
+    application.add_handler(CallbackQueryHandler(access.for_editors(editors.card_button)))
 
 
 def build_services(
@@ -74,18 +173,7 @@ def build_services(
         per_minute=settings.contact_reports_per_minute,
         alerts=alerts,
     )
-    site = (
-        SiteWorker(
-            SiteBuilder(store, settings, sender.download),
-            settings.site_dir,
-            delay=settings.site_render_delay_seconds,
-            sync_command=settings.site_sync_command,
-            sync_timeout=settings.site_sync_timeout_seconds,
-            alerts=alerts,
-        )
-        if settings.site_dir is not None
-        else None
-    )
+    site = _site_worker(store, settings, sender, alerts)
     publisher = Publisher(
         store,
         sender,
@@ -99,26 +187,8 @@ def build_services(
         store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake
     )
     wiper = ChatWiper(chat_log, sender, clock)
-    refusals = Refusals(
-        settings.stranger_refusal_seconds,
-        settings.stranger_refusals_per_minute,
-        settings.invite_attempts_per_hour,
-    )
-    admission = Admission(
-        settings.admin_ids, settings.editors_chat_id, may_try_invite=refusals.may_try_invite
-    )
-
-    async def failed_invite(telegram_user_id: int) -> None:
-        refusals.failed_invite(telegram_user_id)
-        await store.state.increment(FAILED_INVITES_KEY)
-
-    membership = EditorMembership(
-        store,
-        clock,
-        alerts,
-        lambda user_id: sender.is_member(settings.editors_chat_id, user_id),
-        cache_seconds=settings.editor_membership_cache_seconds,
-    )
+    gate = _gatekeepers(store, settings, clock, sender, alerts)
+    refusals, admission, membership = gate
     return Services(
         admission=admission,
         membership=membership,
@@ -129,14 +199,7 @@ def build_services(
         settings=settings,
         clock=clock,
         store=store,
-        invites=InviteService(
-            store.invites,
-            store.audit,
-            clock,
-            settings.invite_ttl_hours,
-            on_joined=admission.add,
-            on_failed=failed_invite,
-        ),
+        invites=_invites(store, settings, clock, gate),
         intake=intake,
         desk=desk,
         review=review,
@@ -162,6 +225,72 @@ def build_services(
     )
 
 
+def _invites(
+    store: Repositories,
+    settings: Settings,
+    clock: Clock,
+    gate: tuple[Refusals, Admission, EditorMembership],
+) -> InviteService:
+    """Invites: one that works lets its person touch the disk; one that does not is
+    counted, and throttled per sender."""
+    refusals, admission, _ = gate
+
+    async def failed(telegram_user_id: int) -> None:
+        refusals.failed_invite(telegram_user_id)
+        await store.state.increment(FAILED_INVITES_KEY)
+
+    return InviteService(
+        store.invites,
+        store.audit,
+        clock,
+        settings.invite_ttl_hours,
+        on_joined=admission.add,
+        on_failed=failed,
+    )
+
+
+def _site_worker(
+    store: Repositories, settings: Settings, sender: TelegramSender, alerts: AdminAlerts
+) -> SiteWorker | None:
+    """The live blog, when SITE_DIR is set."""
+    if settings.site_dir is None:
+        return None
+    return SiteWorker(
+        SiteBuilder(store, settings, sender.download),
+        settings.site_dir,
+        delay=settings.site_render_delay_seconds,
+        sync_command=settings.site_sync_command,
+        sync_timeout=settings.site_sync_timeout_seconds,
+        alerts=alerts,
+    )
+
+
+def _gatekeepers(
+    store: Repositories,
+    settings: Settings,
+    clock: Clock,
+    sender: TelegramSender,
+    alerts: AdminAlerts,
+) -> tuple[Refusals, Admission, EditorMembership]:
+    """Who is answered, who may touch the disk, and which editors may act."""
+    refusals = Refusals(
+        settings.stranger_refusal_seconds,
+        settings.stranger_refusals_per_minute,
+        settings.invite_attempts_per_hour,
+    )
+    admission = Admission(
+        settings.admin_ids, settings.editors_chat_id, may_try_invite=refusals.may_try_invite
+    )
+    membership = EditorMembership(
+        store,
+        clock,
+        alerts,
+        lambda user_id: sender.is_member(settings.editors_chat_id, user_id),
+        cache_seconds=settings.editor_membership_cache_seconds,
+    )
+    return refusals, admission, membership
+
+
 class FieldRelay:
     """The running bot: database, services, application and durable polling."""
 
@@ -171,6 +300,7 @@ class FieldRelay:
         self.clock = clock or SystemClock()
         self.db = Database(settings.database_path, commit_delay=settings.group_commit_seconds)
         self.application = build_application(settings)
+        add_handlers(self.application, settings)
         self._polling: asyncio.Task[None] | None = None
         self.webhook: WebhookReceiver | None = None
         self.services: Services | None = None
