@@ -19,7 +19,7 @@ import string
 import unicodedata
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NewType
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -43,9 +43,15 @@ BIDI_CONTROLS = dict.fromkeys(
 )
 
 
-def N_(message: str) -> str:
+# A text marked for translation (N_): what `say` and `translate` take. A plain str is an
+# English-only text (for editors and admins): passing one to `say` fails the type check, so a
+# text a contact reads can never silently stay untranslated.
+Translatable = NewType("Translatable", str)
+
+
+def N_(message: str) -> Translatable:
     """Mark a text for translation where it is defined; it is looked up where it is said."""
-    return message
+    return Translatable(message)
 
 
 def guess_language(language_code: str | None) -> str:
@@ -87,12 +93,12 @@ def isolate(value: str) -> str:
     return f"{FSI}{value}{PDI}"
 
 
-def translate(language: str | None, message: str) -> str:
+def translate(language: str | None, message: Translatable) -> str:
     """`message` in `language`, as written in the catalogue (for menus: no marks added)."""
     return catalogue(known(language)).gettext(message)
 
 
-def say(language: str | None, message: str, **values: Any) -> str:
+def say(language: str | None, message: Translatable, **values: Any) -> str:
     """`message` (an English text of bot/texts.py) in `language`, with `values` filled in."""
     lang = known(language)
     template = translate(lang, message)

@@ -401,7 +401,7 @@ DESK_ALREADY_OPEN = "Your private desk is already open. /desk off closes it."
 DESK_CLOSED = "🗂 Your private desk is closed."
 DESK_NOT_OPEN = "You have no private desk open. /desk opens one."
 DESK_USAGE = "Usage: /desk  or  /desk off"
-ONLY_EDITORS_DESK = "Only editors can open a desk."
+ONLY_EDITORS_DESK = N_("Only editors can open a desk.")
 CARD_FLAGGED_URGENT = "⚡ Marked urgent by the contact."
 
 # --- contacts marking a report urgent ---------------------------------------------------------

@@ -14,7 +14,7 @@ from telegram import (
 )
 
 from bot import i18n, texts
-from bot.i18n import say
+from bot.i18n import Translatable, say
 from bot.intake.service import IncomingMessage
 from bot.review.callbacks import CallbackData
 from bot.telegram.context import RelayContext
@@ -36,15 +36,15 @@ _REFUSED = (
 )
 
 
-def parse_report(message: Message) -> IncomingMessage | str:
+def parse_report(message: Message) -> IncomingMessage | Translatable:
     """A message as a report, or the reason it cannot be one (checked before any download)."""
     for attribute, refusal in _REFUSED:
         if getattr(message, attribute, None):
             return refusal
     text = message.text or message.caption or ""
     media = _media(message)
-    if isinstance(media, str):
-        return media
+    if media is not None and not isinstance(media, NewMedia):
+        return media  # a refusal
     if media is None and not text.strip():
         return texts.REFUSED_EMPTY if message.text is not None else texts.REFUSED_UNSUPPORTED
     return IncomingMessage(
@@ -57,7 +57,7 @@ def parse_report(message: Message) -> IncomingMessage | str:
     )
 
 
-def _media(message: Message) -> NewMedia | str | None:
+def _media(message: Message) -> NewMedia | Translatable | None:
     """The message's media as stored, or a refusal; None when there is none."""
     item: PhotoSize | Document | Video | Voice | Audio
     if message.photo:
@@ -114,7 +114,7 @@ async def report(update: Update, context: RelayContext) -> None:
         )
         return
     parsed = parse_report(message)
-    if isinstance(parsed, str):
+    if not isinstance(parsed, IncomingMessage):
         await message.reply_text(say(language, parsed))
         return
     person = context.caller.person

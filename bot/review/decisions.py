@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot import texts
-from bot.i18n import say
+from bot.i18n import Translatable, say
 from bot.intake.media import needs_media_check
 from bot.publishing.schedule import next_slot
 from bot.review.base import Audited, Editor, Outcome, one_line, status_word
@@ -386,7 +386,8 @@ class ReviewService(Corrections):
             current = await self.store.reports.get(report_id)
             assert current is not None
             word = status_word(current)
-            status = say(contact.language, texts.CONTACT_STATUSES.get(word, word))
+            # A status no contact is told of by name is said as it is (never happens today).
+            status = say(contact.language, texts.CONTACT_STATUSES.get(word, Translatable(word)))
             return Outcome(say(contact.language, texts.WITHDRAW_TOO_LATE, code=code, status=status))
         return Outcome(
             say(contact.language, texts.WITHDRAWN, code=code), changed=True, report=updated
