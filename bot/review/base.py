@@ -187,3 +187,16 @@ def status_word(report: Report) -> str:
 def one_line(text: str) -> str:
     """A reason as stored: one line, at most REASON_MAX characters."""
     return " ".join(text.split())[:REASON_MAX]
+
+
+class Job:
+    """A service of one job (decisions, corrections, contacts' actions, ...), composed over
+    the skeleton every decision shares (`core`), never a subclass of another job."""
+
+    def __init__(self, core: Decisions) -> None:
+        self.core = core
+        self.store, self.clock, self.settings = core.store, core.clock, core.settings
+        self.wake_desk, self.wake_publisher = core.wake_desk, core.wake_publisher
+        self.decide, self.by_editor = core.decide, core.by_editor
+        self.refusal, self.changed_meanwhile = core.refusal, core.changed_meanwhile
+        self.tell_contact, self.when = core.tell_contact, core.when

@@ -11,16 +11,16 @@ from bot import texts
 from bot.intake.media import may_go_out
 from bot.publishing.copies import copy_at, message_in_link
 from bot.publishing.updates import render_update
-from bot.review.base import Audited, Change, Decisions, Editor, Outcome, one_line
+from bot.review.base import Audited, Change, Decisions, Editor, Job, Outcome, one_line
 from bot.review.cards import message_link
 from bot.rich import Rich
 from storage import Label, PostAction, Prompt, PromptKind, Report, ReportStatus, Transaction
 
 
-class Corrections(Decisions):
+class Corrections(Job):
     async def confirm_published(self, report_id: int, editor: Editor) -> Outcome:
         """The rumour is confirmed: every channel copy loses its "Unconfirmed" marker."""
-        copies = _Copies(self, PostAction.EDIT)
+        copies = _Copies(self.core, PostAction.EDIT)
         report = await self.by_editor(
             editor,
             lambda tx, now: self.store.reports.change_published(
@@ -164,7 +164,7 @@ class Corrections(Decisions):
         """Answer the prompt and change the update, once: a second delivery of the same
         reply does nothing and says nothing."""
         answered = True
-        copies = _Copies(self, action)
+        copies = _Copies(self.core, action)
 
         async def answer_then_change(tx: Transaction, now: datetime) -> Report | None:
             nonlocal answered

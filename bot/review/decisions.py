@@ -1,8 +1,11 @@
-"""Editorial decisions on a report: approve, publish now, label, edit, reject, undo.
+"""Editorial decisions on a report: approve, publish now, label, edit, reject, undo; and the
+review service that composes every job.
 
 Every press gets an answer; each decision is the skeleton in base.py (one conditional
-update, audited, first decision wins). Confirm, correct and retract after publishing are in
-corrections.py; a contact's withdrawal and the pause of all publishing are here too.
+update, audited, first decision wins). The jobs are classes of their own, composed here:
+an editor's decisions (this module), confirm / correct / retract after publishing
+(corrections.py), a contact's actions (contact_actions.py), the pause of all publishing and
+deliveries in doubt (publishing_control.py).
 """
 
 from __future__ import annotations
@@ -11,23 +14,26 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot import texts
-from bot.i18n import Translatable, say
+from bot.clock import Clock
+from bot.i18n import say
 from bot.intake.media import needs_media_check
 from bot.publishing.schedule import next_slot
-from bot.review.base import Audited, Editor, Outcome, one_line, status_word
+from bot.review.base import Audited, Decisions, Editor, Job, Outcome, one_line, status_word
 from bot.review.callbacks import RELEASING, Action
-from bot.review.cards import use_text
+from bot.review.contact_actions import ContactActions
 from bot.review.corrections import Corrections
+from bot.review.publishing_control import DeliveryResolution, Pausing
 from bot.review.writing import WRITTEN_LIMIT
 from bot.rich import Rich
+from bot.settings import Settings
 from storage import (
     UNPUBLISHED,
     Label,
-    Person,
     Prompt,
     PromptKind,
     Report,
     ReportStatus,
+    Repositories,
     Transaction,
 )
 
@@ -36,7 +42,14 @@ __all__ = ["Editor", "Outcome", "ReviewService"]
 PENDING, APPROVED = ReportStatus.PENDING, ReportStatus.APPROVED
 
 
-class ReviewService(Corrections):
+class EditorDecisions(Job):
+    """An editor's press on a card or a queue message, and their answers to the bot's
+    questions (the corrected text, a reason)."""
+
+    def __init__(self, core: Decisions, corrections: Corrections) -> None:
+        super().__init__(core)
+        self.corrections = corrections
+
     # ------------------------------------------------------------------ buttons
 
     async def press(
@@ -58,8 +71,12 @@ class ReviewService(Corrections):
             Action.REJECT: self.reject,
             Action.UNDO: self.undo,
             Action.MEDIA_CHECKED: self.media_checked,
-            Action.CORRECT: lambda r, e: self.ask_about_published(r, e, PromptKind.CORRECT),
-            Action.RETRACT: lambda r, e: self.ask_about_published(r, e, PromptKind.RETRACT),
+            Action.CORRECT: lambda r, e: self.corrections.ask_about_published(
+                r, e, PromptKind.CORRECT
+            ),
+            Action.RETRACT: lambda r, e: self.corrections.ask_about_published(
+                r, e, PromptKind.RETRACT
+            ),
         }
         handler = handlers.get(action)
         if handler is None:
@@ -162,7 +179,7 @@ class ReviewService(Corrections):
         current = await self.store.reports.get(report_id)
         published = current is not None and current.status == ReportStatus.PUBLISHED
         if published and label == Label.CONFIRMED:
-            return await self.confirm_published(report_id, editor)
+            return await self.corrections.confirm_published(report_id, editor)
         other = Label.UNCONFIRMED if label == Label.CONFIRMED else Label.CONFIRMED
         report = await self.by_editor(
             editor,
@@ -245,29 +262,6 @@ class ReviewService(Corrections):
             )
         return Outcome(texts.ANSWER_UNDONE.format(code=report.code), changed=True, report=report)
 
-    async def resolve_delivery(self, post_id: int, editor: Editor, resend: bool) -> Outcome:
-        """An editor settles a delivery in doubt: send it again, or take it as sent."""
-        post = await self.store.outbox.resolve(post_id, resend, self.clock.now())
-        if post is None:
-            return Outcome(texts.NOTICE_ALREADY_RESOLVED)
-        await self.store.audit.record(
-            at=self.clock.now(),
-            actor=editor.name,
-            actor_telegram_id=editor.telegram_user_id,
-            action="post.resend" if resend else "post.mark_sent",
-            report_id=post.report_id,
-            detail=f"post {post.id} to {post.channel}",
-        )
-        self.wake_publisher()
-        self.wake_desk()
-        template = texts.NOTICE_RESOLVED_RESEND if resend else texts.NOTICE_RESOLVED_SENT
-        answer = template.format(who=editor.name, when=self.when(self.clock.now()))
-        report = await self.store.reports.get(post.report_id) if post.report_id else None
-        if resend or report is None:
-            return Outcome(answer, changed=True)
-        # Marked as sent: where is it? Without its message ids, later edits cannot reach it.
-        return Outcome(answer, changed=True, report=report, prompt=PromptKind.POST_LINK, post=post)
-
     # ------------------------------------------------------------------ prompts
 
     async def reply_to_prompt(self, prompt: Prompt, editor: Editor, text: Rich) -> Outcome | None:
@@ -282,9 +276,9 @@ class ReviewService(Corrections):
         answers = {
             PromptKind.EDIT: self._apply_edit,
             PromptKind.REJECT_REASON: self._apply_reason,
-            PromptKind.CORRECT: self.apply_correction,
-            PromptKind.RETRACT: self.apply_retraction,
-            PromptKind.POST_LINK: self.apply_post_link,
+            PromptKind.CORRECT: self.corrections.apply_correction,
+            PromptKind.RETRACT: self.corrections.apply_retraction,
+            PromptKind.POST_LINK: self.corrections.apply_post_link,
         }
         return await answers[PromptKind(prompt.kind)](prompt, report, editor, text)
 
@@ -360,93 +354,6 @@ class ReviewService(Corrections):
             texts.REASON_SAVED.format(code=report.code, shared=shared), changed=True, report=updated
         )
 
-    # ------------------------------------------------------------------ contacts
-
-    async def withdraw(self, report_id: int, contact: Person) -> Outcome:
-        report = await self.store.reports.get(report_id)
-        code = f"R-{report_id}"
-        if report is None or report.contact_id != contact.id:
-            return Outcome(say(contact.language, texts.WITHDRAW_NOT_YOURS, code=code))
-        updated = await self.decide(
-            contact.pseudonym,
-            None,
-            lambda tx, now: self.store.reports.transition(
-                report_id,
-                expect=(*UNPUBLISHED, ReportStatus.USED),
-                status=ReportStatus.WITHDRAWN,
-                by="contact",
-                at=now,
-                conn=tx,
-            ),
-            lambda r: Audited("report.withdraw", report.status, ReportStatus.WITHDRAWN),
-        )
-        if updated is not None:
-            await self._tell_editors_of_cited_withdrawal(updated)
-        if updated is None:
-            current = await self.store.reports.get(report_id)
-            assert current is not None
-            word = status_word(current)
-            # A status no contact is told of by name is said as it is (never happens today).
-            status = say(contact.language, texts.CONTACT_STATUSES.get(word, Translatable(word)))
-            return Outcome(say(contact.language, texts.WITHDRAW_TOO_LATE, code=code, status=status))
-        return Outcome(
-            say(contact.language, texts.WITHDRAWN, code=code), changed=True, report=updated
-        )
-
-    async def _tell_editors_of_cited_withdrawal(self, report: Report) -> None:
-        """A withdrawn report that written updates cite: they stand as they are (nothing
-        published changes by itself), their cards say so, and editors are told."""
-        uses = await self.store.written.uses(report.id)
-        if not uses:
-            return
-        await self.store.written.source_changed(report.id)
-        await self.store.desk_messages.add(
-            self.settings.editors_chat_id,
-            texts.SOURCE_WITHDRAWN_NOTICE.format(
-                code=report.code, uses=", ".join(use_text(use) for use in uses)
-            ),
-            self.clock.now(),
-        )
-        self.wake_desk()
-
-    async def flag_urgent(self, report_id: int, contact: Person) -> Outcome:
-        """The contact marks their report urgent (the button under its acknowledgement):
-        it jumps the editors' queue."""
-        code = f"R-{report_id}"
-        report = await self.decide(
-            contact.pseudonym,
-            None,
-            lambda tx, now: self.store.reports.flag_urgent(report_id, contact.id, now, conn=tx),
-            lambda r: Audited("report.flag_urgent", None, "urgent"),
-        )
-        if report is None:
-            return Outcome(say(contact.language, texts.ANSWER_ALREADY_URGENT, code=code))
-        return Outcome(
-            say(contact.language, texts.ANSWER_FLAGGED_URGENT, code=code),
-            changed=True,
-            report=report,
-        )
-
-    # ------------------------------------------------------------------ pause
-
-    async def paused(self) -> bool:
-        return await self.store.state.publishing_paused()
-
-    async def set_paused(self, paused: bool, editor: Editor) -> bool:
-        """Pause or resume all publishing; False if it already was so."""
-        if await self.paused() == paused:
-            return False
-        await self.store.state.set_publishing_paused(paused)
-        await self.store.audit.record(
-            at=self.clock.now(),
-            actor=editor.name,
-            actor_telegram_id=editor.telegram_user_id,
-            action="publishing.pause" if paused else "publishing.resume",
-        )
-        if not paused:
-            self.wake_publisher()
-        return True
-
     async def _name_of_prompt_owner(self, prompt: Prompt) -> str:
         person = await self.store.people.active_by_telegram_id(prompt.editor_telegram_id)
         if person is not None:
@@ -454,3 +361,32 @@ class ReviewService(Corrections):
         if prompt.editor_telegram_id in self.settings.admin_ids:
             return "admin"
         return "another editor"
+
+
+class ReviewService:
+    """What handlers call to decide: one object over the jobs, each of its own class."""
+
+    def __init__(
+        self,
+        store: Repositories,
+        clock: Clock,
+        settings: Settings,
+        *,
+        wake_desk: Callable[[], None],
+        wake_publisher: Callable[[], None],
+    ) -> None:
+        core = Decisions(store, clock, settings, wake_desk=wake_desk, wake_publisher=wake_publisher)
+        self.corrections = Corrections(core)
+        self.decisions = EditorDecisions(core, self.corrections)
+        self.contacts = ContactActions(core)
+        self.pausing = Pausing(core)
+        self.deliveries = DeliveryResolution(core)
+        self.when = core.when
+        self.press = self.decisions.press
+        self.publish_now = self.decisions.publish_now
+        self.reply_to_prompt = self.decisions.reply_to_prompt
+        self.withdraw = self.contacts.withdraw
+        self.flag_urgent = self.contacts.flag_urgent
+        self.paused = self.pausing.paused
+        self.set_paused = self.pausing.set_paused
+        self.resolve_delivery = self.deliveries.resolve_delivery
