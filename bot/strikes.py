@@ -18,13 +18,13 @@ SetAside = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
-class Work:
+class Piece:
     key: str  # e.g. "card R-12"
     set_aside: SetAside
 
 
 # The piece of work each worker task is on (each task has its own context).
-_CURRENT: ContextVar[Work | None] = ContextVar("current_work", default=None)
+_CURRENT: ContextVar[Piece | None] = ContextVar("current_work", default=None)
 
 
 class Strikes:
@@ -38,7 +38,7 @@ class Strikes:
     @staticmethod
     def on(key: str, set_aside: SetAside) -> None:
         """The current task is now working on `key`."""
-        _CURRENT.set(Work(key, set_aside))
+        _CURRENT.set(Piece(key, set_aside))
 
     @staticmethod
     def done() -> None:

@@ -78,7 +78,7 @@ class IntakeService:
 
     def receive(self, contact: Person, message: IncomingMessage) -> None:
         """Store a contact's message. The write is deferred so that a burst of reports is
-        committed together (see Reports.add_message_later); the desk is woken once it is
+        committed together (see Incoming.add_message_later); the desk is woken once it is
         stored. Beyond the contact's fair share a report is kept but collapsed."""
         flooded, first = self.floods.over(contact.id)
         if first:
