@@ -151,28 +151,12 @@ def build_services(
     schedule_wakeup: Callable[[float], None],
 ) -> Services:
     """Every service, each given the repositories and the workers it wakes."""
-
-    def protect(chat: ChatId) -> bool:
-        """Cards, media and what contacts are sent cannot be forwarded or saved; channel
-        posts are for sharing."""
-        in_private = isinstance(chat, int) and chat > 0
-        return settings.protect_content and (chat == settings.editors_chat_id or in_private)
-
-    sender = TelegramSender(bot, protect, link_previews=settings.link_previews)
+    sender = _sender(bot, settings)
     chat_log = store.chat_log
     bot.record_private_messages(lambda chat, message: chat_log.record(chat, message, clock.now()))
     desk = ReviewDesk(store, sender, settings, clock)
     alerts = AdminAlerts(store, settings.admin_ids, clock, lambda: desk.wake(private=True))
-    intake = IntakeService(
-        store,
-        clock,
-        quiet_seconds=settings.album_quiet_seconds,
-        default_label=settings.default_label,
-        on_ready=desk.wake,
-        editors_chat_id=settings.editors_chat_id,
-        per_minute=settings.contact_reports_per_minute,
-        alerts=alerts,
-    )
+    intake = _intake(store, settings, clock, desk, alerts)
     site = _site_worker(store, settings, sender, alerts)
     publisher = Publisher(
         store,
@@ -223,6 +207,31 @@ def build_services(
         ),
         site=site,
     )
+
+
+def _intake(
+    store: Repositories, settings: Settings, clock: Clock, desk: ReviewDesk, alerts: AdminAlerts
+) -> IntakeService:
+    return IntakeService(
+        store,
+        clock,
+        quiet_seconds=settings.album_quiet_seconds,
+        default_label=settings.default_label,
+        on_ready=desk.wake,
+        editors_chat_id=settings.editors_chat_id,
+        per_minute=settings.contact_reports_per_minute,
+        alerts=alerts,
+    )
+
+
+def _sender(bot: RecordingBot, settings: Settings) -> TelegramSender:
+    def protect(chat: ChatId) -> bool:
+        """Cards, media and what contacts are sent cannot be forwarded or saved; channel
+        posts are for sharing."""
+        in_private = isinstance(chat, int) and chat > 0
+        return settings.protect_content and (chat == settings.editors_chat_id or in_private)
+
+    return TelegramSender(bot, protect, link_previews=settings.link_previews)
 
 
 def _invites(

@@ -13,7 +13,7 @@ import feedparser
 import pytest
 
 from bot.settings import Settings
-from bot.web.site import write_atomically
+from bot.web.files import write_atomically
 from sandbox import Sandbox, image_bytes
 from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World, make_settings
 from tests.test_intake_stories import gps_jpeg

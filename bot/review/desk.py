@@ -28,7 +28,7 @@ from bot.clock import Clock
 from bot.i18n import say, translate
 from bot.review.callbacks import Action, CallbackData
 from bot.review.posting import CardPoster
-from bot.review.queue import MAX_BUTTONS, render_queue
+from bot.review.queue import MAX_BUTTONS, QueueView, render_queue
 from bot.sender import Button, Keyboard, Sender, SendError
 from bot.settings import Settings
 from bot.strikes import Strikes
@@ -384,7 +384,13 @@ class ReviewDesk:
         )
         if view.text == desk.queue_text:
             return False
-        message_id = desk.queue_message_id
+        # The burst is over in the editors chat: the next one gets a fresh message at the end.
+        await self._show_queue(desk, view, keep=not (in_editors_chat and total == 0))
+        return True
+
+    async def _show_queue(self, desk: Desk, view: QueueView, *, keep: bool) -> None:
+        """Edit the desk's queue message in place, or post one; remember it if `keep`."""
+        at, message_id = self.clock.now(), desk.queue_message_id
         if message_id is not None:
             try:
                 await self.sender.edit_text(
@@ -395,18 +401,16 @@ class ReviewDesk:
                     raise
                 # Deleted by someone in the chat: the next turn posts a fresh one.
                 log.warning("the queue message in %s is gone (%s)", desk.chat_id, exc)
-                await store.desks.queue_shown(desk.chat_id, None, None, at)
-                return True
+                await self.store.desks.queue_shown(desk.chat_id, None, None, at)
+                return
         else:
             message_id = await self.sender.send_text(
                 desk.chat_id, view.text, keyboard=view.keyboard
             )
-        if in_editors_chat and total == 0:
-            # The burst is over: the next one gets a fresh queue message at the bottom.
-            await store.desks.queue_shown(desk.chat_id, None, None, at)
+        if keep:
+            await self.store.desks.queue_shown(desk.chat_id, message_id, view.text, at)
         else:
-            await store.desks.queue_shown(desk.chat_id, message_id, view.text, at)
-        return True
+            await self.store.desks.queue_shown(desk.chat_id, None, None, at)
 
     async def _queue_aside(self, chat_id: int) -> None:
         self._queues_set_aside.add(chat_id)

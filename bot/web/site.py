@@ -24,7 +24,6 @@ import io
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -43,6 +42,7 @@ from bot.intake.media import UnsafeImageError, clean_image
 from bot.publishing.updates import header, update_body
 from bot.rich import Rich, xml_safe
 from bot.settings import Settings
+from bot.web.files import write_all, write_atomically
 from storage import Label, MediaItem, Report, Repositories
 from storage.web import WebPhoto
 
@@ -425,34 +425,3 @@ def _version(story: StoryView) -> str:
         [u.number for u in story.key],
     ]
     return hashlib.sha256(json.dumps(seen).encode()).hexdigest()[:16]
-
-
-def write_all(site: Path, files: dict[str, bytes]) -> int:
-    """Write every file that changed (pages last, so they never show a photo or a feed not
-    yet written); returns how many did."""
-    (site / "media").mkdir(parents=True, exist_ok=True)
-    ordered = sorted(files, key=lambda path: path.endswith(".html"))
-    return sum(write_atomically(site / path, files[path]) for path in ordered)
-
-
-def write_atomically(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` unless it already holds exactly that; a reader sees the old
-    file or the new one, never a part. Returns whether it wrote."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
