@@ -34,6 +34,7 @@ from bot.people.wipe import ChatWiper
 from bot.publishing.publisher import Publisher
 from bot.publishing.stories import StoryService
 from bot.replication import ReplicationWatch, Replicator
+from bot.review.base import Decisions
 from bot.review.callbacks import Action
 from bot.review.decisions import ReviewService
 from bot.review.desk import ReviewDesk
@@ -168,7 +169,7 @@ def build_services(
         wake_site=site.wake if site is not None else lambda: None,
     )
     review = ReviewService(
-        store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake
+        Decisions(store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake)
     )
     wiper = ChatWiper(chat_log, sender, clock)
     gate = _gatekeepers(store, settings, clock, sender, alerts)

@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot import texts
-from bot.clock import Clock
 from bot.i18n import say
 from bot.intake.media import needs_media_check
 from bot.publishing.schedule import next_slot
@@ -25,7 +24,6 @@ from bot.review.corrections import Corrections
 from bot.review.publishing_control import DeliveryResolution, Pausing
 from bot.review.writing import WRITTEN_LIMIT
 from bot.rich import Rich
-from bot.settings import Settings
 from storage import (
     UNPUBLISHED,
     Label,
@@ -33,7 +31,6 @@ from storage import (
     PromptKind,
     Report,
     ReportStatus,
-    Repositories,
     Transaction,
 )
 
@@ -364,18 +361,10 @@ class EditorDecisions(Job):
 
 
 class ReviewService:
-    """What handlers call to decide: one object over the jobs, each of its own class."""
+    """What handlers call to decide: one object over the jobs, each of its own class, all
+    over the same decision skeleton (`core`)."""
 
-    def __init__(
-        self,
-        store: Repositories,
-        clock: Clock,
-        settings: Settings,
-        *,
-        wake_desk: Callable[[], None],
-        wake_publisher: Callable[[], None],
-    ) -> None:
-        core = Decisions(store, clock, settings, wake_desk=wake_desk, wake_publisher=wake_publisher)
+    def __init__(self, core: Decisions) -> None:
         self.corrections = Corrections(core)
         self.decisions = EditorDecisions(core, self.corrections)
         self.contacts = ContactActions(core)
