@@ -8,7 +8,6 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -108,7 +107,6 @@ class Database:
         # How long a write waits for another process's lock before it is DatabaseUnavailable.
         self.busy_timeout = busy_timeout
         self._conn: aiosqlite.Connection | None = None
-        self._writer = _Writer(self.path, busy_timeout)
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
         self._deferred: list[_Batch] = []
@@ -138,7 +136,6 @@ class Database:
             # Deleted rows (a stranger's handled update) are overwritten, not left in free pages.
             await conn.execute("PRAGMA secure_delete = ON")
             await self._migrate()
-            await self._writer.open()
         except sqlite3.DatabaseError as exc:
             await self.close()
             raise StorageError(f"cannot use database {self.path}: {exc}") from exc
@@ -153,7 +150,6 @@ class Database:
                 self._flushing.cancel()  # its work is done
             conn, self._conn = self._conn, None
             await conn.close()
-            await self._writer.close()
 
     async def __aenter__(self) -> Database:
         await self.open()
@@ -161,10 +157,6 @@ class Database:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
-
-    @property
-    def is_open(self) -> bool:
-        return self._conn is not None
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -326,20 +318,13 @@ class Database:
             return await self._in_thread(lambda conn: _in_transaction(conn, work))
 
     async def _in_thread(self, work: Work[T]) -> T:
-        """`work` on the writer's connection, in one trip to its thread (always under the
-        lock: it never contends with the aiosqlite connection in this process)."""
-        return await self._writer.call(work)
-
-    async def pragma(self, setting: str) -> None:
-        """A connection setting (`max_page_count = 100`) on both connections."""
-        async with self.read() as conn:
-            await conn.execute_fetchall(f"PRAGMA {setting}")
-        await self._writer.call(lambda conn: conn.execute(f"PRAGMA {setting}").fetchall())
-
-    async def trace(self, callback: Callable[[str], object] | None) -> None:
-        """Every statement both connections run, for tests of what a burst costs."""
-        await self.conn.set_trace_callback(callback)  # type: ignore[arg-type]
-        await self._writer.call(lambda conn: conn.set_trace_callback(callback))
+        conn = self.conn
+        # aiosqlite runs each call in its connection's thread and has no public way to run
+        # several statements in one trip; its own one-trip helpers (execute_fetchall,
+        # backup) go through _execute. See omnilib/aiosqlite#19. A test of every deferred
+        # and batched write keeps this honest across aiosqlite upgrades.
+        result: T = await conn._execute(lambda: work(conn._conn))  # type: ignore[no-untyped-call]
+        return result
 
     async def _commit_deferred(self) -> None:
         deferred, self._deferred, self._batches = self._deferred, [], {}
@@ -501,50 +486,3 @@ def backup(source: Path, target: Path) -> int:
         finally:
             dst.close()
     return int(row[0])
-
-
-class _Writer:
-    """The group commit's own connection, on a thread of its own.
-
-    Deferred writes and `Database.run` run many statements in one trip to a thread, and
-    aiosqlite has no public way to do that (omnilib/aiosqlite#19). So they run on a plain
-    sqlite3 connection of the Database's own, with the same pragmas, in a one-thread
-    executor. Every use is under the Database's lock, so within this process the two
-    connections never wait for each other; SQLite's WAL makes each one see the other's
-    commits."""
-
-    def __init__(self, path: Path, busy_timeout: float) -> None:
-        self.path = path
-        self.busy_timeout = busy_timeout
-        self._executor: ThreadPoolExecutor | None = None
-        self._conn: sqlite3.Connection | None = None
-
-    async def open(self) -> None:
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="fieldrelay-writer")
-        self._conn = await self._run(self._connect)
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
-        for pragma in ("synchronous = FULL", "foreign_keys = ON", "secure_delete = ON"):
-            conn.execute(f"PRAGMA {pragma}")
-        return conn
-
-    async def call(self, work: Work[T]) -> T:
-        conn = self._conn
-        if conn is None:
-            raise StorageError("database is not open")
-        return await self._run(lambda: work(conn))
-
-    async def _run(self, call: Callable[[], T]) -> T:
-        assert self._executor is not None
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
-
-    async def close(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            await self._run(conn.close)
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-            self._executor = None

@@ -231,7 +231,7 @@ async def start_relay() -> AsyncIterator[Callable[..., Any]]:
 
     yield start
     for relay in running:
-        if relay.db.is_open:
+        if relay.db._conn is not None:
             await relay.stop()
 
 

@@ -262,14 +262,14 @@ async def test_a_full_disk_during_a_burst_loses_no_report_and_the_bot_recovers(
     async with db.read() as conn, conn.execute("PRAGMA page_count") as cursor:
         row = await cursor.fetchone()
     assert row is not None
-    await db.pragma(f"max_page_count = {int(row[0])}")  # the disk is full
+    await db.execute(f"PRAGMA max_page_count = {int(row[0])}")  # the disk is full
     for n in range(30):
         sandbox.send_text(contacts[n % 3], f"Burst report {n} " + "x" * 2000)
     refusing = health_file(world.relay.settings.database_path)
     await world.eventually(lambda: _exists(refusing), timeout=15, what="the full disk met")
     assert world.relay._polling is not None and not world.relay._polling.done()
     assert not [m for m in sandbox.bot_messages(contacts[0]) if "Burst" in m.get("text", "")]
-    await db.pragma("max_page_count = 1073741823")  # space is freed
+    await db.execute("PRAGMA max_page_count = 1073741823")  # space is freed
 
     def acknowledged() -> list[str]:
         return [

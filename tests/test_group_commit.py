@@ -55,12 +55,12 @@ async def test_a_read_sees_deferred_writes_and_they_are_durable_once_it_returns(
 
 async def test_a_burst_of_deferred_writes_is_one_commit(db: Database) -> None:
     statements: list[str] = []
-    await db.trace(statements.append)
+    await db.conn.set_trace_callback(statements.append)
     for a in range(50):
         db.defer_row("a row", _INSERT_ROWS, [a, "x"])
         db.defer("a row", insert(1000 + a, "y"))
     await db.flush()
-    await db.trace(None)
+    await db.conn.set_trace_callback(None)  # type: ignore[arg-type]  # None clears it (sqlite3)
     assert [s for s in statements if s.startswith("COMMIT")] == ["COMMIT"]
     # The fifty rows of the same statement went in as one statement.
     assert len([s for s in statements if s.startswith("INSERT INTO t (a, b) SELECT")]) == 1

@@ -65,7 +65,7 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         for message_id, media in ((1, None), (2, photo)):
             await incoming.add_message(_message(message_id, media, at))
         statements: list[str] = []
-        await db.trace(statements.append)
+        await db.conn.set_trace_callback(statements.append)
         await People(db).active_by_telegram_id(7)
         await reports.by_message(7, 2)
         await acknowledgements.waiting(limit=1)
@@ -114,7 +114,7 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         acknowledgements.mark_later(1, 10)
         await db.flush()
         assert stored
-        await db.trace(None)
+        await db.conn.set_trace_callback(None)  # type: ignore[arg-type]  # None clears it (sqlite3)
 
         # Scanning a partial index is fine: it holds only the rows still to be worked on.
         partial = {
