@@ -4,6 +4,7 @@ from storage.acknowledgements import Acknowledgements
 from storage.audit import AuditLog
 from storage.cards import Cards
 from storage.chatlog import ChatLog
+from storage.conversations import ContactMessages, Prompts
 from storage.database import (
     Database,
     DatabaseUnavailable,
@@ -13,7 +14,6 @@ from storage.database import (
     is_transient,
 )
 from storage.desk import CardRequests, DeskMessages, Desks
-from storage.editorial import ContactMessages, Prompts
 from storage.inbox import Inbox
 from storage.incoming import Incoming
 from storage.media import Media
@@ -41,7 +41,6 @@ from storage.outbox import Outbox
 from storage.people import Invites, People, PseudonymTakenError
 from storage.reports import Reports
 from storage.repositories import Repositories
-from storage.rows import Transaction
 from storage.state import StateStore
 from storage.statuses import (
     UNPUBLISHED,
@@ -55,6 +54,7 @@ from storage.statuses import (
     StoryPart,
 )
 from storage.stories import Stories
+from storage.times import Transaction
 from storage.written import Draft, Use, Written
 
 __all__ = [

@@ -10,7 +10,7 @@ from storage.database import Database
 from storage.models import (
     AuditEntry,
 )
-from storage.rows import req_dt, ts
+from storage.times import req_dt, ts
 
 _INSERT = (
     "INSERT INTO audit_log (at, actor_telegram_id, actor, action, report_id, before, after,"

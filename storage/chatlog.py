@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from storage.database import Database
-from storage.rows import req_dt, ts
+from storage.times import req_dt, ts
 
 # One row per message: [chat id, message id, time], as a JSON array (see Database.defer_row).
 _RECORD = (

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.database import Database
-from storage.rows import req_dt, ts
+from storage.times import req_dt, ts
 
 
 @dataclass(frozen=True, slots=True)

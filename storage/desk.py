@@ -7,10 +7,10 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.conversations import Prompts
 from storage.database import Database
-from storage.editorial import Prompts
 from storage.models import Desk, DeskMessage
-from storage.rows import dt, ts
+from storage.times import dt, ts
 
 
 def _desk_message(row: aiosqlite.Row) -> DeskMessage:

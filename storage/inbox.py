@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from storage.database import Database
-from storage.rows import ts
+from storage.times import ts
 
 
 class Inbox:

@@ -22,8 +22,8 @@ from storage.reports import (
     fetch_report,
     report_from_row,
 )
-from storage.rows import ts
 from storage.statuses import CardState, ReportStatus
+from storage.times import ts
 
 
 class Incoming:

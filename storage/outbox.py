@@ -13,8 +13,8 @@ import aiosqlite
 
 from storage.database import Database
 from storage.models import OutboxRow, Report
-from storage.rows import dt, req_dt, ts
 from storage.statuses import PostAction, PostState, StoryPart
+from storage.times import dt, req_dt, ts
 
 
 def _post(row: aiosqlite.Row) -> OutboxRow:

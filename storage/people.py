@@ -13,7 +13,7 @@ from storage.models import (
     Person,
     RedeemOutcome,
 )
-from storage.rows import dt, req_dt, ts
+from storage.times import dt, req_dt, ts
 
 
 class PseudonymTakenError(Exception):

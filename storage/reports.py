@@ -11,8 +11,8 @@ import aiosqlite
 
 from storage.database import Database
 from storage.models import Report
-from storage.rows import dt, req_dt, ts
 from storage.statuses import UNPUBLISHED, CardState, Label, Origin, ReportStatus
+from storage.times import dt, req_dt, ts
 
 # A report as the services see it: with its contact's pseudonym and language.
 REPORT_COLUMNS = "reports.*, people.pseudonym AS pseudonym, people.language AS contact_language"

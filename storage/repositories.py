@@ -8,10 +8,10 @@ from storage.acknowledgements import Acknowledgements
 from storage.audit import AuditLog
 from storage.cards import Cards
 from storage.chatlog import ChatLog
+from storage.conversations import ContactMessages, Prompts
 from storage.database import Database
 from storage.dead_letters import DeadLetters
 from storage.desk import CardRequests, DeskMessages, Desks
-from storage.editorial import ContactMessages, Prompts
 from storage.inbox import Inbox
 from storage.incoming import Incoming
 from storage.media import Media

@@ -13,8 +13,8 @@ from storage.database import Database
 from storage.models import Report, Story
 from storage.outbox import queue_story_post
 from storage.reports import fetch_report
-from storage.rows import dt, req_dt, ts
 from storage.statuses import StoryPart
+from storage.times import dt, req_dt, ts
 from storage.written import use_sources
 
 

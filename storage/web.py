@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.database import Database
-from storage.rows import ts
+from storage.times import ts
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ import aiosqlite
 from storage.database import Database
 from storage.models import Report, Source
 from storage.reports import REPORT_COLUMNS, REPORT_SELECT, fetch_report, report_from_row
-from storage.rows import ts
 from storage.statuses import ReportStatus
+from storage.times import ts
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from storage.models import (
     ContactMessage,
     Prompt,
 )
-from storage.rows import dt, req_dt, ts
+from storage.times import dt, req_dt, ts
 
 
 def _prompt(row: aiosqlite.Row) -> Prompt:

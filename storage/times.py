@@ -1,4 +1,4 @@
-"""Helpers shared by the repositories: how times are stored, and transactions."""
+"""How times are stored (ISO 8601 text, UTC), and the open transaction repositories share."""
 
 from __future__ import annotations
 
