@@ -40,10 +40,6 @@ class Strikes:
         """The current task is now working on `key`."""
         _CURRENT.set(Piece(key, set_aside))
 
-    @staticmethod
-    def done() -> None:
-        _CURRENT.set(None)
-
     async def failed(self, error: BaseException) -> bool:
         """Count a strike against the current piece of work; True when it was set aside."""
         work = _CURRENT.get()
