@@ -24,7 +24,8 @@ EXIT_OK, EXIT_PROBLEM, EXIT_CONFIG = 0, 1, 2
 B = TypeVar("B", bound=Bot)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line: every command and its arguments."""
     parser = argparse.ArgumentParser(
         prog="fieldrelay", description="Relay reports from trusted contacts to supporters."
     )
@@ -59,7 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         "serve", help="serve SITE_DIR on localhost for a look (a preview, not for production)"
     )
     serve_cmd.add_argument("--port", type=int, default=8080)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
 
     if args.command == "demo":
         from bot.demo import run_demo

@@ -99,6 +99,13 @@ def _line(card: dict[str, Any], starts: str) -> str:
 
 
 async def play(sandbox: Sandbox, clock: DemoClock) -> None:
+    """The seed's night, act by act."""
+    await _the_evening(sandbox)
+    await _the_governorate(sandbox)
+    await _later_that_night(sandbox, clock)
+
+
+async def _the_evening(sandbox: Sandbox) -> None:
     _step("An admin invites two contacts, Kirkuk-1 and Kirkuk-2, and an editor, Desk-1")
     people = ((CONTACT, "contact", "Kirkuk-1"), (CONTACT_2, "contact", "Kirkuk-2"))
     for person, role, name in (*people, (EDITOR, "editor", "Desk-1")):
@@ -130,6 +137,8 @@ async def play(sandbox: Sandbox, clock: DemoClock) -> None:
     await _press(sandbox, await _card(sandbox, "R-2"), "Publish now")
     await _channel_shows(sandbox, 5)
 
+
+async def _the_governorate(sandbox: Sandbox) -> None:
     _step("Two contacts report gunfire at the governorate; Desk-1 writes one update from both")
     sandbox.send_text(CONTACT_2, "Heavy gunfire near the governorate building right now")
     await _card(sandbox, "R-3")
@@ -154,6 +163,8 @@ async def play(sandbox: Sandbox, clock: DemoClock) -> None:
     await _press(sandbox, await _card(sandbox, "R-6"), "Publish now")
     await _channel_shows(sandbox, 7)
 
+
+async def _later_that_night(sandbox: Sandbox, clock: DemoClock) -> None:
     _step("Twenty minutes later a second source confirms the rumour; Desk-1 presses Confirm")
     clock.advance(minutes=20)
     await _press(sandbox, await _card(sandbox, "R-1"), "Confirm")
@@ -228,40 +239,51 @@ async def run_demo() -> int:
     sandbox.add_channel(CHANNEL, "Kirkuk Live")
     print(f"Sandbox Bot API listening on {sandbox.api_url}")
     with tempfile.TemporaryDirectory() as folder:
-        settings = sandbox.bot_settings(
-            admin_ids=[ADMIN],
-            editors_chat_id=EDITORS_CHAT,
-            channel_ids=[CHANNEL],
-            database=Path(folder) / "demo.db",
-            local_tz="Asia/Baghdad",
-            local_tz_label="Iraq",
-            audience_tz="America/New_York",
-            slot_tz="Asia/Baghdad",
-            album_quiet_seconds=0.5,
-            poll_timeout_seconds=1,
-            publish_slots=[SLOT],
-            # Telegram lets a bot post 20 messages a minute in a group, so on a real editors
-            # chat cards trickle in one every 3 s; the sandbox has no such limit and the demo
-            # does not wait for it.
-            group_messages_per_minute=6000,
-            # The live blog, written where the demo was started.
-            site_dir=SITE,
-            site_render_delay_seconds=0.2,
-        )
-        clock = _clock_before_slot("Asia/Baghdad", SLOT, seconds=8)
-        relay = FieldRelay(settings, clock)
-        await relay.start()
-        failed: BaseException | None = None
-        try:
-            await play(sandbox, clock)
-            assert relay.services is not None and relay.services.site is not None
-            relay.services.site.wake()  # the last change rendered, then the demo ends
-            await asyncio.wait_for(relay.services.site.idle(), 30)
-        except Exception as exc:  # show what the chats held when the story broke
-            failed = exc
-        finally:
-            await relay.stop()
-            await sandbox.stop()
+        failed = await _play_against(sandbox, Path(folder) / "demo.db")
+    _print_chats(sandbox)
+    return await _checked(sandbox, failed)
+
+
+async def _play_against(sandbox: Sandbox, database: Path) -> BaseException | None:
+    """The real bot over the sandbox plays the story; what broke it, if anything."""
+    settings = sandbox.bot_settings(
+        admin_ids=[ADMIN],
+        editors_chat_id=EDITORS_CHAT,
+        channel_ids=[CHANNEL],
+        database=database,
+        local_tz="Asia/Baghdad",
+        local_tz_label="Iraq",
+        audience_tz="America/New_York",
+        slot_tz="Asia/Baghdad",
+        album_quiet_seconds=0.5,
+        poll_timeout_seconds=1,
+        publish_slots=[SLOT],
+        # Telegram lets a bot post 20 messages a minute in a group, so on a real editors
+        # chat cards trickle in one every 3 s; the sandbox has no such limit and the demo
+        # does not wait for it.
+        group_messages_per_minute=6000,
+        # The live blog, written where the demo was started.
+        site_dir=SITE,
+        site_render_delay_seconds=0.2,
+    )
+    clock = _clock_before_slot("Asia/Baghdad", SLOT, seconds=8)
+    relay = FieldRelay(settings, clock)
+    await relay.start()
+    failed: BaseException | None = None
+    try:
+        await play(sandbox, clock)
+        assert relay.services is not None and relay.services.site is not None
+        relay.services.site.wake()  # the last change rendered, then the demo ends
+        await asyncio.wait_for(relay.services.site.idle(), 30)
+    except Exception as exc:  # show what the chats held when the story broke
+        failed = exc
+    finally:
+        await relay.stop()
+        await sandbox.stop()
+    return failed
+
+
+def _print_chats(sandbox: Sandbox) -> None:
     for title, chat_id in (
         ("Admin's private chat with the bot", ADMIN),
         ("Kirkuk-1's private chat with the bot", CONTACT),
@@ -271,6 +293,10 @@ async def run_demo() -> int:
     ):
         print(f"\n===== {title} =====")
         print(sandbox.transcript(chat_id, NAMES))
+
+
+async def _checked(sandbox: Sandbox, failed: BaseException | None) -> int:
+    """What a reader must never see, checked in every chat and on the live blog."""
     editors_view = sandbox.transcript(EDITORS_CHAT)
     leaked = [name for name in ("Real Name", "real_username") if name in editors_view]
     if leaked:
