@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from bot import texts
 from bot.alerts import AdminAlerts
@@ -68,21 +70,19 @@ class IntakeService:
         self.editors_chat_id = editors_chat_id
         self.floods = FloodWatch(per_minute)
         self.alerts = alerts
-        self._telling: set[asyncio.Task[None]] = set()
         self.clock = clock
         self.quiet_seconds = quiet_seconds
         self.default_label = default_label
         self.on_ready = on_ready
         self._album_timers: dict[int, asyncio.TimerHandle] = {}
-        self._finishing: set[asyncio.Task[None]] = set()
+        self._background: set[asyncio.Task[None]] = set()
 
     def receive(self, contact: Person, message: IncomingMessage) -> None:
         """Store a contact's message. The write is deferred so that a burst of reports is
         committed together (see Incoming.add_message_later); the desk is woken once it is
         stored. Beyond the contact's fair share a report is kept but collapsed."""
         flooded, first = self.floods.over(contact.id)
-        if first:
-            self._tell_flooding(contact, message.chat_id)
+        then = partial(self._first_of_flood, contact) if first else self._stored
         self.store.incoming.add_message_later(
             NewMessage(
                 contact_id=contact.id,
@@ -97,29 +97,35 @@ class IntakeService:
                 flagged_urgent=starts_urgent(message.text),
                 flooded=flooded,
             ),
-            self._stored,
+            then,
         )
 
-    def _tell_flooding(self, contact: Person, chat_id: int) -> None:
-        """The first report beyond a contact's fair share: they are asked to slow down
-        (once per flood), and admins are alerted (a phone may be in someone else's hands)."""
+    def _first_of_flood(self, contact: Person, stored: StoredMessage) -> None:
+        """The first report beyond a contact's fair share, stored: they are asked to slow
+        down, in reply to it (once per flood), and admins are alerted (a phone may be in
+        someone else's hands)."""
+        self._stored(stored)
+        if stored.created:
+            self._in_background(self._tell_flooding(contact, stored.report_id))
 
-        async def tell() -> None:
-            now = self.clock.now()
-            text = say(contact.language or "en", texts.SLOW_DOWN)
-            await self.store.desk_messages.add(chat_id, text, now)  # the private chats' lane
-            if self.alerts is None:
-                self.on_ready()
-                return
+    async def _tell_flooding(self, contact: Person, report_id: int) -> None:
+        report = await self.store.reports.get(report_id)
+        if report is None:
+            return
+        now = self.clock.now()
+        await self.store.contact_messages.add(
+            report_id=report.id,
+            chat_id=report.chat_id,
+            text=say(contact.language or "en", texts.SLOW_DOWN),
+            reply_to=report.message_id,
+            at=now,
+        )
+        self.on_ready()  # the desk sends what contacts are owed
+        if self.alerts is not None:
             await self.alerts.tell_once(
                 f"flood:{contact.id}:{now:%Y-%m-%dT%H}",
                 texts.FLOOD_ALERT.format(pseudonym=contact.pseudonym, limit=self.floods.per_minute),
             )
-            self.alerts.wake()  # the private chats' lane sends the contact's notice
-
-        task = asyncio.get_running_loop().create_task(tell())
-        self._telling.add(task)
-        task.add_done_callback(self._telling.discard)
 
     def _stored(self, stored: StoredMessage) -> None:
         if not stored.created:
@@ -199,9 +205,13 @@ class IntakeService:
 
     def _album_quiet(self, report_id: int) -> None:
         self._album_timers.pop(report_id, None)
-        task = asyncio.get_running_loop().create_task(self._finish_album(report_id))
-        self._finishing.add(task)
-        task.add_done_callback(self._finishing.discard)
+        self._in_background(self._finish_album(report_id))
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` as a task of its own, kept referenced until it is done."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _finish_album(self, report_id: int) -> None:
         try:
