@@ -175,6 +175,7 @@ def build_services(
     gate = _gatekeepers(store, settings, clock, sender, alerts)
     refusals, admission, membership = gate
     return Services(
+        alerts=alerts,
         admission=admission,
         membership=membership,
         listings=Listings(store, settings, clock),
@@ -374,14 +375,8 @@ class FieldRelay:
         """Litestream beside the bot, and a watch that tells admins when it falls behind."""
         self.replicator = Replicator(self.settings.database_path, replica_url)
         await self.replicator.start()
-
-        async def tell_admins(text: str) -> None:
-            for admin_id in self.settings.admin_ids:
-                await services.store.desk_messages.add(admin_id, text, self.clock.now())
-            services.desk.wake(private=True)
-
         alert = self.settings.replica_alert_minutes * 60
-        self.replication_watch = ReplicationWatch(self.replicator, alert, tell_admins)
+        self.replication_watch = ReplicationWatch(self.replicator, alert, services.alerts.tell)
         assert self.application.job_queue is not None
         self.application.job_queue.run_repeating(
             self._check_replication, interval=min(60.0, alert / 2), first=10, name="replication"

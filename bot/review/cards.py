@@ -246,8 +246,9 @@ def media_lines(report: Report, media: Sequence[MediaItem], settings: Settings) 
     if unclean:
         lines.append(texts.CARD_MEDIA_UNCLEAN.format(why="; ".join(unclean)))
     elif "unclean" in reasons:  # stored before cleaning by content, or not cleaned yet
-        kinds = sorted({UNCLEANABLE.get(m.kind, m.kind) for m in media if check_reason(m)})
-        kinds = [kind for kind in kinds if kind != "voice"]
+        kinds = sorted(
+            {UNCLEANABLE.get(m.kind, m.kind) for m in media if check_reason(m) == "unclean"}
+        )
         lines.append(texts.CARD_MEDIA_WARNING.format(kinds=" and ".join(kinds)))
     if "voice" in reasons:
         lines.append(texts.CARD_MEDIA_VOICE)

@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.alerts import AdminAlerts
 from bot.clock import Clock
 from bot.fairness import Refusals
 from bot.intake.service import IntakeService
@@ -79,6 +80,7 @@ class Services:
     stories: StoryService
     writing: WritingService
     # Who may touch the disk (registered people and admins), checked before storing.
+    alerts: AdminAlerts  # admins told through the desk's durable lane
     admission: Admission
     membership: EditorMembership  # editors act only while in the editors chat
     refusals: Refusals  # how often strangers are answered, and invite codes tried

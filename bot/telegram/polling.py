@@ -86,14 +86,12 @@ class UpdateInbox:
         """Scrub a batch of names, write the updates who may touch the disk, and return
         the batch to handle (all of it, in order: the rest is answered from memory)."""
         scrubbed = [scrub(raw) for raw in updates]
-        kept = [
-            (raw["update_id"], raw)
-            for raw in scrubbed
-            if self.admission is None or self.admission.admits(raw)
-        ]
-        if len(kept) < len(scrubbed):
-            written = {update_id for update_id, _ in kept}
-            self._unstored.update(r["update_id"] for r in scrubbed if r["update_id"] not in written)
+        kept = []
+        for raw in scrubbed:
+            if self.admission is None or self.admission.admits(raw):
+                kept.append((raw["update_id"], raw))
+            else:
+                self._unstored.add(raw["update_id"])
         last = max((raw["update_id"] for raw in scrubbed), default=None)
         await self.inbox.store(kept, self.clock.now(), last=last)
         return scrubbed

@@ -177,17 +177,18 @@ class SiteBuilder:
                 type(exc).__name__,
             )
             self.unshown.add((report.story_id or 0, report.number))
-            return UpdateView(
+            bare = UpdateView(
                 number=report.number,
                 header=f"UPDATE #{report.number}",
                 published=report.published_at,
                 modified=_modified(report),
                 state="",
-                body=Markup.escape(UNSHOWABLE),
+                body=Markup(),
                 lang=None,
                 photos=[],
                 others=0,
             )
+            return _unshowable(bare)
 
     async def _update(self, report: Report, media: Sequence[MediaItem], site: Path) -> UpdateView:
         assert report.number is not None and report.published_at is not None
@@ -403,6 +404,8 @@ UNSHOWABLE = "This update could not be shown here. It is on the organisation's c
 
 
 def _unshowable(update: UpdateView) -> UpdateView:
+    """The update as a line saying it cannot be shown here: its number, header and times
+    stay (numbers never change), nothing of its content."""
     return replace(
         update,
         header=xml_safe(update.header),
