@@ -14,7 +14,7 @@ Clock = Callable[[], float]
 
 
 class SlidingCount:
-    """Events per key within the last `window` seconds, at most `limit` kept per key."""
+    """Events per key within the last `window` seconds (only those are kept)."""
 
     def __init__(self, window: float, clock: Clock = time.monotonic) -> None:
         self.window = window
@@ -23,14 +23,12 @@ class SlidingCount:
 
     def add(self, key: object) -> int:
         """Count one event for `key` now; how many it has in the window, this one included."""
-        now = self.clock()
-        seen = self._seen.setdefault(key, deque())
-        while seen and now - seen[0] > self.window:
-            seen.popleft()
-        seen.append(now)
-        return len(seen)
+        earlier = self.count(key)
+        self._seen.setdefault(key, deque()).append(self.clock())
+        return earlier + 1
 
     def count(self, key: object) -> int:
+        """How many events `key` has in the window (older ones are forgotten)."""
         now = self.clock()
         seen = self._seen.get(key)
         if not seen:

@@ -8,7 +8,6 @@ press or a command at their private desk), their membership is also asked of Tel
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Awaitable, Callable
 
@@ -16,8 +15,6 @@ from bot import texts
 from bot.alerts import AdminAlerts
 from bot.clock import Clock
 from storage import Person, Repositories
-
-log = logging.getLogger(__name__)
 
 # Whether a Telegram user is in the editors chat now; None when Telegram cannot say.
 Lookup = Callable[[int], Awaitable[bool | None]]
