@@ -180,6 +180,32 @@ def one_card_ceiling(observer: Observer, scale: float) -> list[float]:
     ]
 
 
+async def paced_relay(
+    sandbox: Sandbox, folder: Path, contacts: int, scale: float, channel: int
+) -> tuple[FieldRelay, list[int]]:
+    """The real bot at Telegram's default pace (the editors chat's time `scale`d), started,
+    with `contacts` registered contacts the sandbox knows."""
+    database = folder / "bench.db"
+    await prepare_database(database)
+    users = seed_contacts(database, contacts)
+    for user in users:
+        sandbox.add_user(user, "Contact")
+    relay = FieldRelay(
+        settings_for(
+            sandbox,
+            database,
+            [channel],
+            publish_slots=[],
+            global_messages_per_second=25,
+            group_messages_per_minute=20 * scale,
+            desk_queue_refresh_seconds=6 / scale,
+            private_desk_refresh_seconds=1 / scale,
+        )
+    )
+    await relay.start()
+    return relay, users
+
+
 async def _burst(
     quick: bool, count: int, seconds: float, *, editor: bool, urgent_at: int | None = None
 ) -> tuple[Observer, list[float], list[float], int, int, float]:
@@ -187,24 +213,7 @@ async def _burst(
     sandbox = await world([CHANNEL])
     sandbox.flood_limits = (30, 20, 60 / scale)
     with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "bench.db"
-        await prepare_database(database)
-        contacts = seed_contacts(database, 3)
-        for contact in contacts:
-            sandbox.add_user(contact, "Contact")
-        relay = FieldRelay(
-            settings_for(
-                sandbox,
-                database,
-                [CHANNEL],
-                publish_slots=[],
-                global_messages_per_second=25,
-                group_messages_per_minute=20 * scale,
-                desk_queue_refresh_seconds=6 / scale,
-                private_desk_refresh_seconds=1 / scale,
-            )
-        )
-        await relay.start()
+        relay, contacts = await paced_relay(sandbox, Path(folder), 3, scale, CHANNEL)
         observer = Observer(sandbox)
         watching = asyncio.create_task(observer.run())
         answers: list[float] = []

@@ -15,17 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.burst import Observer
+from bench.burst import Observer, paced_relay
 from bench.run import (
     Result,
     percentile,
-    prepare_database,
     run_until,
-    seed_contacts,
-    settings_for,
     world,
 )
-from bot.app import FieldRelay
 from sandbox import Sandbox
 
 CHANNEL = -1009302
@@ -48,23 +44,7 @@ async def run(quick: bool) -> list[Result]:
     sandbox = await world([CHANNEL])
     sandbox.flood_limits = (30, 20, 60 / scale)
     with tempfile.TemporaryDirectory() as folder:
-        database = Path(folder) / "bench.db"
-        await prepare_database(database)
-        flooder, other = seed_contacts(database, 2)
-        for contact in (flooder, other):
-            sandbox.add_user(contact, "Contact")
-        relay = FieldRelay(
-            settings_for(
-                sandbox,
-                database,
-                [CHANNEL],
-                publish_slots=[],
-                global_messages_per_second=25,
-                group_messages_per_minute=20 * scale,
-                desk_queue_refresh_seconds=6 / scale,
-            )
-        )
-        await relay.start()
+        relay, (flooder, other) = await paced_relay(sandbox, Path(folder), 2, scale, CHANNEL)
         observer = Observer(sandbox)
         watching = asyncio.create_task(observer.run())
         sent_at: dict[int, float] = {}
