@@ -236,7 +236,8 @@ async def test_a_private_desk_is_for_editors_only_and_a_forged_queue_button_chan
     editor = await world.join("editor", "Desk-1")
     world.sandbox.send_text(contact, "Report")
     await world.card_of("R-1")
-    assert await world.ask(contact, "/desk") == texts.ONLY_EDITORS_DESK
+    # The reply to /desk, not the report's acknowledgement (its lane may answer later).
+    assert await world.ask(contact, "/desk", "open a desk") == texts.ONLY_EDITORS_DESK
     entries = await world.services.store.audit.recent()
     assert entries[0].action == "refused.not_editor" and entries[0].detail == "/desk"
     assert await world.services.store.desks.get(contact) is None

@@ -253,7 +253,7 @@ async def test_contact_withdraws_with_a_command_but_only_their_own_report(world:
     contact, _, _ = await newsroom(world)
     other = await world.join("contact", "Mosul-2")
     assert await world.ask(other, "/withdraw R-1") == "There is no report R-1 of yours."
-    assert await world.ask(contact, "/withdraw") == texts.WITHDRAW_USAGE
+    assert await world.ask(contact, "/withdraw", "Usage") == texts.WITHDRAW_USAGE
     assert (
         await world.ask(contact, "/withdraw R-1") == "R-1 is withdrawn. It will not be published."
     )
