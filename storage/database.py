@@ -1,4 +1,10 @@
-"""One aiosqlite connection with a single writer, explicit transactions and migrations."""
+"""One SQLite connection with a single writer, explicit transactions and migrations.
+
+Statements go through aiosqlite (`read`, `transaction`, `fetch_*`, `execute`). Work that
+must run many statements in one trip (`run`, and the group commit of deferred writes) runs
+on the same connection in a thread of our own: the connection is made by our connector,
+so we hold it without reaching into aiosqlite, and the database's one lock keeps the two
+threads from ever using it at once."""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +29,7 @@ log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 T = TypeVar("T")
-# Work done in aiosqlite's thread on the plain sqlite3 connection, in one trip.
+# Work done on the plain sqlite3 connection in one trip to the database's own thread.
 Work = Callable[[sqlite3.Connection], T]
 
 
@@ -92,7 +99,7 @@ class Database:
     interleaved with another coroutine's statements. Writes use BEGIN IMMEDIATE.
 
     Hot writes can be deferred (`defer`, `defer_many`, `defer_row`): they are committed
-    together, in one transaction and one trip to aiosqlite's thread, before anything else
+    together, in one transaction and one trip to the database's thread, before anything else
     touches the database, when someone calls `flush` (the polling loop, after each batch of
     updates), or `commit_delay` seconds after the first of them, whichever comes first.
     Every read therefore sees them; a crash can lose only what was deferred since the last
@@ -107,6 +114,9 @@ class Database:
         # How long a write waits for another process's lock before it is DatabaseUnavailable.
         self.busy_timeout = busy_timeout
         self._conn: aiosqlite.Connection | None = None
+        # The same connection, unwrapped, and the thread that runs work in one trip on it.
+        self._raw: sqlite3.Connection | None = None
+        self._worker: ThreadPoolExecutor | None = None
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[object] | None = None
         self._deferred: list[_Batch] = []
@@ -118,12 +128,19 @@ class Database:
         """Open (creating if needed), set the pragmas and apply pending migrations."""
         if self.path.exists() and not _writable(self.path):
             raise StorageError(f"database {self.path} is read-only; nothing was changed")
+        def connector() -> sqlite3.Connection:
+            # Used from two threads (aiosqlite's and ours), never at once: see _exclusive.
+            raw = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._raw = raw
+            return raw
+
         try:
-            conn = await aiosqlite.connect(self.path, isolation_level=None)
+            conn = await aiosqlite.Connection(connector, iter_chunk_size=64)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open database {self.path}: {exc}") from exc
         conn.row_factory = aiosqlite.Row
         self._conn = conn
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database")
         try:
             await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             # Refuse a newer schema before anything (even the journal mode) is written.
@@ -148,8 +165,11 @@ class Database:
             await self.flush()
             if self._flushing is not None:
                 self._flushing.cancel()  # its work is done
-            conn, self._conn = self._conn, None
+            conn, self._conn, self._raw = self._conn, None, None
             await conn.close()
+        if self._worker is not None:
+            self._worker.shutdown(wait=True)
+            self._worker = None
 
     async def __aenter__(self) -> Database:
         await self.open()
@@ -240,7 +260,7 @@ class Database:
                 self._owner = None
 
     def defer(self, what: str, work: Work[T], then: Callable[[T], None] | None = None) -> None:
-        """Queue `work` (run later in aiosqlite's thread, inside a transaction shared with
+        """Queue `work` (run later in the database's thread, inside a transaction shared with
         the other deferred writes) and call `then` with its result once it is committed.
 
         For writes on the hot path whose loss in a crash is repaired by a replay (the update
@@ -318,13 +338,16 @@ class Database:
             return await self._in_thread(lambda conn: _in_transaction(conn, work))
 
     async def _in_thread(self, work: Work[T]) -> T:
-        conn = self.conn
-        # aiosqlite runs each call in its connection's thread and has no public way to run
-        # several statements in one trip; its own one-trip helpers (execute_fetchall,
-        # backup) go through _execute. See omnilib/aiosqlite#19. A test of every deferred
-        # and batched write keeps this honest across aiosqlite upgrades.
-        result: T = await conn._execute(lambda: work(conn._conn))  # type: ignore[no-untyped-call]
-        return result
+        """`work` on the plain connection, in one trip to the database's own thread.
+
+        aiosqlite has no public way to run several statements in one trip (each call is one
+        trip to its thread, and each trip hands the GIL back and forth with a busy event
+        loop), so this runs on the connection our connector made, in our own thread. Only
+        inside _exclusive: the lock keeps aiosqlite's thread off the connection meanwhile."""
+        if self._raw is None or self._worker is None or self._conn is None:
+            raise StorageError("database is not open")
+        raw = self._raw
+        return await asyncio.get_running_loop().run_in_executor(self._worker, work, raw)
 
     async def _commit_deferred(self) -> None:
         deferred, self._deferred, self._batches = self._deferred, [], {}
