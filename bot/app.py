@@ -1,14 +1,14 @@
 """The composition root: every handler in the order it runs, the services wired together,
 and the running bot (the database, the workers, receiving updates), started and stopped.
 
-Read top to bottom: `add_handlers` (who handles what, in which group), `build_services`
-(what each service is given), `FieldRelay` (start and stop)."""
+Read top to bottom: `add_handlers` (who handles what, in which group), then `FieldRelay`
+(start and stop), which wires the services with `build_services` (bot/services.py: what
+each service is given)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
@@ -21,41 +21,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alerts import AdminAlerts
 from bot.clock import Clock, SystemClock
-from bot.fairness import Refusals
-from bot.intake.service import IntakeService
 from bot.logs import quiet_noisy_loggers
-from bot.people.directory import PeopleDirectory
-from bot.people.invites import InviteService
-from bot.people.membership import EditorMembership
-from bot.people.revocation import RevocationService
-from bot.people.wipe import ChatWiper
-from bot.publishing.publisher import Publisher
-from bot.publishing.stories import StoryService
 from bot.replication import ReplicationWatch, Replicator
-from bot.review.base import Decisions
 from bot.review.callbacks import Action
-from bot.review.decisions import ReviewService
-from bot.review.desk import ReviewDesk
-from bot.review.listings import Listings
-from bot.review.requests import DeskRequests
-from bot.review.writing import WritingService
-from bot.sender import ChatId
+from bot.services import build_services
 from bot.settings import Settings
 from bot.tasks import cancel_and_wait
-from bot.telegram.admission import Admission
 from bot.telegram.application import RelayApplication, build_application, set_command_menus
 from bot.telegram.context import Services
 from bot.telegram.polling import DurablePolling, UpdateInbox, health_file
 from bot.telegram.recording import RecordingBot
-from bot.telegram.sender import TelegramSender
 from bot.telegram.webhook import WebhookReceiver
-from bot.web.site import SiteBuilder
-from bot.web.worker import SiteWorker
 from handlers import access, admin, common, contacts, editors, errors
 from storage import Database, Repositories
-from storage.state import FAILED_INVITES_KEY
 
 log = logging.getLogger(__name__)
 
@@ -143,165 +122,6 @@ def _reports_and_buttons(application: RelayApplication) -> None:
     application.add_handler(CallbackQueryHandler(access.for_editors(editors.card_button)))
 
 
-def build_services(
-    store: Repositories,
-    settings: Settings,
-    clock: Clock,
-    bot: RecordingBot,
-    *,
-    schedule_wakeup: Callable[[float], None],
-) -> Services:
-    """Every service, each given the repositories and the workers it wakes."""
-    sender = _sender(bot, settings)
-    chat_log = store.chat_log
-    bot.record_private_messages(lambda chat, message: chat_log.record(chat, message, clock.now()))
-    desk = ReviewDesk(store, sender, settings, clock)
-    alerts = AdminAlerts(store, settings.admin_ids, clock, lambda: desk.wake(private=True))
-    intake = _intake(store, settings, clock, desk, alerts)
-    site = _site_worker(store, settings, sender, alerts)
-    publisher = Publisher(
-        store,
-        sender,
-        settings,
-        clock,
-        wake_desk=desk.wake,
-        schedule_wakeup=schedule_wakeup,
-        wake_site=site.wake if site is not None else lambda: None,
-    )
-    review = ReviewService(
-        Decisions(store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake)
-    )
-    wiper = ChatWiper(chat_log, sender, clock)
-    gate = _gatekeepers(store, settings, clock, sender, alerts)
-    refusals, admission, membership = gate
-    return Services(
-        alerts=alerts,
-        admission=admission,
-        membership=membership,
-        listings=Listings(store, settings, clock),
-        people=PeopleDirectory(store, clock),
-        requests=DeskRequests(store, clock, wake_desk=desk.wake, desks_changed=desk.desks_changed),
-        refusals=refusals,
-        settings=settings,
-        clock=clock,
-        store=store,
-        invites=_invites(store, settings, clock, gate),
-        intake=intake,
-        desk=desk,
-        review=review,
-        sender=sender,
-        publisher=publisher,
-        wiper=wiper,
-        revocation=RevocationService(
-            store.people,
-            store.audit,
-            store.desks,
-            intake,
-            wiper,
-            clock,
-            on_revoked=admission.discard,
-        ),
-        stories=StoryService(
-            store.stories, store.audit, clock, settings, wake_publisher=publisher.wake
-        ),
-        writing=WritingService(
-            store, clock, settings, wake_desk=desk.wake, wake_publisher=publisher.wake
-        ),
-        site=site,
-    )
-
-
-def _intake(
-    store: Repositories, settings: Settings, clock: Clock, desk: ReviewDesk, alerts: AdminAlerts
-) -> IntakeService:
-    return IntakeService(
-        store,
-        clock,
-        quiet_seconds=settings.album_quiet_seconds,
-        default_label=settings.default_label,
-        on_ready=desk.wake,
-        editors_chat_id=settings.editors_chat_id,
-        per_minute=settings.contact_reports_per_minute,
-        alerts=alerts,
-    )
-
-
-def _sender(bot: RecordingBot, settings: Settings) -> TelegramSender:
-    def protect(chat: ChatId) -> bool:
-        """Cards, media and what contacts are sent cannot be forwarded or saved; channel
-        posts are for sharing."""
-        in_private = isinstance(chat, int) and chat > 0
-        return settings.protect_content and (chat == settings.editors_chat_id or in_private)
-
-    return TelegramSender(bot, protect, link_previews=settings.link_previews)
-
-
-def _invites(
-    store: Repositories,
-    settings: Settings,
-    clock: Clock,
-    gate: tuple[Refusals, Admission, EditorMembership],
-) -> InviteService:
-    """Invites: one that works lets its person touch the disk; one that does not is
-    counted, and throttled per sender."""
-    refusals, admission, _ = gate
-
-    async def failed(telegram_user_id: int) -> None:
-        refusals.failed_invite(telegram_user_id)
-        await store.state.increment(FAILED_INVITES_KEY)
-
-    return InviteService(
-        store.invites,
-        store.audit,
-        clock,
-        settings.invite_ttl_hours,
-        on_joined=admission.add,
-        on_failed=failed,
-    )
-
-
-def _site_worker(
-    store: Repositories, settings: Settings, sender: TelegramSender, alerts: AdminAlerts
-) -> SiteWorker | None:
-    """The live blog, when SITE_DIR is set."""
-    if settings.site_dir is None:
-        return None
-    return SiteWorker(
-        SiteBuilder(store, settings, sender.download),
-        settings.site_dir,
-        delay=settings.site_render_delay_seconds,
-        sync_command=settings.site_sync_command,
-        sync_timeout=settings.site_sync_timeout_seconds,
-        alerts=alerts,
-    )
-
-
-def _gatekeepers(
-    store: Repositories,
-    settings: Settings,
-    clock: Clock,
-    sender: TelegramSender,
-    alerts: AdminAlerts,
-) -> tuple[Refusals, Admission, EditorMembership]:
-    """Who is answered, who may touch the disk, and which editors may act."""
-    refusals = Refusals(
-        settings.stranger_refusal_seconds,
-        settings.stranger_refusals_per_minute,
-        settings.invite_attempts_per_hour,
-    )
-    admission = Admission(
-        settings.admin_ids, settings.editors_chat_id, may_try_invite=refusals.may_try_invite
-    )
-    membership = EditorMembership(
-        store,
-        clock,
-        alerts,
-        lambda user_id: sender.is_member(settings.editors_chat_id, user_id),
-        cache_seconds=settings.editor_membership_cache_seconds,
-    )
-    return refusals, admission, membership
-
-
 class FieldRelay:
     """The running bot: database, services, application and durable polling."""
 
@@ -341,7 +161,7 @@ class FieldRelay:
 
     async def _start_workers(self, services: Services) -> None:
         """The desk and the publisher pick up where the database says they stopped."""
-        await services.desk.start()
+        await services.courier.start()
         await services.intake.resume_albums()
         await services.publisher.start()
         if services.site is not None:
@@ -433,7 +253,7 @@ class FieldRelay:
             await self.services.publisher.stop()
             if self.services.site is not None:
                 await self.services.site.stop()
-            await self.services.desk.stop()
+            await self.services.courier.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()

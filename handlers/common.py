@@ -145,7 +145,7 @@ async def button_not_understood(update: Update, context: RelayContext) -> None:
 
 
 async def reply(update: Update, context: RelayContext, text: str) -> None:
-    """Answer a message: in the editors chat through the review desk's paced lane (durable,
+    """Answer a message: in the editors chat through the courier's paced lane (durable,
     in order), anywhere else at once."""
     message = update.effective_message
     if message is None:

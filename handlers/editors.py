@@ -4,7 +4,7 @@ the bot's questions, commands.
 The access guard has already checked that the sender is an editor or an admin. Nothing here
 sends into the editors chat itself: it is paced at about one message every 3 s, and a
 handler that waited for it would hold every later update. What is owed there is queued
-(`reply`) and sent by the review desk; presses are answered at once."""
+(`reply`) and sent by the courier; presses are answered at once."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _editor(context: RelayContext) -> Editor:
 
 async def card_button(update: Update, context: RelayContext) -> None:
     """Decide on a report, from its card or a queue message. The press is answered as soon
-    as the decision is stored; cards and queue messages follow through the review desk, and
+    as the decision is stored; cards and queue messages follow through the courier, and
     a question is asked there if one is needed."""
     query = update.callback_query
     if query is None:

@@ -5,15 +5,9 @@ from storage.audit import AuditLog
 from storage.cards import Cards
 from storage.chatlog import ChatLog
 from storage.conversations import ContactMessages, Prompts
-from storage.database import (
-    Database,
-    DatabaseUnavailable,
-    SchemaTooNewError,
-    StorageError,
-    backup,
-    is_transient,
-)
-from storage.desk import CardRequests, DeskMessages, Desks
+from storage.database import Database
+from storage.desks import CardRequests, DeskMessages, Desks
+from storage.errors import DatabaseUnavailable, SchemaTooNewError, StorageError, is_transient
 from storage.inbox import Inbox
 from storage.incoming import Incoming
 from storage.media import Media
@@ -41,6 +35,7 @@ from storage.outbox import Outbox
 from storage.people import Invites, People, PseudonymTakenError
 from storage.reports import Reports
 from storage.repositories import Repositories
+from storage.schema import backup
 from storage.state import StateStore
 from storage.statuses import (
     UNPUBLISHED,

@@ -27,6 +27,25 @@ def _prompt(row: aiosqlite.Row) -> Prompt:
     )
 
 
+async def insert_prompt(
+    conn: aiosqlite.Connection,
+    *,
+    chat_id: int,
+    message_id: int,
+    report_id: int,
+    kind: str,
+    editor_telegram_id: int,
+    at: datetime,
+    post_id: int | None = None,
+) -> None:
+    """A prompt, inside the caller's transaction."""
+    await conn.execute(
+        "INSERT INTO prompts (chat_id, message_id, report_id, kind, editor_telegram_id,"
+        " created_at, post_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (chat_id, message_id, report_id, kind, editor_telegram_id, ts(at), post_id),
+    )
+
+
 class Prompts:
     """Questions asked of one editor, answered by replying to them."""
 
@@ -47,10 +66,15 @@ class Prompts:
     ) -> None:
         """A question just sent to one editor, answered by replying to `message_id`."""
         async with self.db.unit(conn) as tx:
-            await tx.execute(
-                "INSERT INTO prompts (chat_id, message_id, report_id, kind, editor_telegram_id,"
-                " created_at, post_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (chat_id, message_id, report_id, kind, editor_telegram_id, ts(at), post_id),
+            await insert_prompt(
+                tx,
+                chat_id=chat_id,
+                message_id=message_id,
+                report_id=report_id,
+                kind=kind,
+                editor_telegram_id=editor_telegram_id,
+                at=at,
+                post_id=post_id,
             )
 
     async def get(self, chat_id: int, message_id: int) -> Prompt | None:

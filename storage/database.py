@@ -11,60 +11,24 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
 
-log = logging.getLogger(__name__)
+from storage.errors import DatabaseUnavailable, StorageError, is_transient
+from storage.schema import migrate, refuse_newer_schema, schema_version
 
-_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 # Work done on the plain sqlite3 connection in one trip to the database's own thread.
 Work = Callable[[sqlite3.Connection], T]
-
-
-class StorageError(Exception):
-    """The database cannot be used as it is; the message says why."""
-
-
-class DatabaseUnavailable(StorageError):
-    """The database cannot be written for now (locked by another process, busy, an I/O
-    error, a full disk): weather, not a bug. Nothing was lost; try again later."""
-
-
-# What SQLite says when the fault is outside the bot and passes.
-TRANSIENT = ("locked", "busy", "disk i/o error", "full", "unable to open")
-
-
-def is_transient(exc: BaseException) -> bool:
-    return isinstance(exc, DatabaseUnavailable) or (
-        isinstance(exc, sqlite3.OperationalError)
-        and any(word in str(exc).lower() for word in TRANSIENT)
-    )
-
-
-class SchemaTooNewError(StorageError):
-    """The database was written by a newer Field Relay; it is left untouched."""
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) of every bundled migration, in order."""
-    found = []
-    for entry in resources.files("storage.migrations").iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
-    return sorted(found)
 
 
 # Work on many deferred items at once: one result per item, in order.
@@ -128,6 +92,7 @@ class Database:
         """Open (creating if needed), set the pragmas and apply pending migrations."""
         if self.path.exists() and not _writable(self.path):
             raise StorageError(f"database {self.path} is read-only; nothing was changed")
+
         def connector() -> sqlite3.Connection:
             # Used from two threads (aiosqlite's and ours), never at once: see _exclusive.
             raw = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -144,7 +109,7 @@ class Database:
         try:
             await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
             # Refuse a newer schema before anything (even the journal mode) is written.
-            await self._refuse_newer_schema()
+            await refuse_newer_schema(conn, self.path)
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = FULL")
             await conn.execute("PRAGMA foreign_keys = ON")
@@ -152,7 +117,7 @@ class Database:
             await conn.execute("PRAGMA cache_size = -16000")
             # Deleted rows (a stranger's handled update) are overwritten, not left in free pages.
             await conn.execute("PRAGMA secure_delete = ON")
-            await self._migrate()
+            await migrate(conn)
         except sqlite3.DatabaseError as exc:
             await self.close()
             raise StorageError(f"cannot use database {self.path}: {exc}") from exc
@@ -186,62 +151,7 @@ class Database:
 
     async def schema_version(self) -> int:
         async with self.read() as conn:
-            return await _current_version(conn)
-
-    async def _refuse_newer_schema(self) -> None:
-        current = await _current_version(self.conn)
-        bundled = migrations()
-        newest = bundled[-1][0] if bundled else 0
-        if current > newest:
-            raise SchemaTooNewError(
-                f"database {self.path} has schema version {current}, newer than this "
-                f"Field Relay knows ({newest}); upgrade Field Relay. Nothing was changed."
-            )
-
-    async def _migrate(self) -> None:
-        conn = self.conn
-        await conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        current = await _current_version(conn)
-        pending = [m for m in migrations() if m[0] > current]
-        if not pending:
-            return
-        # A migration may rebuild a table (SQLite's documented way to change a column:
-        # new table, copy, drop, rename), which must not cascade deletes into the tables
-        # that reference it: foreign keys are off while migrating (it cannot change inside
-        # a transaction) and every reference is checked before each migration commits.
-        await conn.execute("PRAGMA foreign_keys = OFF")
-        try:
-            for version, name, sql in pending:
-                await self._apply(version, name, sql)
-        finally:
-            await conn.execute("PRAGMA foreign_keys = ON")
-
-    async def _apply(self, version: int, name: str, sql: str) -> None:
-        conn = self.conn
-        applied_at = datetime.now(UTC).isoformat()
-        # executescript runs the whole file; the explicit BEGIN makes it atomic.
-        script = (
-            f"BEGIN IMMEDIATE;\n{sql}\n"
-            f"INSERT INTO schema_version (version, name, applied_at) "
-            f"VALUES ({version}, '{name}', '{applied_at}');"
-        )
-        try:
-            await conn.executescript(script)
-            async with conn.execute("PRAGMA foreign_key_check") as cursor:
-                broken = list(await cursor.fetchall())
-            if broken:
-                raise StorageError(
-                    f"migration {version} ({name}) would break {len(broken)} references "
-                    f"(first: {tuple(broken[0])}); nothing was changed"
-                )
-            await conn.commit()
-        except (sqlite3.Error, StorageError):
-            if conn.in_transaction:
-                await conn.rollback()
-            raise
+            return await schema_version(conn)
 
     @asynccontextmanager
     async def _exclusive(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -472,17 +382,6 @@ def _isolated(conn: sqlite3.Connection, one: _Batch) -> Any:
     return result
 
 
-async def _current_version(conn: aiosqlite.Connection) -> int:
-    async with conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
-    ) as cursor:
-        if await cursor.fetchone() is None:
-            return 0
-    async with conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
 def _writable(path: Path) -> bool:
     """Writable, and not marked read-only by its owner (which root would otherwise ignore)."""
     if not path.stat().st_mode & 0o222:
@@ -492,20 +391,3 @@ def _writable(path: Path) -> bool:
             return True
     except OSError:
         return False
-
-
-def backup(source: Path, target: Path) -> int:
-    """An online, consistent copy of the database (SQLite's backup API), safe while the bot
-    runs. Refuses to overwrite an existing file. Returns the copy's schema version."""
-    if not source.exists():
-        raise StorageError(f"database {source} does not exist")
-    if target.exists():
-        raise StorageError(f"{target} already exists; choose a new file for the backup")
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-            row = dst.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
-        finally:
-            dst.close()
-    return int(row[0])

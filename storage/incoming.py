@@ -13,12 +13,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from storage.audit import write_received
 from storage.database import Database
 from storage.models import NewMedia, NewMessage, Report, StoredMessage
 from storage.reports import (
     REPORT_OF_MESSAGE,
     REPORT_SELECT,
-    Reports,
     fetch_report,
     report_from_row,
 )
@@ -35,8 +35,7 @@ class Incoming:
         anything new was stored."""
 
         [stored] = await self.db.run(lambda conn: store_messages(conn, [message]))
-        report = await Reports(self.db).get(stored.report_id)
-        assert report is not None
+        report = await self._report(stored.report_id)
         return report, stored.created
 
     def add_message_later(self, message: NewMessage, then: Callable[[StoredMessage], None]) -> None:
@@ -105,7 +104,13 @@ class Incoming:
             )
             return True
 
-        return await Reports(self.db).get(report_id) if await self.db.run(edit) else None
+        return await self._report(report_id) if await self.db.run(edit) else None
+
+    async def _report(self, report_id: int) -> Report:
+        async with self.db.read() as conn:
+            report = await fetch_report(conn, report_id)
+        assert report is not None
+        return report
 
 
 def store_messages(conn: sqlite3.Connection, messages: list[NewMessage]) -> list[StoredMessage]:
@@ -150,13 +155,7 @@ def _store_singles(
     }
     if not new:
         return {i: _duplicate(conn, m) for i, m in singles.items()}
-    conn.execute(
-        "INSERT INTO audit_log (at, actor, action, report_id)"
-        " SELECT reports.received_at, people.pseudonym, 'report.received', reports.id"
-        " FROM reports JOIN people ON people.id = reports.contact_id WHERE reports.id > ?"
-        " ORDER BY reports.id",
-        (before,),
-    )
+    write_received(conn, before)
     media = [
         (new[(m.chat_id, m.message_id)], m.chat_id, m.media)
         for m in singles.values()

@@ -11,7 +11,7 @@ from storage.chatlog import ChatLog
 from storage.conversations import ContactMessages, Prompts
 from storage.database import Database
 from storage.dead_letters import DeadLetters
-from storage.desk import CardRequests, DeskMessages, Desks
+from storage.desks import CardRequests, DeskMessages, Desks
 from storage.inbox import Inbox
 from storage.incoming import Incoming
 from storage.media import Media

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from storage.audit import write as write_audit
 from storage.database import Database
 from storage.models import Report, Source
 from storage.reports import REPORT_COLUMNS, REPORT_SELECT, fetch_report, report_from_row
@@ -87,16 +88,14 @@ class Written:
                 "INSERT INTO update_media (update_id, media_id, position) VALUES (?, ?, ?)",
                 [(update_id, media, index) for index, media in enumerate(draft.media_ids)],
             )
-            await conn.execute(
-                "INSERT INTO audit_log (at, actor, action, report_id, after, detail)"
-                " VALUES (?, ?, 'update.write', ?, ?, ?)",
-                (
-                    ts(at),
-                    draft.written_by,
-                    update_id,
-                    draft.text,
-                    "sources: " + (", ".join(f"R-{s}" for s in draft.sources) or "none"),
-                ),
+            await write_audit(
+                conn,
+                at=at,
+                actor=draft.written_by,
+                action="update.write",
+                report_id=update_id,
+                after=draft.text,
+                detail="sources: " + (", ".join(f"R-{s}" for s in draft.sources) or "none"),
             )
             report = await fetch_report(conn, update_id)
         assert report is not None

@@ -96,7 +96,7 @@ class World:
         return message
 
     async def card_shows(self, report_id: int, text: str) -> dict[str, Any]:
-        """Wait until the report's card shows `text` (cards are edited by the review desk)."""
+        """Wait until the report's card shows `text` (cards are edited by the courier)."""
         card = await self.card_message(report_id)
         await self.sandbox.wait_for(
             lambda: text in card.get("text", ""), what=f"card of R-{report_id} showing {text!r}"
@@ -119,7 +119,7 @@ class World:
         return str(reply["text"])
 
     async def desk_idle(self) -> None:
-        """Return once the review desk has sent everything owed to the editors chat."""
+        """Return once the courier has sent everything owed to the editors chat."""
         await self.eventually(
             lambda: _none_left(self.services.store.desk_messages.count_unsent()),
             what="the desk's owed messages",

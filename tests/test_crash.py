@@ -238,7 +238,7 @@ async def test_a_card_posted_again_after_a_crash_leaves_one_copy_to_act_on(
     old = await world.card_of("R-1")
     await world.services.store.db.execute("DELETE FROM card_messages WHERE report_id = 1")
     await world.services.store.cards.set_state(1, "queued")
-    world.services.desk.wake()
+    world.services.courier.wake()
     await world.sandbox.wait_for(
         lambda: len(_cards(world, "R-1")) == 2, what="the card posted again"
     )

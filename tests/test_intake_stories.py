@@ -207,7 +207,7 @@ async def test_duplicate_delivery_of_an_update_makes_one_report(world: World) ->
 
 
 async def test_cards_wait_out_an_editors_chat_outage(world: World) -> None:
-    world.services.desk.max_backoff = 0.2
+    world.services.courier.max_backoff = 0.2
     contact = await world.join("contact", "Kirkuk-8")
     world.sandbox.inject("sendMessage", 502, times=3)
     world.sandbox.send_text(contact, "Power cut across the east side")
@@ -227,7 +227,7 @@ async def test_a_corrupt_image_file_is_withheld_and_flagged(world: World) -> Non
 
 
 async def test_cards_wait_while_the_bot_is_out_of_the_editors_chat(world: World) -> None:
-    world.services.desk.max_backoff = 0.2
+    world.services.courier.max_backoff = 0.2
     contact = await world.join("contact", "Kirkuk-10")
     editors = world.sandbox.chats[EDITORS_CHAT]
     editors.members[world.sandbox.bot_id] = "left"

@@ -166,7 +166,7 @@ async def test_a_card_that_fails_the_same_way_is_set_aside_and_the_rest_go_on(
     settings = make_settings(sandbox, tmp_path / "relay.db", work_retries=3)
     world = World(sandbox, await start_relay(settings))
     contact = await world.join("contact", "Kirkuk-1")
-    desk = world.services.desk
+    desk = world.services.courier
     await desk.stop()  # the cards wait while the database is made to refuse R-2's photo
     world.sandbox.send_text(contact, "First report")
     world.sandbox.send_photo(contact, image_bytes(), caption="Second report")
@@ -191,7 +191,7 @@ async def test_a_post_the_bot_fails_on_is_put_to_editors_and_the_channel_goes_on
     world: World,
 ) -> None:
     contact = await world.join("contact", "Kirkuk-1")
-    desk = world.services.desk
+    desk = world.services.courier
     await desk.stop()  # no card yet: the photo is first cleaned when it is published
     world.sandbox.send_photo(contact, image_bytes(), caption="Roof")
     await world.report(1, status="pending")

@@ -18,7 +18,7 @@ from bot.review.callbacks import Action, BadCallbackData, CallbackData
 from bot.settings import Settings
 from sandbox import image_bytes
 from storage import Database, Incoming, NewMedia, NewMessage, People, Reports
-from storage.database import migrations
+from storage.schema import migrations
 from tests.test_intake_stories import gps_jpeg
 
 

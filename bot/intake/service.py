@@ -49,7 +49,7 @@ class EditOutcome:
 class IntakeService:
     """Stores reports. Albums are collected until `quiet_seconds` pass without a new item.
 
-    Acknowledging the contact and posting or updating the card are the review desk's job: it
+    Acknowledging the contact and posting or updating the card are the courier's job: it
     is woken through `on_ready` and works from the database, so nothing here waits on
     Telegram.
     """

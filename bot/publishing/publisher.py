@@ -50,7 +50,7 @@ class Publisher:
         settings: Settings,
         clock: Clock,
         *,
-        wake_desk: Callable[[], None],
+        wake_courier: Callable[[], None],
         schedule_wakeup: Callable[[float], None],
         wake_site: Callable[[], None] = lambda: None,
     ) -> None:
@@ -58,7 +58,7 @@ class Publisher:
         self.sender = sender
         self.settings = settings
         self.clock = clock
-        self.wake_desk = wake_desk
+        self.wake_courier = wake_courier
         self.schedule_wakeup = schedule_wakeup
         # The live blog renders what is published, as it stands, after every pass.
         self.wake_site = wake_site
@@ -75,7 +75,7 @@ class Publisher:
         """Surface rows a crash left in doubt, then publish what fell due while down."""
         for post in await self.store.outbox.mark_in_doubt():
             log.warning("post %s to %s was being sent when the bot stopped", post.id, post.channel)
-        self.wake_desk()  # the review desk tells editors about rows in doubt
+        self.wake_courier()  # the courier tells editors about rows in doubt
         loop = asyncio.get_running_loop()
         self._tasks = [loop.create_task(self._run(), name="publisher")]
         self._tasks += [
@@ -138,7 +138,7 @@ class Publisher:
             published.append(update)
         if published:
             self.wake_channels()
-            self.wake_desk()
+            self.wake_courier()
         return published
 
     async def _tell_contacts(self, update: Report, sources: list[Report]) -> None:
@@ -219,12 +219,12 @@ class Publisher:
             log.exception("post %s to %s failed in the bot", post.id, post.channel)
             error = f"the bot failed ({type(exc).__name__}); see the log"
             await self.store.outbox.finish(post, PostState.IN_DOUBT, self.clock.now(), error=error)
-            self.wake_desk()
+            self.wake_courier()
             return
         await self.store.outbox.finish(
             post, PostState.SENT, self.clock.now(), message_ids=copy.to_json() if copy else None
         )
-        self.wake_desk()
+        self.wake_courier()
 
     async def _failed_call(self, post: OutboxRow, exc: SendError) -> None:
         now = self.clock.now()
@@ -242,7 +242,7 @@ class Publisher:
                 not_before=now + timedelta(seconds=delay),
             )
             log.warning("post %s to %s: %s; retrying in %.0f s", post.id, post.channel, exc, delay)
-        self.wake_desk()
+        self.wake_courier()
 
     async def _perform(self, post: OutboxRow) -> Copy | None:
         channel = chat_ref(post.channel)

@@ -67,13 +67,13 @@ class Decisions:
         clock: Clock,
         settings: Settings,
         *,
-        wake_desk: Callable[[], None],
+        wake_courier: Callable[[], None],
         wake_publisher: Callable[[], None],
     ) -> None:
         self.store = store
         self.clock = clock
         self.settings = settings
-        self.wake_desk = wake_desk
+        self.wake_courier = wake_courier
         self.wake_publisher = wake_publisher
 
     def when(self, at: datetime) -> str:
@@ -113,7 +113,7 @@ class Decisions:
         if report is not None:
             if wake_publisher:
                 self.wake_publisher()
-            self.wake_desk()
+            self.wake_courier()
         return report
 
     async def by_editor(
@@ -164,7 +164,7 @@ class Decisions:
     async def tell_contact(
         self, tx: Transaction, report: Report, text: str, *, always: bool = False
     ) -> None:
-        """Queue a message to the report's contact (sent by the review desk). A written
+        """Queue a message to the report's contact (sent by the courier). A written
         update has no contact: nothing is queued."""
         if report.written or not (self.settings.notify_contacts or always):
             return
@@ -196,7 +196,7 @@ class Job:
     def __init__(self, core: Decisions) -> None:
         self.core = core
         self.store, self.clock, self.settings = core.store, core.clock, core.settings
-        self.wake_desk, self.wake_publisher = core.wake_desk, core.wake_publisher
+        self.wake_courier, self.wake_publisher = core.wake_courier, core.wake_publisher
         self.decide, self.by_editor = core.decide, core.by_editor
         self.refusal, self.changed_meanwhile = core.refusal, core.changed_meanwhile
         self.tell_contact, self.when = core.tell_contact, core.when

@@ -1,6 +1,6 @@
 """Review cards: how a report looks to editors, with its media, text and decision buttons.
 
-Pure views: they read a report and return text and buttons; the review desk sends them."""
+Pure views: they read a report and return text and buttons; the courier sends them."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ class ContactActions(Job):
             ),
             self.clock.now(),
         )
-        self.wake_desk()
+        self.wake_courier()
 
     async def flag_urgent(self, report_id: int, contact: Person) -> Outcome:
         """The contact marks their report urgent (the button under its acknowledgement):

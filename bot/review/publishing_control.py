@@ -43,7 +43,7 @@ class DeliveryResolution(Job):
             detail=f"post {post.id} to {post.channel}",
         )
         self.wake_publisher()
-        self.wake_desk()
+        self.wake_courier()
         template = texts.NOTICE_RESOLVED_RESEND if resend else texts.NOTICE_RESOLVED_SENT
         answer = template.format(who=editor.name, when=self.when(self.clock.now()))
         report = await self.store.reports.get(post.report_id) if post.report_id else None

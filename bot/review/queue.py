@@ -5,7 +5,7 @@ cannot keep up with fifty reports in a minute. The queue message lists the repor
 for a decision (urgent ones first, then oldest first) with buttons for each: open its full
 card, approve it, publish it now, reject it. When more wait than that can list (four
 buttons a report, 100 under a message), it turns compact: a line and one 📖 button a
-report, up to a hundred, the full card of each sent on demand. The review desk edits it in
+report, up to a hundred, the full card of each sent on demand. The courier edits it in
 place as reports come and are decided. Pure view: reports in, text and buttons out.
 """
 

@@ -1,7 +1,7 @@
 """What an editor's press or command asks of the desk, besides a decision: a question to
 answer (the text of an edit, a reason, where a copy is), a card brought to their private
 chat, a private desk opened or closed, a notice brought up to date, a stale card copy
-retired. All of it is queued for the review desk's paced lanes; nothing here waits on
+retired. All of it is queued for the courier's paced lanes; nothing here waits on
 Telegram."""
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ class DeskRequests:
         store: Repositories,
         clock: Clock,
         *,
-        wake_desk: Callable[..., None],
+        wake_courier: Callable[..., None],
         desks_changed: Callable[[], Awaitable[None]],
     ) -> None:
         self.store = store
         self.clock = clock
-        self.wake_desk = wake_desk
+        self.wake_courier = wake_courier
         self.desks_changed = desks_changed
 
     async def ask(self, outcome: Outcome, editor: Editor, chat_id: int) -> None:
@@ -56,7 +56,7 @@ class DeskRequests:
                 placeholder.format(code=report.code),
             ),
         )
-        self.wake_desk(private=chat_id > 0)
+        self.wake_courier(private=chat_id > 0)
 
     async def settled(
         self, outcome: Outcome, editor: Editor, chat_id: int, message_id: int, text: str
@@ -83,7 +83,7 @@ class DeskRequests:
                 ),
                 post_id=outcome.post.id,
             )
-        self.wake_desk()
+        self.wake_courier()
 
     async def open_card(self, report_id: int, editor_id: int, chat_id: int) -> str:
         """A queue message's 📖: the report's full card, in the presser's private chat (its
@@ -95,7 +95,7 @@ class DeskRequests:
             await self.store.card_requests.add(report_id, editor_id, self.clock.now())
         ):
             return texts.ANSWER_OPEN_ALREADY.format(code=report.code)
-        self.wake_desk(private=True)
+        self.wake_courier(private=True)
         if chat_id == editor_id:
             return texts.ANSWER_OPEN_COMING.format(code=report.code)
         return texts.ANSWER_OPEN_PRIVATE.format(code=report.code)
@@ -116,12 +116,12 @@ class DeskRequests:
             self.clock.now(),
             delete_message_id=message_id,
         )
-        self.wake_desk(private=chat_id > 0)
+        self.wake_courier(private=chat_id > 0)
 
     async def say(self, chat_id: int, text: str, *, reply_to: int | None = None) -> None:
         """A message owed to the editors chat (an answer to a command), sent at its pace."""
         await self.store.desk_messages.add(chat_id, text, self.clock.now(), reply_to=reply_to)
-        self.wake_desk()
+        self.wake_courier()
 
     async def card_replied_to(self, chat_id: int, message_id: int) -> int | None:
         """The report whose card a message replies to, if it is one (/write cites it)."""

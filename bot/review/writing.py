@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from bot import i18n, texts
 from bot.formatting import TEXT_LIMIT
-from bot.review.base import Decisions, Editor, Outcome
+from bot.review.base import Editor, Job, Outcome
 from bot.rich import Entity, Rich, utf16_len
 from storage import Draft, Report, ReportStatus, Story
 
@@ -83,7 +83,7 @@ def quoted(report: Report) -> Rich:
     return Rich(words, (Entity("blockquote", 0, utf16_len(words)),) if words else ())
 
 
-class WritingService(Decisions):
+class WritingService(Job):
     """Drafts written at the desk, the story's opening post and its pinned summary; the
     drafts' decisions are ReviewService's, as for any report."""
 
@@ -134,7 +134,7 @@ class WritingService(Decisions):
             ),
             self.clock.now(),
         )
-        self.wake_desk()
+        self.wake_courier()
         cited = ", ".join(report.code for report in sources) or texts.WRITE_NO_SOURCE
         answer = texts.WRITE_SAVED.format(code=draft.code, sources=cited, photos=len(media_ids))
         return Outcome("\n".join([answer, *notes]), changed=True, report=draft)
@@ -160,7 +160,7 @@ class WritingService(Decisions):
             )
             reminded += 1
         if reminded:
-            self.wake_desk()
+            self.wake_courier()
         return reminded
 
     # ------------------------------------------------------------------ the story's posts

@@ -18,8 +18,8 @@ from bot.people.revocation import RevocationService
 from bot.people.wipe import ChatWiper
 from bot.publishing.publisher import Publisher
 from bot.publishing.stories import StoryService
+from bot.review.courier import Courier
 from bot.review.decisions import ReviewService
-from bot.review.desk import ReviewDesk
 from bot.review.listings import Listings
 from bot.review.requests import DeskRequests
 from bot.review.writing import WritingService
@@ -71,7 +71,7 @@ class Services:
     store: Repositories
     invites: InviteService
     intake: IntakeService
-    desk: ReviewDesk
+    courier: Courier
     review: ReviewService
     sender: Sender
     publisher: Publisher

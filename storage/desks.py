@@ -7,7 +7,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from storage.conversations import Prompts
+from storage.conversations import insert_prompt
 from storage.database import Database
 from storage.models import Desk, DeskMessage
 from storage.times import dt, ts
@@ -41,7 +41,7 @@ def _desk(row: aiosqlite.Row) -> Desk:
 
 
 class DeskMessages:
-    """Messages owed to the editors chat, sent in order at its pace by the review desk."""
+    """Messages owed to the editors chat, sent in order at its pace by the courier."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -104,14 +104,14 @@ class DeskMessages:
             )
             if message.prompt_kind is not None and message_id is not None:
                 assert message.report_id is not None and message.editor_telegram_id is not None
-                await Prompts(self.db).add(
+                await insert_prompt(
+                    conn,
                     chat_id=message.chat_id,
                     message_id=message_id,
                     report_id=message.report_id,
                     kind=message.prompt_kind,
                     editor_telegram_id=message.editor_telegram_id,
                     at=at,
-                    conn=conn,
                     post_id=message.post_id,
                 )
 

@@ -1,4 +1,8 @@
-"""The review desk: the workers that show reports to editors and answer contacts.
+"""The courier: the workers that show reports to editors and answer contacts.
+
+(Words: a *desk* is a chat where editors review — the editors chat, or an editor's private
+desk opened with /desk, kept in the `desks` table; the *courier* delivers what each desk
+and each contact is owed.)
 
 They acknowledge reports to contacts, tell them of decisions, send what the bot owes the
 editors chat (answers, questions to one editor), keep the queue messages current, and post
@@ -55,7 +59,7 @@ ACK_BATCH = 100
 Work = Callable[[], Awaitable[bool]]
 
 
-class ReviewDesk:
+class Courier:
     """Acknowledges reports, tells contacts of decisions, and keeps the editors' desks."""
 
     def __init__(
@@ -68,16 +72,17 @@ class ReviewDesk:
         self.chat_id = settings.editors_chat_id
         self.cards = CardPoster(store, sender, settings, clock)
         self._lanes: dict[str, tuple[Work, asyncio.Event]] = {
-            "review-desk-acknowledgements": (self.acknowledge_once, asyncio.Event()),
-            "review-desk": (self.work_once, asyncio.Event()),
-            "review-desk-private": (self.private_once, asyncio.Event()),
+            "courier-acknowledgements": (self.acknowledge_once, asyncio.Event()),
+            "courier-editors": (self.work_once, asyncio.Event()),
+            "courier-private": (self.private_once, asyncio.Event()),
         }
         self._tasks: list[asyncio.Task[None]] = []
         self._timers: dict[int, asyncio.TimerHandle] = {}
         self.private_desks_open = False
         self.max_backoff = settings.retry_backoff_max_seconds
-        alerts = AdminAlerts(store, settings.admin_ids, clock, lambda: self.wake(private=True))
-        self.strikes = Strikes(settings.work_retries, alerts.tell_once)
+        # Admins are told through the private chats' lane; every service shares these alerts.
+        self.alerts = AdminAlerts(store, settings.admin_ids, clock, lambda: self.wake(private=True))
+        self.strikes = Strikes(settings.work_retries, self.alerts.tell_once)
         # Queue messages whose refresh was set aside (until the next start).
         self._queues_set_aside: set[int] = set()
 
@@ -85,10 +90,10 @@ class ReviewDesk:
         """There may be work. The private chats' lane is woken only when asked (something
         was queued for an editor's private chat) or while a private desk is open: a burst
         of reports wakes the desk for each, and an idle lane's reads would cost intake."""
-        self._lanes["review-desk-acknowledgements"][1].set()
-        self._lanes["review-desk"][1].set()
+        self._lanes["courier-acknowledgements"][1].set()
+        self._lanes["courier-editors"][1].set()
         if private or self.private_desks_open:
-            self._lanes["review-desk-private"][1].set()
+            self._lanes["courier-private"][1].set()
 
     async def desks_changed(self) -> None:
         """A private desk was opened or closed."""
@@ -126,7 +131,7 @@ class ReviewDesk:
                 if exc.permanent and await self.strikes.failed(exc):
                     wake.set()
                     continue
-                log.warning("review desk: %s; retrying in %.1f s", exc, backoff)
+                log.warning("courier: %s; retrying in %.1f s", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 wake.set()
@@ -135,7 +140,7 @@ class ReviewDesk:
                 if await self.strikes.failed(exc):
                     wake.set()
                     continue
-                log.exception("review desk failed; retrying in %.1f s", backoff)
+                log.exception("courier failed; retrying in %.1f s", backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
                 wake.set()
@@ -426,7 +431,7 @@ class ReviewDesk:
     def _wake_later(self, chat_id: int, seconds: float, in_editors_chat: bool) -> None:
         if chat_id in self._timers and not self._timers[chat_id].cancelled():
             return
-        lane = "review-desk" if in_editors_chat else "review-desk-private"
+        lane = "courier-editors" if in_editors_chat else "courier-private"
         event = self._lanes[lane][1]
 
         def wake() -> None:
