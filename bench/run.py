@@ -785,6 +785,29 @@ async def bench_cleaning(quick: bool) -> list[Result]:
     return results
 
 
+async def bench_similar(quick: bool) -> list[Result]:
+    """One search for similar reports against the whole window (off the acknowledgement
+    path: the courier runs it as it posts a card). Code only: no Telegram call."""
+    from bench.similar import measure
+
+    count, burst = (20_000, 200) if quick else (100_000, 1_000)
+    timings, baseline, matched = await asyncio.to_thread(measure, count, burst)
+    p95 = percentile(timings, 0.95) * 1000
+    brute = statistics.median(baseline) * 1000
+    return [
+        Result(
+            f"similar reports: one search vs {count:,} in the window, p95",
+            round(p95, 2),
+            "ms",
+            "<= 5",
+            p95 <= 5,
+            f"p50 {percentile(timings, 0.5) * 1000:.2f} ms over {burst} searches ({matched} found"
+            f" alike); comparing with every text instead takes {brute:.0f} ms"
+            f" ({brute / p95:.0f}x the index's p95), same run",
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[bool], Awaitable[list[Result]]]] = {
     "intake": bench_intake,
     "burst": bench_burst,
@@ -795,6 +818,7 @@ BENCHMARKS: dict[str, Callable[[bool], Awaitable[list[Result]]]] = {
     "site": bench_site,
     "cleaning": bench_cleaning,
     "flood": bench_flood,
+    "similar": bench_similar,
     "startup": bench_startup_and_memory,
     "soak": bench_soak,
 }

@@ -53,8 +53,13 @@ def add_handlers(application: RelayApplication, settings: Settings) -> None:
     application.add_error_handler(errors.log_error)
 
 
-# Editors write at their private desk and in the editors chat.
-WRITING = {"write": editors.write, "opening": editors.opening, "key": editors.key_updates}
+# Editors write, and ask contacts, at their private desk and in the editors chat.
+WRITING = {
+    "write": editors.write,
+    "opening": editors.opening,
+    "key": editors.key_updates,
+    "ask": editors.ask,
+}
 
 
 def _private_commands(application: RelayApplication, settings: Settings) -> None:

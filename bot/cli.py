@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import signal
 import sys
 from collections.abc import Callable, Coroutine
@@ -48,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     restore_cmd.add_argument(
         "--force", action="store_true", help="replace an existing database at DATABASE_PATH"
     )
+    evidence_cmd = commands.add_parser(
+        "evidence", help="a report's chain of custody as JSON: hashes, decisions, answers"
+    )
+    evidence_cmd.add_argument("report", help="the report, e.g. R-42")
     commands.add_parser("demo", help="play a short story against the local sandbox")
     commands.add_parser(
         "replay", help="have the running bot handle the kept failed updates again (after a fix)"
@@ -86,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         "restore": lambda: restore_database(settings, force=getattr(args, "force", False)),
         "site": lambda: build_site(settings, getattr(args, "dir", None)),
         "replay": lambda: request_replay(settings),
+        "evidence": lambda: print_evidence(settings, args.report),
     }
     if args.command == "site" and args.site_command == "serve":
         return serve_site(settings.site_dir, args.port)
@@ -343,6 +349,25 @@ async def replication_line(settings: Settings) -> str:
     lag = max(0.0, (changed - last).total_seconds()) if changed is not None else 0.0
     when = f"{last:%Y-%m-%d %H:%M:%S} UTC"
     return f"Replication to {where}: last change replicated {when}, lag {lag:.0f} s"
+
+
+async def print_evidence(settings: Settings, reference: str) -> int:
+    """`fieldrelay evidence R-42`: the report's chain of custody, as JSON on stdout."""
+    from bot.i18n import report_id_in
+    from bot.verification.evidence import evidence
+    from storage import Repositories
+
+    report_id = report_id_in(reference)
+    if report_id is None:
+        print("fieldrelay: give a report, e.g. fieldrelay evidence R-42", file=sys.stderr)
+        return EXIT_CONFIG
+    async with Database(settings.database_path) as db:
+        record = await evidence(Repositories.over(db), settings, report_id)
+    if record is None:
+        print(f"fieldrelay: there is no report R-{report_id}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(json.dumps(record, ensure_ascii=False, indent=2))
+    return EXIT_OK
 
 
 async def make_backup(settings: Settings, path: str) -> int:

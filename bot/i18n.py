@@ -123,3 +123,11 @@ def plain(text: str) -> str:
     (Arabic-Indic ٤٢ and Persian ۴۲ are 42)."""
     cleaned = text.translate(BIDI_CONTROLS)
     return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in cleaned)
+
+
+def report_id_in(word: str) -> int | None:
+    """The report a word names: `R-42`, `r42`, `#42` or `42`, in any script's digits and
+    with or without the direction marks a right-to-left chat adds; None when it names none."""
+    raw = plain(word).strip().upper()
+    raw = raw.removeprefix("R").removeprefix("#").removeprefix("-").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None

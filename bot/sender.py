@@ -89,14 +89,15 @@ class Sender(Protocol):
         chat_id: int,
         text: str,
         *,
-        reply_to: int,
-        mention: tuple[int, str],
-        placeholder: str,
+        reply_to: int | None,
+        mention: tuple[int, str] | None,
+        placeholder: str | None = None,
     ) -> int:
         """Ask one person a question they answer by replying (a selective ForceReply).
 
         `{mention}` in the text becomes a mention of `mention` = (user id, name), so that
-        only that person's app opens the reply field."""
+        only that person's app opens the reply field. Without one (a private chat), the
+        whole text is the question."""
         ...
 
     async def edit_keyboard(self, chat_id: int, message_id: int, keyboard: Keyboard | None) -> None:

@@ -161,6 +161,14 @@ class Settings(BaseSettings):
     # times is set aside (admins are told once), so that it never blocks the work behind it.
     work_retries: int = Field(default=5, ge=1, le=100)
     max_image_pixels: int = Field(default=40_000_000, ge=1_000_000, le=89_000_000)
+    # Verification. Reports alike within SIMILAR_WINDOW_HOURS are linked on their cards: the
+    # same picture (perceptual hashes at most SIMILAR_PICTURE_DISTANCE bits apart of 64),
+    # the same file, or words at least SIMILAR_TEXT_SCORE (0-100) alike. A question to a
+    # contact has at most QUESTION_MAX_CHARS.
+    similar_window_hours: float = Field(default=24, gt=0, le=24 * 30)
+    similar_picture_distance: int = Field(default=8, ge=0, le=20)
+    similar_text_score: float = Field(default=88, ge=50, le=100)
+    question_max_chars: int = Field(default=1000, ge=10, le=3000)
     clean_memory_mb: int = Field(default=768, ge=256, le=8192)
     clean_timeout_seconds: float = Field(default=60, gt=0, le=600)
     # Telegram's limits: ~30 messages/s overall, ~20 messages/min in a group or channel.

@@ -124,9 +124,7 @@ def message_rich(message: Message) -> Rich:
 def report_id_argument(args: list[str] | None) -> int | None:
     """The report a command names: `R-42`, `r42`, `#42` or `42`, in any script's digits and
     with or without the direction marks a right-to-left chat adds; None when it names none."""
-    raw = i18n.plain(args[0]).strip().upper() if args and len(args) == 1 else ""
-    raw = raw.removeprefix("R").removeprefix("#").removeprefix("-").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+    return i18n.report_id_in(args[0]) if args and len(args) == 1 else None
 
 
 async def unknown_command(update: Update, context: RelayContext) -> None:

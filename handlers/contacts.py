@@ -5,8 +5,12 @@ from __future__ import annotations
 from telegram import (
     Audio,
     CallbackQuery,
+    Chat,
     Document,
     Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
     PhotoSize,
     Update,
     Video,
@@ -19,7 +23,8 @@ from bot.intake.service import IncomingMessage
 from bot.review.callbacks import CallbackData
 from bot.telegram.context import RelayContext
 from handlers.common import answer_query, decode_press, offer_languages, report_id_argument
-from storage import NewMedia, Person
+from storage import Forward, NewMedia, Person
+from storage.questions import NewAnswer
 
 # Content that is never a report, with the reason given to the contact.
 _REFUSED = (
@@ -53,8 +58,31 @@ def parse_report(message: Message) -> IncomingMessage | Translatable:
         text=text,
         media=media,
         media_group_id=message.media_group_id,
-        forwarded=message.forward_origin is not None,
+        forward=forward_of(message),
     )
+
+
+def forward_of(message: Message) -> Forward | None:
+    """Where a forwarded message came from, named only when it is public: a channel or a
+    group with a public @username. A person is never named (hidden or not), nor a private
+    channel or group."""
+    origin = message.forward_origin
+    if origin is None:
+        return None
+    if isinstance(origin, MessageOriginChannel):
+        return Forward("channel", _public_name(origin.chat))
+    if isinstance(origin, MessageOriginChat):
+        return Forward("chat", _public_name(origin.sender_chat))
+    if isinstance(origin, MessageOriginHiddenUser):
+        return Forward("hidden_user")
+    return Forward("user")
+
+
+def _public_name(chat: Chat) -> str | None:
+    if not chat.username:
+        return None
+    title = " ".join((chat.title or "").split())[:80]
+    return f"{title} (@{chat.username})" if title else f"@{chat.username}"
 
 
 def _media(message: Message) -> NewMedia | Translatable | None:
@@ -119,7 +147,34 @@ async def report(update: Update, context: RelayContext) -> None:
         return
     person = context.caller.person
     assert person is not None  # the contacts filter guarantees it
+    if message.reply_to_message is not None and await _answered(message, parsed, person, context):
+        return
     services.intake.receive(person, parsed)
+
+
+async def _answered(
+    message: Message, parsed: IncomingMessage, person: Person, context: RelayContext
+) -> bool:
+    """A reply to an editors' question is its answer, never a new report."""
+    assert message.reply_to_message is not None
+    questions = context.services.review.questions
+    question = await questions.question_replied_to(
+        person, message.chat_id, message.reply_to_message.message_id
+    )
+    if question is None:
+        return False
+    media = parsed.media
+    answer = NewAnswer(
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        text=parsed.text,
+        at=context.services.clock.now(),
+        kind=media.kind if media else None,
+        file_id=media.file_id if media else None,
+        file_unique_id=media.file_unique_id if media else None,
+    )
+    await message.reply_text(await questions.answered(person, question, answer))
+    return True
 
 
 async def edited(update: Update, context: RelayContext) -> None:

@@ -126,6 +126,23 @@ async def history(update: Update, context: RelayContext) -> None:
     await reply(update, context, await context.services.listings.history(report_id))
 
 
+async def ask(update: Update, context: RelayContext) -> None:
+    """/ask R-42 <question>: the report's contact gets the question (never who asked), and
+    their answer comes back to this chat."""
+    message = update.effective_message
+    if message is None:
+        return
+    words = (message.text or "").split(maxsplit=2)
+    report_id = report_id_argument(words[1:2])
+    if report_id is None or len(words) < 3:
+        await reply(update, context, texts.ASK_USAGE)
+        return
+    outcome = await context.services.review.ask(
+        report_id, _editor(context), message.chat_id, words[2]
+    )
+    await reply(update, context, outcome.answer)
+
+
 async def pause(update: Update, context: RelayContext) -> None:
     """/pause (admins): stop all publishing at once; survives restarts."""
     await _set_paused(update, context, paused=True)

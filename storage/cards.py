@@ -54,11 +54,26 @@ class Cards:
         return [report_from_row(row) for row in rows]
 
     async def refreshed(self, report: Report) -> None:
-        """Clear the dirty mark, unless the report changed again while its card was edited."""
+        """Clear the dirty mark, unless the report changed again while its card was edited;
+        the card shows its current similar reports too."""
         await self.db.execute(
-            "UPDATE reports SET card_dirty = 0 WHERE id = ? AND card_dirty = ?",
+            "UPDATE reports SET card_dirty = 0, similar_stale = 0 WHERE id = ? AND card_dirty = ?",
             (report.id, report.card_dirty),
         )
+
+    async def similar_stale(self, limit: int = 1) -> list[Report]:
+        """Posted cards that do not show a report found like theirs yet, oldest first."""
+        rows = await self.db.fetch_all(
+            f"SELECT {REPORT_COLUMNS} FROM reports INDEXED BY reports_similar_stale"
+            " LEFT JOIN people ON people.id = reports.contact_id"
+            " WHERE reports.similar_stale = 1 AND reports.card_state = 'posted'"
+            " ORDER BY reports.id LIMIT ?",
+            (limit,),
+        )
+        return [report_from_row(row) for row in rows]
+
+    async def similar_shown(self, report_id: int) -> None:
+        await self.db.execute("UPDATE reports SET similar_stale = 0 WHERE id = ?", (report_id,))
 
     async def set_state(self, report_id: int, state: str) -> None:
         await self.db.execute("UPDATE reports SET card_state = ? WHERE id = ?", (state, report_id))

@@ -140,6 +140,7 @@ class ContactMessages:
                 chat_id=row["chat_id"],
                 text=row["text"],
                 reply_to=row["reply_to"],
+                question_id=row["question_id"],
             )
             for row in rows
         ]

@@ -27,6 +27,7 @@ def _desk_message(row: aiosqlite.Row) -> DeskMessage:
         placeholder=row["placeholder"],
         post_id=row["post_id"],
         delete_message_id=row["delete_message_id"],
+        answer_id=row["answer_id"],
     )
 
 

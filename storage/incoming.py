@@ -137,9 +137,11 @@ def _store_singles(
     (before,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM reports").fetchone()
     conn.execute(
         "INSERT INTO reports (contact_id, chat_id, message_id, text, forwarded, status, label,"
-        " received_at, updated_at, card_state, flagged_urgent, flooded, acknowledged)"
+        " received_at, updated_at, card_state, flagged_urgent, flooded, acknowledged,"
+        " forward_kind, forwarded_from)"
         f" SELECT {_json_columns(5)}, 'pending', {_json_column(5)}, {_json_column(6)},"
-        f" {_json_column(6)}, 'queued', {_json_column(7)}, {_json_column(8)}, {_json_column(8)}"
+        f" {_json_column(6)}, 'queued', {_json_column(7)}, {_json_column(8)}, {_json_column(8)},"
+        f" {_json_column(9)}, {_json_column(10)}"
         " FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM report_media"
         "  WHERE chat_id = json_extract(value, '$[1]')"
         "  AND message_id = json_extract(value, '$[2]'))"
@@ -157,15 +159,15 @@ def _store_singles(
         return {i: _duplicate(conn, m) for i, m in singles.items()}
     write_received(conn, before)
     media = [
-        (new[(m.chat_id, m.message_id)], m.chat_id, m.media)
+        (new[(m.chat_id, m.message_id)], m.chat_id, m.media, m.at)
         for m in singles.values()
         if m.media is not None and (m.chat_id, m.message_id) in new
     ]
     if media:
         conn.execute(
             "INSERT INTO report_media (report_id, chat_id, message_id, kind, file_id,"
-            " file_unique_id, file_size, mime_type, caption)"
-            f" SELECT {_json_columns(9)} FROM json_each(?)",
+            " file_unique_id, file_size, mime_type, caption, received_at)"
+            f" SELECT {_json_columns(10)} FROM json_each(?)",
             (json.dumps([_media_row(*entry) for entry in media]),),
         )
     result: dict[int, StoredMessage] = {}
@@ -199,10 +201,12 @@ def _report_row(m: NewMessage) -> list[Any]:
         ts(m.at),
         int(m.flagged_urgent),
         int(m.flooded),  # and acknowledged: a flood gets one "slow down", not an ack each
+        m.forward.kind if m.forward else None,
+        m.forward.name if m.forward else None,
     ]
 
 
-def _media_row(report_id: int, chat_id: int, item: NewMedia) -> list[Any]:
+def _media_row(report_id: int, chat_id: int, item: NewMedia, at: datetime) -> list[Any]:
     return [
         report_id,
         chat_id,
@@ -213,6 +217,7 @@ def _media_row(report_id: int, chat_id: int, item: NewMedia) -> list[Any]:
         item.file_size,
         item.mime_type,
         item.caption,
+        ts(at),
     ]
 
 
@@ -248,8 +253,8 @@ def _store_album_item(conn: sqlite3.Connection, message: NewMessage) -> StoredMe
     else:
         inserted = conn.execute(
             "INSERT INTO reports (contact_id, chat_id, message_id, media_group_id, text,"
-            " forwarded, status, label, received_at, updated_at, card_state, flagged_urgent)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " forwarded, status, label, received_at, updated_at, card_state, flagged_urgent,"
+            " forward_kind, forwarded_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 m.contact_id,
                 m.chat_id,
@@ -263,13 +268,16 @@ def _store_album_item(conn: sqlite3.Connection, message: NewMessage) -> StoredMe
                 ts(m.at),
                 CardState.WAITING,
                 int(m.flagged_urgent),
+                m.forward.kind if m.forward else None,
+                m.forward.name if m.forward else None,
             ),
         )
         report_id = int(inserted.lastrowid or 0)
     conn.execute(
         "INSERT INTO report_media (report_id, chat_id, message_id, kind, file_id,"
-        " file_unique_id, file_size, mime_type, caption) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        _media_row(report_id, m.chat_id, m.media),
+        " file_unique_id, file_size, mime_type, caption, received_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _media_row(report_id, m.chat_id, m.media, m.at),
     )
     _join_album_captions(conn, report_id, m.at)
     return StoredMessage(report_id, created=True, collecting=True)

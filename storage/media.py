@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import aiosqlite
 
 from storage.database import Database
 from storage.models import MediaItem, Report
+from storage.times import dt
 
 
 def media_from_row(row: aiosqlite.Row) -> MediaItem:
@@ -25,7 +27,21 @@ def media_from_row(row: aiosqlite.Row) -> MediaItem:
         clean_file_id=row["clean_file_id"],
         clean_state=row["clean_state"],
         clean_note=row["clean_note"],
+        received_at=dt(row["received_at"]),
+        received_sha256=row["received_sha256"],
+        clean_sha256=row["clean_sha256"],
+        phash=row["phash"],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FileHashes:
+    """SHA-256 (hex) of a file as received and of its clean copy; a photo's perceptual
+    hash."""
+
+    received: str
+    clean: str | None = None
+    phash: str | None = None
 
 
 class Media:
@@ -61,11 +77,15 @@ class Media:
             found.setdefault(int(row["item"]), []).append(media_from_row(row))
         return found
 
-    async def set_cleaned(self, media_id: int, kind: str, state: str, note: str | None) -> None:
-        """What cleaning found the item to be (by content) and did with it."""
+    async def set_cleaned(
+        self, media_id: int, kind: str, state: str, note: str | None, hashes: FileHashes
+    ) -> None:
+        """What cleaning found the item to be (by content) and did with it, and the hashes
+        of the file as received and of its clean copy (the evidence)."""
         await self.db.execute(
-            "UPDATE report_media SET kind = ?, clean_state = ?, clean_note = ? WHERE id = ?",
-            (kind, state, note, media_id),
+            "UPDATE report_media SET kind = ?, clean_state = ?, clean_note = ?,"
+            " received_sha256 = ?, clean_sha256 = ?, phash = ? WHERE id = ?",
+            (kind, state, note, hashes.received, hashes.clean, hashes.phash, media_id),
         )
 
     async def set_clean_file_id(self, media_id: int, clean_file_id: str) -> None:

@@ -70,6 +70,15 @@ class NewMedia:
 
 
 @dataclass(frozen=True, slots=True)
+class Forward:
+    """Where a forwarded message came from, as editors may see it: a public channel's or
+    chat's name, never a person's. kind: channel, chat, user or hidden_user."""
+
+    kind: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class NewMessage:
     """A contact's message as it arrives, before it is stored. Never their name."""
 
@@ -85,6 +94,7 @@ class NewMessage:
     flagged_urgent: bool = False
     # Beyond its contact's fair share: kept, collapsed (no acknowledgement, no card each).
     flooded: bool = False
+    forward: Forward | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +136,11 @@ class MediaItem:
     # cleaning by content (photos re-encoded, other kinds checked by an editor).
     clean_state: str | None = None
     clean_note: str | None = None  # what was found and removed, or why it was not
+    # Evidence: when it arrived, the SHA-256 of the file as received and of its clean copy.
+    received_at: datetime | None = None
+    received_sha256: str | None = None
+    clean_sha256: str | None = None
+    phash: str | None = None  # a cleaned photo's perceptual hash (similar reports)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +188,23 @@ class Report:
     reminded_at: datetime | None = None
     # Counts changes of the content (text, formatting, captions); a decision names it.
     version: int = 1
+    # Forwarded by its contact: from what (channel, chat, user, hidden_user), and the
+    # public channel's or chat's name when it has one.
+    forward_kind: str | None = None
+    forwarded_from: str | None = None
+    # The version an editor pressed "Publish anyway" on, despite the safety scan.
+    safety_cleared_version: int | None = None
+    safety_cleared_by: str | None = None
 
     @property
     def code(self) -> str:
         """The reference contacts and editors use: R-42."""
         return report_code(self.id)
+
+    @property
+    def reference(self) -> str:
+        """How editors know it: "UPDATE #3 (R-2)" once it has a number, else "R-2"."""
+        return f"UPDATE #{self.number} ({self.code})" if self.number is not None else self.code
 
     @property
     def written(self) -> bool:
@@ -245,6 +272,7 @@ class ContactMessage:
     chat_id: int
     text: str
     reply_to: int | None
+    question_id: int | None = None  # an editor's question: sent with ForceReply
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +324,7 @@ class DeskMessage:
     placeholder: str | None
     post_id: int | None = None
     delete_message_id: int | None = None  # set: delete this message (text says why, if not)
+    answer_id: int | None = None  # a contact's answer to show (its text is made when sent)
 
 
 @dataclass(frozen=True, slots=True)

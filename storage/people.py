@@ -81,6 +81,11 @@ class People:
         )
         return _person(row) if row else None
 
+    async def contact_pseudonyms(self) -> list[str]:
+        """Every contact's pseudonym, revoked ones too (the safety scan looks for them)."""
+        rows = await self.db.fetch_all("SELECT pseudonym FROM people WHERE role = 'contact'")
+        return [str(row[0]) for row in rows]
+
     async def all(self) -> list[Person]:
         rows = await self.db.fetch_all("SELECT * FROM people ORDER BY status, role, pseudonym")
         return [_person(row) for row in rows]

@@ -81,6 +81,10 @@ def report_from_row(row: aiosqlite.Row) -> Report:
         entities=row["entities"],
         reminded_at=dt(row["reminded_at"]),
         version=row["version"],
+        forward_kind=row["forward_kind"],
+        forwarded_from=row["forwarded_from"],
+        safety_cleared_version=row["safety_cleared_version"],
+        safety_cleared_by=row["safety_cleared_by"],
     )
 
 
@@ -217,6 +221,21 @@ class Reports:
                 changed = await cursor.fetchone()
             return await _changed_report(tx, report_id) if changed else None
 
+    async def clear_safety(
+        self, report_id: int, by: str, conn: aiosqlite.Connection | None = None
+    ) -> Report | None:
+        """An editor lets this version of a pending report go out despite the safety scan;
+        None if it is no longer pending, or this version was cleared already."""
+        async with self.db.unit(conn) as tx:
+            async with tx.execute(
+                "UPDATE reports SET safety_cleared_version = version, safety_cleared_by = ?,"
+                " card_dirty = card_dirty + 1 WHERE id = ? AND status = 'pending'"
+                " AND safety_cleared_version IS NOT version RETURNING id",
+                (by, report_id),
+            ) as cursor:
+                changed = await cursor.fetchone()
+            return await _changed_report(tx, report_id) if changed else None
+
     async def change_published(
         self,
         report_id: int,
@@ -230,7 +249,13 @@ class Reports:
     ) -> Report | None:
         """Confirm, correct or retract a published, not retracted report. None if it is not
         (or, for confirm, if it already is confirmed)."""
-        if confirm:
+        if confirm and text is not None:  # confirmed, with new words
+            change = (
+                "label = 'confirmed', confirmed_at = :at, text = :text, entities = :entities,"
+                " corrected_at = :at"
+            )
+            extra = " AND label = 'unconfirmed'"
+        elif confirm:
             change = "label = 'confirmed', confirmed_at = :at"
             extra = " AND label = 'unconfirmed'"
         elif text is not None:

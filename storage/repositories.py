@@ -17,7 +17,9 @@ from storage.incoming import Incoming
 from storage.media import Media
 from storage.outbox import Outbox
 from storage.people import Invites, People
+from storage.questions import Questions
 from storage.reports import Reports
+from storage.similar import SimilarReports
 from storage.state import StateStore
 from storage.stories import Stories
 from storage.web import WebMedia
@@ -48,6 +50,8 @@ class Repositories:
     written: Written
     web_media: WebMedia
     dead_letters: DeadLetters
+    similar: SimilarReports
+    questions: Questions
 
     @classmethod
     def over(cls, db: Database) -> Repositories:
@@ -74,4 +78,6 @@ class Repositories:
             written=Written(db),
             web_media=WebMedia(db),
             dead_letters=DeadLetters(db),
+            similar=SimilarReports(db),
+            questions=Questions(db),
         )

@@ -67,3 +67,5 @@ class PromptKind(StrEnum):
     CORRECT = "correct"
     RETRACT = "retract"
     POST_LINK = "post_link"  # where a post marked as sent sits in its channel
+    ASK = "ask"  # the question to send a report's contact
+    CONFIRM_TEXT = "confirm_text"  # the new text of a published update, confirmed with it

@@ -31,6 +31,7 @@ class Draft:
     written_by: str
     sources: Sequence[int]
     media_ids: Sequence[int]  # cleaned photos of the sources to carry, in order
+    label: str = "confirmed"  # the organisation's own words, unless written as unconfirmed
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ class Written:
                 # editor gives them one (the label buttons work as on a report).
                 "INSERT INTO reports (origin, written_by, chat_id, message_id, text, entities,"
                 " status, label, received_at, updated_at, acknowledged, card_state)"
-                " VALUES ('desk', ?, ?, ?, ?, ?, 'pending', 'confirmed', ?, ?, 1, 'queued')"
+                " VALUES ('desk', ?, ?, ?, ?, ?, 'pending', ?, ?, ?, 1, 'queued')"
                 " RETURNING id",
                 (
                     draft.written_by,
@@ -73,6 +74,7 @@ class Written:
                     draft.message_id,
                     draft.text,
                     draft.entities,
+                    draft.label,
                     ts(at),
                     ts(at),
                 ),

@@ -330,7 +330,7 @@ TABLE: dict[str, Case] = {
         ),
         "Received — report R-1",
         1,
-        card="forwarded by the contact",
+        card="Forwarded from a hidden account — not first-hand",
     ),
     "edit of a published report": Case(edit_published, "Report R-1 has already been reviewed", 1),
     "forged callback data": Case(

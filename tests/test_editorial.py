@@ -48,7 +48,7 @@ async def test_approve_schedules_the_next_slot_and_updates_the_card(
     card = await world.card_shows(1, "✅ Approved by Desk-1 at 03/02, 7:59 pm Iraq / 11:59 am EST")
     assert "Goes out: 03/02, 8:00 pm Iraq / 12:00 pm EST." in card["text"]
     assert "Report R-1 · approved" in card["text"]
-    assert buttons(card) == ["v2:now:1:1", "v1:undo:1", "v1:confirm:1"]
+    assert buttons(card) == ["v2:now:1:1", "v1:undo:1", "v1:confirm:1", "v1:ask:1"]
     assert len([m for m in sandbox.bot_messages(EDITORS_CHAT) if "reply_markup" in m]) == 1
 
 

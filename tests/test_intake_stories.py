@@ -45,6 +45,7 @@ async def test_contact_sends_text_and_editors_get_a_card(world: World) -> None:
         "v2:now:1:1",
         "v1:confirm:1",
         "v1:edit:1",
+        "v1:ask:1",
         "v1:reject:1",
     ]
     await world.report(1, status="pending", card_state="posted", acknowledged=True)

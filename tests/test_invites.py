@@ -127,6 +127,7 @@ async def test_commands_menus_are_set_per_audience(world: World) -> None:
         "queue",
         "story",
         "history",
+        "ask",
         "write",
         "opening",
         "key",

@@ -132,3 +132,37 @@ def test_an_entity_ending_inside_an_emoji_takes_the_whole_emoji() -> None:
     rich = Rich("a😀b", (Entity("bold", 0, 2),))
     assert rich.entities == (Entity("bold", 0, 3),)
     assert rich.to_html() == "<strong>a😀</strong>b"
+
+
+# --- verification: what contacts and channels write is scanned and compared, never a crash ---
+
+
+@given(st.text(max_size=300), st.lists(st.text(min_size=1, max_size=12), max_size=3))
+def test_the_safety_scan_takes_any_text(text: str, pseudonyms: list[str]) -> None:
+    """Any text (control characters, any script, a pseudonym full of regex syntax) is
+    scanned without an error, and a pseudonym written as a word is always found."""
+    from bot.verification.safety import scan
+
+    found = scan(text, pseudonyms)
+    assert len({f.kind for f in found}) == len(found)  # one finding per kind
+    named = [p for p in pseudonyms if p.strip() and p == p.strip() and p.isalnum()]
+    for name in named:
+        assert any(f.kind == "pseudonym" for f in scan(f"seen by {name} today", [name]))
+
+
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_a_text_is_always_like_itself_and_normalising_is_stable(a: str, b: str) -> None:
+    """Normalising twice changes nothing; a text long enough to compare always finds its
+    own copy written with diacritics and tatweel, and any two texts compare without error."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.verification.similar import MIN_TEXT, Entry, SimilarIndex, normalize
+
+    assert normalize(normalize(a)) == normalize(a)
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    index = SimilarIndex(timedelta(hours=1))
+    index.add(Entry(1, 1, now, False, normalize(a)))
+    index.find(Entry(2, 2, now, False, normalize(b)), now)  # any pair: no error
+    if len(normalize(a)) >= MIN_TEXT:
+        twin = Entry(3, 3, now, False, normalize(a.replace("ا", "ـاَ")))
+        assert [m.report_id for m in index.find(twin, now)] == [1]

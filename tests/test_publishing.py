@@ -270,7 +270,7 @@ async def test_confirm_correct_and_retract_touch_every_copy(
 
     clock.advance(minutes=5)
     await world.press(editor, 1, "correct")
-    prompt = await world.bot_says(EDITORS_CHAT, "corrected text of R-1")
+    prompt = await world.bot_says(EDITORS_CHAT, "corrected text of UPDATE #1 (R-1)")
     sandbox.send_text(
         editor,
         "Fighters posed as police at two checkpoints",
@@ -291,7 +291,7 @@ async def test_confirm_correct_and_retract_touch_every_copy(
     assert history[0].before == "Fighters posed as police"
 
     await world.press(editor, 1, "retract")
-    prompt = await world.bot_says(EDITORS_CHAT, "to retract R-1 from every channel")
+    prompt = await world.bot_says(EDITORS_CHAT, "to retract UPDATE #1 (R-1) from every channel")
     sandbox.send_text(
         editor, "the source withdrew it", chat_id=EDITORS_CHAT, reply_to_message=prompt
     )
@@ -323,12 +323,14 @@ async def test_retract_mode_delete_removes_every_copy(
     await world.press(editor, 1, "now")
     await world.card_shows(1, f"{SECOND_CHANNEL}: ✅ sent")
     await world.press(editor, 1, "retract")
-    prompt = await world.bot_says(EDITORS_CHAT, "to retract R-1")
+    prompt = await world.bot_says(EDITORS_CHAT, "to retract UPDATE #1 (R-1)")
     sandbox.send_text(editor, "cancel", chat_id=EDITORS_CHAT, reply_to_message=prompt)
     await world.bot_says(EDITORS_CHAT, "Retraction of UPDATE #1 cancelled")
     assert len(channel_posts(sandbox)) == 1
     await world.press(editor, 1, "retract")
-    prompt = await world.bot_says(EDITORS_CHAT, "to retract R-1", after=prompt["message_id"])
+    prompt = await world.bot_says(
+        EDITORS_CHAT, "to retract UPDATE #1 (R-1)", after=prompt["message_id"]
+    )
     sandbox.send_text(editor, "wrong city", chat_id=EDITORS_CHAT, reply_to_message=prompt)
     for channel in (CHANNEL, SECOND_CHANNEL):
         await sandbox.wait_for(lambda c=channel: channel_posts(sandbox, c) == [], what="deleted")  # type: ignore[misc]  # a lambda binding a loop variable

@@ -138,6 +138,6 @@ async def test_forwarded_message_hides_its_origin_from_editors(world: World) -> 
     }
     world.sandbox.send_text(contact, "Forwarded warning: avoid route 4", forward_origin=origin)
     card = await world.card_of("R-1")
-    assert "forwarded by the contact" in card["text"]
+    assert "Forwarded from another person's account — not first-hand" in card["text"]
     assert "Original Author" not in world.sandbox.transcript(EDITORS_CHAT)
     assert (await world.services.store.reports.get(1)).forwarded

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import io
 import logging
 from collections.abc import Sequence
 
@@ -13,6 +16,7 @@ from bot.intake.cleaning import Cleaned, Limits, clean, clean_in_child
 from bot.sender import OutgoingMedia, Sender, SendError
 from bot.settings import Settings
 from storage import MediaItem, Report, Repositories
+from storage.media import FileHashes
 
 log = logging.getLogger(__name__)
 
@@ -94,21 +98,42 @@ class MediaCleaner:
         if outgoing.data is not None:
             await self.store.media.set_clean_file_id(item.id, file_id)
 
+    async def clean_file(
+        self, file_id: str, kind: str, stem: str
+    ) -> tuple[Cleaned, FileHashes] | None:
+        """A contact's file downloaded and cleaned by its content, with the hashes of what
+        was received and of the clean copy (the evidence). None: it cannot be downloaded."""
+        try:
+            data = await self.sender.download(file_id)
+        except SendError as exc:
+            if exc.permanent:
+                log.warning("a file of %s cannot be downloaded: %s", stem, exc)
+                return None
+            raise
+        cleaned = await clean_in_child(data, kind, stem, self.limits)
+        clean_copy = cleaned.data if cleaned.clean else None
+        hashes = FileHashes(
+            received=hashlib.sha256(data).hexdigest(),
+            clean=hashlib.sha256(cleaned.data).hexdigest() if cleaned.data else None,
+            phash=(
+                await asyncio.to_thread(picture_hash, clean_copy)
+                if clean_copy is not None and cleaned.kind == "photo"
+                else None
+            ),
+        )
+        return cleaned, hashes
+
     async def _outgoing(self, report: Report, item: MediaItem, stem: str) -> OutgoingMedia | None:
         if item.clean_file_id:
             return OutgoingMedia(item.kind, file_id=item.clean_file_id)
         if item.clean_state == "refused":
             return None
-        try:
-            data = await self.sender.download(item.file_id)
-        except SendError as exc:
-            if exc.permanent:
-                log.warning("a file of %s cannot be downloaded: %s", report.code, exc)
-                return None
-            raise
-        cleaned = await clean_in_child(data, item.kind, stem, self.limits)
+        made = await self.clean_file(item.file_id, item.kind, stem)
+        if made is None:
+            return None
+        cleaned, hashes = made
         state = "refused" if cleaned.refused else "clean" if cleaned.clean else "unclean"
-        await self.store.media.set_cleaned(item.id, cleaned.kind, state, _note(cleaned))
+        await self.store.media.set_cleaned(item.id, cleaned.kind, state, note_of(cleaned), hashes)
         if cleaned.refused or cleaned.data is None:
             log.warning("a file of %s is withheld: %s", report.code, cleaned.problem)
             await self._tell_contact(report, item, cleaned)
@@ -131,7 +156,18 @@ class MediaCleaner:
         )
 
 
-def _note(cleaned: Cleaned) -> str | None:
+def picture_hash(jpeg: bytes) -> str:
+    """The perceptual hash (pHash, 64 bits, hex) of a photo the cleaner made: decoded
+    reduced by the JPEG decoder itself (pHash looks at 32×32 pixels)."""
+    import imagehash
+    from PIL import Image
+
+    with Image.open(io.BytesIO(jpeg), formats=["JPEG"]) as image:
+        image.draft("L", (256, 256))
+        return str(imagehash.phash(image.convert("L")))
+
+
+def note_of(cleaned: Cleaned) -> str | None:
     """What the card says of an item: what was removed, or why it was not cleaned."""
     if cleaned.problem is not None:
         return cleaned.problem

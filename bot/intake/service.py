@@ -13,8 +13,18 @@ from bot import texts
 from bot.alerts import AdminAlerts
 from bot.clock import Clock
 from bot.fairness import FloodWatch
-from bot.i18n import plain, say
-from storage import NewMedia, NewMessage, Person, Report, ReportStatus, Repositories, StoredMessage
+from bot.i18n import say
+from bot.intake.urgency import starts_urgent
+from storage import (
+    Forward,
+    NewMedia,
+    NewMessage,
+    Person,
+    Report,
+    ReportStatus,
+    Repositories,
+    StoredMessage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +38,8 @@ class IncomingMessage:
     text: str
     media: NewMedia | None = None
     media_group_id: str | None = None
-    forwarded: bool = False
-
-
-_URGENT_WORDS = frozenset(word.casefold() for word in texts.URGENT_WORDS)
-
-
-def starts_urgent(text: str) -> bool:
-    """A report its contact marked urgent with the first word (URGENT, عاجل, ACİL: ...)."""
-    first = plain(text).strip().split(maxsplit=1)[:1]
-    return bool(first) and first[0].rstrip(":!.,-،").casefold() in _URGENT_WORDS
+    # Forwarded, not first-hand: from where (never a person's name).
+    forward: Forward | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,8 @@ class IntakeService:
                 chat_id=message.chat_id,
                 message_id=message.message_id,
                 text=message.text,
-                forwarded=message.forwarded,
+                forwarded=message.forward is not None,
+                forward=message.forward,
                 media=message.media,
                 media_group_id=message.media_group_id,
                 label=self.default_label,

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.formatting import CAPTION_LIMIT, TEXT_LIMIT, both_clocks, clock_time
-from bot.i18n import say
+from bot.i18n import RLM, say, text_direction
+from bot.intake.urgency import urgent_word_end
 from bot.rich import Entity, Rich, utf16_len
 from bot.settings import Settings
 from storage import Label, Report, Story
@@ -48,11 +49,17 @@ def update_body(report: Report, settings: Settings) -> Rich:
         reason = report.retract_reason or say(language, texts.RETRACTED_NO_REASON)
         return Rich(say(language, texts.RETRACTED, reason=reason))
     text = Rich.stored(report.text, report.entities).strip()
+    if not report.written:  # the contact's "URGENT:" was for the editors
+        text = text.slice(urgent_word_end(text.text), len(text.text)).strip()
+    # A marker in Latin letters first would turn an Arabic update left to right (Telegram
+    # and the page's dir="auto" go by the first strong letter): a mark keeps its direction.
+    keep = RLM if text_direction(text.text) == "rtl" else ""
     if report.label == Label.UNCONFIRMED:
-        text = (bold(say(language, texts.MARK_UNCONFIRMED)) + " " + text).strip()
+        text = keep + (bold(say(language, texts.MARK_UNCONFIRMED)) + " " + text).strip()
     elif report.confirmed_at is not None:
         when = _local_time(report.confirmed_at, settings)
-        text = (bold(say(language, texts.MARK_CONFIRMED, when=when)) + " " + text).strip()
+        marker = bold(say(language, texts.MARK_CONFIRMED, when=when))
+        text = keep + (marker + " " + text).strip()
     if report.corrected_at is not None:
         when = _local_time(report.corrected_at, settings)
         text += " " + say(language, texts.CORRECTED, when=when)

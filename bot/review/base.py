@@ -67,7 +67,7 @@ class Decisions:
         clock: Clock,
         settings: Settings,
         *,
-        wake_courier: Callable[[], None],
+        wake_courier: Callable[..., None],
         wake_publisher: Callable[[], None],
     ) -> None:
         self.store = store

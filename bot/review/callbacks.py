@@ -26,6 +26,10 @@ class Action(StrEnum):
     REJECT = "reject"
     UNDO = "undo"
     MEDIA_CHECKED = "checked"
+    # Verification: ask the contact; publish despite the safety scan; confirm with new text.
+    ASK = "ask"
+    PUBLISH_ANYWAY = "anyway"
+    CONFIRM_NEW_TEXT = "confirmtext"
     # On a queue message: send the report's full card into this chat.
     OPEN = "open"
     # On a published report's card.
@@ -43,7 +47,9 @@ class Action(StrEnum):
 
 # Decisions that let a report's content go out: their buttons name the report's version, and
 # a press made on an older one is refused.
-RELEASING = frozenset({Action.APPROVE, Action.PUBLISH_NOW, Action.MEDIA_CHECKED})
+RELEASING = frozenset(
+    {Action.APPROVE, Action.PUBLISH_NOW, Action.MEDIA_CHECKED, Action.PUBLISH_ANYWAY}
+)
 
 
 class BadCallbackData(ValueError):

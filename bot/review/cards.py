@@ -4,7 +4,6 @@ Pure views: they read a report and return text and buttons; the courier sends th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,6 +15,8 @@ from bot.publishing.copies import Copy
 from bot.review.callbacks import Action, CallbackData
 from bot.sender import Button, Keyboard
 from bot.settings import Settings
+from bot.verification.checks import CardChecks
+from bot.verification.safety import describe, names_in
 from storage import (
     Label,
     MediaItem,
@@ -47,8 +48,11 @@ class CardView:
     keyboard: Keyboard
 
 
-def card_keyboard(report: Report, media: Sequence[MediaItem] = ()) -> Keyboard:
-    """Only the buttons that still make sense for the report's state."""
+def card_keyboard(
+    report: Report, media: Sequence[MediaItem] = (), *, unsafe: bool = False
+) -> Keyboard:
+    """Only the buttons that still make sense for the report's state. `unsafe`: the safety
+    scan found something no editor has overridden yet ("Publish anyway")."""
 
     def button(label: str, action: Action) -> Button:
         return Button(label, CallbackData.for_report(action, report.id, report.version).encode())
@@ -58,35 +62,45 @@ def card_keyboard(report: Report, media: Sequence[MediaItem] = ()) -> Keyboard:
         if report.label == Label.UNCONFIRMED
         else button(texts.BUTTON_MARK_UNCONFIRMED, Action.UNCONFIRM)
     )
+    # A contact's report can be asked about while it is being decided, and once published.
+    ask = [] if report.written else [button(texts.BUTTON_ASK, Action.ASK)]
     if report.status == ReportStatus.PENDING:
         voice = any(check_reason(m) == "voice" for m in media)
         check_label = texts.BUTTON_PUBLISH_VOICE if voice else texts.BUTTON_MEDIA_CHECKED
         check = [[button(check_label, Action.MEDIA_CHECKED)]]
-        return (check if needs_media_check(report, media) else []) + [
-            [
-                button(texts.BUTTON_APPROVE, Action.APPROVE),
-                button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
-            ],
-            [
-                label_button,
-                button(texts.BUTTON_EDIT, Action.EDIT),
-                button(texts.BUTTON_REJECT, Action.REJECT),
-            ],
-        ]
+        anyway = [[button(texts.BUTTON_PUBLISH_ANYWAY, Action.PUBLISH_ANYWAY)]] if unsafe else []
+        return (
+            (check if needs_media_check(report, media) else [])
+            + anyway
+            + [
+                [
+                    button(texts.BUTTON_APPROVE, Action.APPROVE),
+                    button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
+                ],
+                [
+                    label_button,
+                    button(texts.BUTTON_EDIT, Action.EDIT),
+                    *ask,
+                    button(texts.BUTTON_REJECT, Action.REJECT),
+                ],
+            ]
+        )
     if report.status == ReportStatus.APPROVED and not report.urgent:
         return [
             [
                 button(texts.BUTTON_PUBLISH_NOW, Action.PUBLISH_NOW),
                 button(texts.BUTTON_UNDO, Action.UNDO),
             ],
-            [label_button],
+            [label_button, *ask],
         ]
     if report.status == ReportStatus.PUBLISHED and report.retracted_at is None:
         row = [button(texts.BUTTON_CORRECT, Action.CORRECT)]
         row.append(button(texts.BUTTON_RETRACT, Action.RETRACT))
+        rows = [row]
         if report.label == Label.UNCONFIRMED:
             row.insert(0, button(texts.BUTTON_CONFIRM_PUBLISHED, Action.CONFIRM))
-        return [row]
+            rows.append([button(texts.BUTTON_CONFIRM_NEW_TEXT, Action.CONFIRM_NEW_TEXT)])
+        return rows + ([ask] if ask else [])
     return []
 
 
@@ -206,15 +220,6 @@ def written_lines(report: Report, sources: Sequence[Source]) -> list[str]:
     return lines
 
 
-def names_in(text: str, pseudonyms: Sequence[str]) -> list[str]:
-    """The pseudonyms that appear in a text as words (any case)."""
-    return [
-        name
-        for name in dict.fromkeys(pseudonyms)
-        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
-    ]
-
-
 def use_text(use: Use) -> str:
     code = report_code(use.update_id)
     if use.status == ReportStatus.PUBLISHED and use.number is not None:
@@ -272,6 +277,7 @@ def render_card(
     deliveries: Sequence[OutboxRow] = (),
     sources: Sequence[Source] = (),
     uses: Sequence[Use] = (),
+    checks: CardChecks | None = None,
 ) -> CardView:
     """The card's text, split so no message passes Telegram's 4096 characters. A written
     update's card names its sources (editors only); a report's names the updates that
@@ -286,10 +292,8 @@ def render_card(
     if report.written:
         header += written_lines(report, sources)
     else:
-        header.append(
-            texts.CARD_FROM.format(pseudonym=report.pseudonym)
-            + (texts.CARD_FORWARDED if report.forwarded else "")
-        )
+        header.append(texts.CARD_FROM.format(pseudonym=report.pseudonym))
+        header += forward_lines(report)
     header += [
         texts.CARD_RECEIVED.format(when=both_clocks(report.received_at, settings)),
         *language_lines(report),
@@ -305,13 +309,17 @@ def render_card(
     header += decision_lines(report, settings)
     if deliveries:
         header += delivery_lines(deliveries)
+    checks = checks or CardChecks()
+    header += verification_lines(report, checks, settings)
     if waiting:
         header.append(texts.CARD_WAITING.format(count=waiting))
     head = "\n".join(header)
     body = report.text.strip() or texts.CARD_NO_TEXT
     room = TEXT_LIMIT - len(head) - 2
     if len(body) <= room:
-        return CardView([f"{head}\n\n{body}"], card_keyboard(report, media))
+        return CardView(
+            [f"{head}\n\n{body}"], card_keyboard(report, media, unsafe=unsafe(report, checks))
+        )
     # Long text: the card carries the start, continuations follow as replies.
     first, rest = _first_chunk(body, room - 2)
     continued_room = TEXT_LIMIT - len(texts.CARD_CONTINUED) - 20
@@ -322,7 +330,69 @@ def render_card(
         texts.CARD_CONTINUED.format(code=report.code, part=index + 2, total=total) + "\n\n" + chunk
         for index, chunk in enumerate(tail)
     ]
-    return CardView(parts, card_keyboard(report, media))
+    return CardView(parts, card_keyboard(report, media, unsafe=unsafe(report, checks)))
+
+
+def forward_lines(report: Report) -> list[str]:
+    """Not first-hand: where a contact's forward came from (a public name, never a person)."""
+    if not report.forwarded:
+        return []
+    template = texts.CARD_FORWARD.get(report.forward_kind or "")
+    if template is None:
+        return [texts.CARD_FORWARD_UNKNOWN]
+    name = report.forwarded_from or texts.CARD_FORWARD_PRIVATE.get(report.forward_kind or "", "")
+    return [template.format(name=name)]
+
+
+# Reports named on a card's "Similar:" line; the rest are counted.
+SIMILAR_SHOWN = 8
+ANSWERS_SHOWN = 3
+ANSWER_PREVIEW = 300
+
+
+def verification_lines(report: Report, checks: CardChecks, settings: Settings) -> list[str]:
+    """Reports like it with how many contacts saw it first-hand, the contact's answers and
+    open questions, and the safety scan's findings."""
+    lines = []
+    if checks.alike:
+        lines.append(similar_line(checks))
+    if checks.answers:
+        lines.append(texts.CARD_ANSWERS.format(count=len(checks.answers)))
+        for answer in checks.answers[-ANSWERS_SHOWN:]:
+            words = " ".join(answer.text.split()) or describe_kinds([answer.kind or "file"])
+            cut = words if len(words) <= ANSWER_PREVIEW else words[: ANSWER_PREVIEW - 1] + "…"
+            when = both_clocks(answer.received_at, settings)
+            lines.append(texts.CARD_ANSWER_LINE.format(when=when, text=cut))
+    for question in checks.open_questions[-ANSWERS_SHOWN:]:
+        asked = " ".join(question.text.split())[:ANSWER_PREVIEW]
+        when = both_clocks(question.asked_at, settings)
+        lines.append(texts.CARD_QUESTION_OPEN.format(who=question.asked_by, when=when, text=asked))
+    if checks.findings and report.status in (ReportStatus.PENDING, ReportStatus.APPROVED):
+        if unsafe(report, checks):
+            found = describe(checks.findings, texts.SAFETY_FINDINGS)
+            lines.append(texts.CARD_SAFETY.format(findings=found))
+        else:
+            lines.append(texts.CARD_SAFETY_CLEARED.format(who=report.safety_cleared_by or "?"))
+    return lines
+
+
+def similar_line(checks: CardChecks) -> str:
+    """ "🔁 Similar: R-3 (Kirkuk-2), R-7 (Kirkuk-4) · 3 contact(s) first-hand"."""
+    shown = ", ".join(
+        f"{a.code} ({a.pseudonym or '?'}{', forwarded' if a.forwarded else ''})"
+        for a in checks.alike[:SIMILAR_SHOWN]
+    )
+    more = len(checks.alike) - SIMILAR_SHOWN
+    if more > 0:
+        shown += texts.CARD_SIMILAR_MORE.format(count=more)
+    contacts = texts.CARD_SIMILAR_CONTACTS.format(count=checks.first_hand)
+    return texts.CARD_SIMILAR.format(reports=shown, contacts=contacts)
+
+
+def unsafe(report: Report, checks: CardChecks) -> bool:
+    """The safety scan found something, and no editor pressed 'Publish anyway' on this
+    version of the report."""
+    return bool(checks.findings) and report.safety_cleared_version != report.version
 
 
 def _first_chunk(body: str, room: int) -> tuple[str, str]:

@@ -54,8 +54,14 @@ class Corrections(Job):
             return await self.refusal(report_id)
         if await self.store.prompts.open_for(report_id, editor.telegram_user_id, kind):
             return Outcome(texts.ANSWER_EDIT_OPEN.format(code=report.code), report=report)
-        answer = texts.ANSWER_CORRECT if kind == PromptKind.CORRECT else texts.ANSWER_RETRACT
-        return Outcome(answer.format(number=report.number), report=report, prompt=kind)
+        answers = {
+            PromptKind.CORRECT: texts.ANSWER_CORRECT,
+            PromptKind.RETRACT: texts.ANSWER_RETRACT,
+            PromptKind.CONFIRM_TEXT: texts.ANSWER_CONFIRM_TEXT,
+        }
+        if kind == PromptKind.CONFIRM_TEXT and report.label == Label.CONFIRMED:
+            return Outcome(texts.ALREADY_LABEL.format(code=report.code, label="Confirmed"))
+        return Outcome(answers[kind].format(number=report.number), report=report, prompt=kind)
 
     async def apply_correction(
         self, prompt: Prompt, report: Report, editor: Editor, rich: Rich
@@ -76,6 +82,31 @@ class Corrections(Job):
             ),
             ("report.correct", report.text, text),
             texts.CORRECTED_ALL,
+        )
+
+    async def apply_confirmed_text(
+        self, prompt: Prompt, report: Report, editor: Editor, rich: Rich
+    ) -> Outcome | None:
+        """Confirm with new text: the update is confirmed and reworded at once, in every
+        channel copy (one edit each)."""
+        rich = rich.strip()
+        if not rich.text:
+            return Outcome(texts.EDIT_EMPTY.format(code=report.code))
+        return await self._change_published(
+            prompt,
+            editor,
+            report,
+            PostAction.EDIT,
+            lambda tx, now: self.store.reports.change_published(
+                report.id,
+                now,
+                confirm=True,
+                text=rich.text,
+                entities=rich.entities_json(),
+                conn=tx,
+            ),
+            ("report.confirm", f"{Label.UNCONFIRMED}: {report.text}", rich.text),
+            texts.CONFIRMED_WITH_TEXT,
         )
 
     async def apply_retraction(

@@ -37,6 +37,8 @@ from bot.sender import Button, Keyboard, Sender, SendError
 from bot.settings import Settings
 from bot.strikes import Strikes
 from bot.tasks import cancel_and_wait
+from bot.verification.corroboration import Corroboration
+from bot.verification.questions import AnswerShowing
 from storage import (
     CardState,
     ContactMessage,
@@ -70,7 +72,9 @@ class Courier:
         self.settings = settings
         self.clock = clock
         self.chat_id = settings.editors_chat_id
-        self.cards = CardPoster(store, sender, settings, clock)
+        self.corroboration = Corroboration(store, settings, clock)
+        self.cards = CardPoster(store, sender, settings, clock, self.corroboration)
+        self.answers = AnswerShowing(store, sender, settings, self.cards.cleaner)
         self._lanes: dict[str, tuple[Work, asyncio.Event]] = {
             "courier-acknowledgements": (self.acknowledge_once, asyncio.Event()),
             "courier-editors": (self.work_once, asyncio.Event()),
@@ -101,6 +105,7 @@ class Courier:
         self.wake(private=True)
 
     async def start(self) -> None:
+        await self.corroboration.load()
         await self.store.desks.open(self.chat_id, None, self.clock.now())
         self.private_desks_open = bool(await self.store.desks.private())
         loop = asyncio.get_running_loop()
@@ -192,6 +197,13 @@ class Courier:
         for report in await store.cards.to_post(limit=1):
             await self._post_card(report)
             return True
+        for report in await store.cards.similar_stale(limit=1):
+            # Last: a later report was found like this one (links coalesce meanwhile).
+            aside = partial(store.cards.similar_shown, report.id)
+            self.strikes.on(f"the similar links of {report.code}", aside)
+            await self.cards.refresh_card(report)
+            await store.cards.similar_shown(report.id)
+            return True
         return False
 
     async def _post_card(self, report: Report) -> None:
@@ -252,7 +264,15 @@ class Courier:
         aside = partial(self.store.contact_messages.mark_sent, message.id, self.clock.now())
         self.strikes.on(f"a message to the contact of R-{message.report_id}", aside)
         try:
-            await self.sender.send_text(message.chat_id, message.text, reply_to=message.reply_to)
+            if message.question_id is None:
+                await self.sender.send_text(
+                    message.chat_id, message.text, reply_to=message.reply_to
+                )
+            else:  # an editor's question: their app opens a reply to it
+                sent_id = await self.sender.send_prompt(
+                    message.chat_id, message.text, reply_to=message.reply_to, mention=None
+                )
+                await self.store.questions.sent(message.question_id, sent_id, self.clock.now())
         except SendError as exc:
             if not exc.permanent:
                 raise
@@ -276,6 +296,8 @@ class Courier:
                 await self.sender.edit_text(owed.chat_id, owed.delete_message_id, owed.text)
         elif owed.edit_message_id is not None:
             await self.sender.edit_text(owed.chat_id, owed.edit_message_id, owed.text)
+        elif owed.answer_id is not None:
+            message_id = await self.answers.show(owed)
         elif owed.prompt_kind is not None:
             assert owed.editor_telegram_id is not None and owed.editor_name is not None
             message_id = await self.sender.send_prompt(
@@ -386,6 +408,7 @@ class Courier:
             now=at,
             listed=self.settings.desk_queue_size,
             floods=await store.reports.floods(),
+            alike=await store.similar.of_reports([report.id for report in waiting]),
         )
         if view.text == desk.queue_text:
             return False

@@ -24,6 +24,9 @@ from bot.review.corrections import Corrections
 from bot.review.publishing_control import DeliveryResolution, Pausing
 from bot.review.writing import WRITTEN_LIMIT
 from bot.rich import Rich
+from bot.verification.checks import Checks
+from bot.verification.questions import QuestionService
+from bot.verification.safety import describe
 from storage import (
     UNPUBLISHED,
     Label,
@@ -43,9 +46,13 @@ class EditorDecisions(Job):
     """An editor's press on a card or a queue message, and their answers to the bot's
     questions (the corrected text, a reason)."""
 
-    def __init__(self, core: Decisions, corrections: Corrections) -> None:
+    def __init__(
+        self, core: Decisions, corrections: Corrections, questions: QuestionService
+    ) -> None:
         super().__init__(core)
         self.corrections = corrections
+        self.questions = questions
+        self.checks = Checks(core.store)
 
     # ------------------------------------------------------------------ buttons
 
@@ -74,6 +81,11 @@ class EditorDecisions(Job):
             Action.RETRACT: lambda r, e: self.corrections.ask_about_published(
                 r, e, PromptKind.RETRACT
             ),
+            Action.CONFIRM_NEW_TEXT: lambda r, e: self.corrections.ask_about_published(
+                r, e, PromptKind.CONFIRM_TEXT
+            ),
+            Action.ASK: self.ask_question,
+            Action.PUBLISH_ANYWAY: self.publish_anyway,
         }
         handler = handlers.get(action)
         if handler is None:
@@ -98,6 +110,44 @@ class EditorDecisions(Job):
             return Outcome(texts.MEDIA_CHECK_FIRST.format(code=report.code), report=report)
         return None
 
+    async def _unsafe(self, report_id: int) -> Outcome | None:
+        """Publishing needs 'Publish anyway' when the safety scan finds what identifies or
+        locates someone in this version of the text."""
+        report = await self.store.reports.get(report_id)
+        if report is None or report.status not in UNPUBLISHED:
+            return None
+        if report.safety_cleared_version == report.version:
+            return None
+        findings = await self.checks.findings(report)
+        if not findings:
+            return None
+        found = describe(findings, texts.SAFETY_FINDINGS)
+        return Outcome(texts.SAFETY_FIRST.format(code=report.code, findings=found), report=report)
+
+    async def publish_anyway(self, report_id: int, editor: Editor) -> Outcome:
+        """An editor read the safety scan's findings and lets this version go out: it is
+        approved for the next slot (audited as an override)."""
+        report = await self.by_editor(
+            editor,
+            lambda tx, now: self.store.reports.clear_safety(report_id, editor.name, conn=tx),
+            lambda r: Audited("report.safety_override", None, f"version {r.version}"),
+        )
+        if report is None:
+            return await self.refusal(report_id)
+        return await self.approve(report_id, editor)
+
+    async def ask_question(self, report_id: int, editor: Editor) -> Outcome:
+        """The card's Ask button: the editor is asked for the question (like Edit)."""
+        report = await self.store.reports.get(report_id)
+        assert report is not None
+        if report.written:
+            return Outcome(texts.ASK_NOT_A_REPORT.format(code=report.code), report=report)
+        if await self.store.prompts.open_for(report_id, editor.telegram_user_id, PromptKind.ASK):
+            return Outcome(texts.ANSWER_EDIT_OPEN.format(code=report.code), report=report)
+        return Outcome(
+            texts.ANSWER_ASK.format(code=report.code), report=report, prompt=PromptKind.ASK
+        )
+
     async def media_checked(self, report_id: int, editor: Editor) -> Outcome:
         report = await self.by_editor(
             editor,
@@ -113,7 +163,7 @@ class EditorDecisions(Job):
         )
 
     async def approve(self, report_id: int, editor: Editor) -> Outcome:
-        unchecked = await self._media_unchecked(report_id)
+        unchecked = await self._media_unchecked(report_id) or await self._unsafe(report_id)
         if unchecked is not None:
             return unchecked
         now = self.clock.now()
@@ -147,7 +197,7 @@ class EditorDecisions(Job):
         )
 
     async def publish_now(self, report_id: int, editor: Editor) -> Outcome:
-        unchecked = await self._media_unchecked(report_id)
+        unchecked = await self._media_unchecked(report_id) or await self._unsafe(report_id)
         if unchecked is not None:
             return unchecked
         before: list[str] = []
@@ -276,6 +326,8 @@ class EditorDecisions(Job):
             PromptKind.CORRECT: self.corrections.apply_correction,
             PromptKind.RETRACT: self.corrections.apply_retraction,
             PromptKind.POST_LINK: self.corrections.apply_post_link,
+            PromptKind.CONFIRM_TEXT: self.corrections.apply_confirmed_text,
+            PromptKind.ASK: self._apply_question,
         }
         return await answers[PromptKind(prompt.kind)](prompt, report, editor, text)
 
@@ -351,6 +403,16 @@ class EditorDecisions(Job):
             texts.REASON_SAVED.format(code=report.code, shared=shared), changed=True, report=updated
         )
 
+    async def _apply_question(
+        self, prompt: Prompt, report: Report, editor: Editor, text: Rich
+    ) -> Outcome | None:
+        """The editor's question (their reply to the Ask prompt) goes to the contact."""
+        if not text.text.strip():
+            return Outcome(texts.ASK_EMPTY)
+        if not await self.store.prompts.answer(prompt, self.clock.now()):
+            return None  # a duplicate delivery of the same reply
+        return await self.questions.ask(report.id, editor, prompt.chat_id, text.text)
+
     async def _name_of_prompt_owner(self, prompt: Prompt) -> str:
         person = await self.store.people.active_by_telegram_id(prompt.editor_telegram_id)
         if person is not None:
@@ -366,7 +428,8 @@ class ReviewService:
 
     def __init__(self, core: Decisions) -> None:
         self.corrections = Corrections(core)
-        self.decisions = EditorDecisions(core, self.corrections)
+        self.questions = QuestionService(core)
+        self.decisions = EditorDecisions(core, self.corrections, self.questions)
         self.contacts = ContactActions(core)
         self.pausing = Pausing(core)
         self.deliveries = DeliveryResolution(core)
@@ -374,6 +437,7 @@ class ReviewService:
         self.press = self.decisions.press
         self.publish_now = self.decisions.publish_now
         self.reply_to_prompt = self.decisions.reply_to_prompt
+        self.ask = self.questions.ask
         self.withdraw = self.contacts.withdraw
         self.flag_urgent = self.contacts.flag_urgent
         self.paused = self.pausing.paused

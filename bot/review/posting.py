@@ -13,6 +13,8 @@ from bot.publishing.albums import send_media_set
 from bot.review.cards import CardView, render_card
 from bot.sender import Keyboard, Sender, SendError
 from bot.settings import Settings
+from bot.verification.checks import Checks
+from bot.verification.corroboration import Corroboration
 from storage import CardMessage, CardState, MediaItem, OutboxRow, Report, Repositories
 
 log = logging.getLogger(__name__)
@@ -20,14 +22,21 @@ log = logging.getLogger(__name__)
 
 class CardPoster:
     def __init__(
-        self, store: Repositories, sender: Sender, settings: Settings, clock: Clock
+        self,
+        store: Repositories,
+        sender: Sender,
+        settings: Settings,
+        clock: Clock,
+        corroboration: Corroboration,
     ) -> None:
         self.store = store
+        self.corroboration = corroboration
         self.clock = clock
         self.sender = sender
         self.settings = settings
         self.editors_chat = settings.editors_chat_id
         self.cleaner = MediaCleaner(store, sender, settings, clock)
+        self.checks = Checks(store)
 
     async def post_card(self, report: Report, chat_id: int) -> None:
         """Post the report's card into `chat_id`: the editors chat (the card every report
@@ -43,6 +52,8 @@ class CardPoster:
             log.error("media of %s cannot be shown to editors: %s", report.code, exc)
             sent, withheld = [], len(media)
         media = await self.store.media.of_item(report)  # as cleaning found it
+        if in_editors_chat:  # its photos are hashed by now
+            await self.corroboration.compare(report, media)
         waiting = max(0, await self.store.cards.count_queued() - 1) if in_editors_chat else 0
         shown = replace(report, media_withheld=withheld)
         view = await self._view(shown, media, waiting=waiting)
@@ -92,7 +103,7 @@ class CardPoster:
         deliveries: Sequence[OutboxRow] = (),
     ) -> CardView:
         """The card with what only editors see: a written update's sources, or the updates
-        that used a report."""
+        that used a report; what verification found."""
         written = self.store.written
         return render_card(
             report,
@@ -102,6 +113,7 @@ class CardPoster:
             deliveries=deliveries,
             sources=await written.sources(report.id) if report.written else (),
             uses=() if report.written else await written.uses(report.id),
+            checks=await self.checks.of(report),
         )
 
     async def _edit_copy(

@@ -20,7 +20,9 @@ from bot.formatting import TEXT_LIMIT
 from bot.review.callbacks import Action, CallbackData
 from bot.review.cards import describe_kinds
 from bot.sender import Button, Keyboard
+from bot.verification.corroboration import first_hand
 from storage import Report
+from storage.similar import Alike
 
 # Telegram allows 100 buttons under a message: four a report when it lists few, one a
 # report (📖, five a row) when the queue is deep.
@@ -29,6 +31,7 @@ BUTTONS_PER_REPORT = 4
 MAX_LISTED = MAX_BUTTONS // BUTTONS_PER_REPORT
 COMPACT_ROW = 5
 PREVIEW, COMPACT_PREVIEW = 60, 18
+SIMILAR_LISTED = 3
 # A compact line marks media by a sign, so a hundred lines fit in one message.
 MEDIA_SIGNS = {"photo": "📷", "video": "🎞", "voice": "🎙", "audio": "🎵", "document": "📄"}
 
@@ -51,13 +54,24 @@ def age(since: datetime, now: datetime) -> str:
     return f"{seconds // 3600}h"
 
 
-def report_line(report: Report, kinds: Sequence[str], now: datetime) -> str:
+def report_line(
+    report: Report, kinds: Sequence[str], now: datetime, alike: Sequence[Alike] = ()
+) -> str:
     icon = "⚡" if report.flagged_urgent else "🆕"
     what = describe_kinds(kinds) if kinds else texts.QUEUE_KIND_TEXT
     first = " ".join(report.text.split())
     cut = first[:PREVIEW] + ("…" if len(first) > PREVIEW else "")
     preview = cut or texts.CARD_NO_TEXT
-    return f"{icon} {report.code} · {age(report.received_at, now)} · {what} — {preview}"
+    similar = (
+        texts.QUEUE_SIMILAR.format(
+            reports=", ".join(a.code for a in alike[:SIMILAR_LISTED])
+            + ("…" if len(alike) > SIMILAR_LISTED else ""),
+            contacts=first_hand(report, alike),
+        )
+        if alike
+        else ""
+    )
+    return f"{icon} {report.code} · {age(report.received_at, now)} · {what}{similar} — {preview}"
 
 
 def compact_line(report: Report, kinds: Sequence[str], now: datetime) -> str:
@@ -99,6 +113,7 @@ def render_queue(
     now: datetime,
     listed: int = MAX_LISTED,
     floods: Sequence[tuple[str, int, int, int]] = (),
+    alike: Mapping[int, Sequence[Alike]] | None = None,
 ) -> QueueView:
     """The queue as one message: within Telegram's 4,096 characters and 100 buttons however
     deep the queue; what does not fit is counted. `waiting` may hold up to 100 reports:
@@ -118,7 +133,12 @@ def render_queue(
     room = TEXT_LIMIT - len(head) - len(texts.QUEUE_MESSAGE_MORE) - 20
     for report in waiting[: MAX_BUTTONS if compact else min(listed, MAX_LISTED)]:
         media = kinds.get(report.id, ())
-        line = compact_line(report, media, now) if compact else report_line(report, media, now)
+        similar = (alike or {}).get(report.id, ())
+        line = (
+            compact_line(report, media, now)
+            if compact
+            else report_line(report, media, now, similar)
+        )
         if len(line) + 1 > room:
             break
         room -= len(line) + 1

@@ -18,6 +18,8 @@ PROMPTS = {
     PromptKind.REJECT_REASON: (texts.PROMPT_REASON, texts.PROMPT_REASON_PLACEHOLDER),
     PromptKind.CORRECT: (texts.PROMPT_CORRECT, texts.PROMPT_CORRECT_PLACEHOLDER),
     PromptKind.RETRACT: (texts.PROMPT_RETRACT, texts.PROMPT_RETRACT_PLACEHOLDER),
+    PromptKind.ASK: (texts.PROMPT_ASK, texts.PROMPT_ASK_PLACEHOLDER),
+    PromptKind.CONFIRM_TEXT: (texts.PROMPT_CONFIRM_TEXT, texts.PROMPT_CONFIRM_TEXT_PLACEHOLDER),
 }
 
 
@@ -45,7 +47,7 @@ class DeskRequests:
         template, placeholder = PROMPTS[outcome.prompt]
         await self.store.desk_messages.add(
             chat_id,
-            template.format(mention="{mention}", code=report.code),
+            template.format(mention="{mention}", code=report.reference),
             self.clock.now(),
             reply_to=card_id,
             prompt=(
@@ -53,7 +55,7 @@ class DeskRequests:
                 report.id,
                 editor.telegram_user_id,
                 editor.name,
-                placeholder.format(code=report.code),
+                placeholder.format(code=report.reference),
             ),
         )
         self.wake_courier(private=chat_id > 0)

@@ -42,14 +42,15 @@ class Request:
     quotes: list[int] = field(default_factory=list)
     photos: bool = False
     problem: str | None = None
+    unconfirmed: bool = False  # written as unconfirmed: its marker goes out with it
 
 
 def parse_request(words: Sequence[str], replied_to: int | None = None) -> Request:
-    """`R-3 R-5 photos quote R-7`: cite R-3, R-5 and R-7, quote R-7, carry their photos.
-    A card replied to is the first source."""
+    """`unconfirmed R-3 R-5 photos quote R-7`: cite R-3, R-5 and R-7, quote R-7, carry their
+    photos, mark the draft unconfirmed at once. A card replied to is the first source."""
     sources: list[int] = [replied_to] if replied_to is not None else []
     quotes: list[int] = []
-    photos, quoting = False, False
+    photos, quoting, unconfirmed = False, False, False
     for raw in words:
         word = i18n.plain(raw).strip().strip(",;")
         if not word:
@@ -57,6 +58,9 @@ def parse_request(words: Sequence[str], replied_to: int | None = None) -> Reques
         lowered = word.lower()
         if lowered in ("photo", "photos"):
             photos = True
+            continue
+        if lowered == "unconfirmed":
+            unconfirmed = True
             continue
         if lowered == "quote":
             quoting = True
@@ -74,12 +78,17 @@ def parse_request(words: Sequence[str], replied_to: int | None = None) -> Reques
         return Request(problem=texts.WRITE_QUOTE_WHICH)
     if len(sources) > MAX_SOURCES:
         return Request(problem=texts.WRITE_TOO_MANY_SOURCES.format(limit=MAX_SOURCES))
-    return Request(sources, quotes, photos)
+    return Request(sources, quotes, photos, unconfirmed=unconfirmed)
 
 
 def quoted(report: Report) -> Rich:
     """A report's words as a quote: the text only, never who sent it."""
-    words = report.text.strip()
+    return quoted_words(report.text)
+
+
+def quoted_words(text: str) -> Rich:
+    """Words as a quote (a report's, or its contact's answer), never who said them."""
+    words = text.strip()
     return Rich(words, (Entity("blockquote", 0, utf16_len(words)),) if words else ())
 
 
@@ -103,14 +112,20 @@ class WritingService(Job):
                 return Outcome(refusal)
             assert report is not None
             sources.append(report)
+        notes: list[str] = []
+        answered = await self.store.questions.answers_of([r.id for r in sources])
         for report in sources:
             if report.id in request.quotes:
-                body = (body + "\n\n" if body.text else body) + quoted(report)
+                latest = [a.text for a in answered.get(report.id, []) if a.text.strip()][-1:]
+                if latest:  # the contact's latest answer, when there is one
+                    notes.append(texts.WRITE_QUOTED_ANSWER.format(code=report.code))
+                    body = (body + "\n\n" if body.text else body) + quoted_words(latest[0])
+                else:
+                    body = (body + "\n\n" if body.text else body) + quoted(report)
         if not body.text:
             return Outcome(texts.WRITE_USAGE)
         if len(body) > WRITTEN_LIMIT:
             return Outcome(texts.WRITE_TOO_LONG.format(length=len(body), limit=WRITTEN_LIMIT))
-        notes: list[str] = []
         media_ids: list[int] = []
         if request.photos:
             for report in sources:
@@ -131,13 +146,25 @@ class WritingService(Job):
                 written_by=editor.name,
                 sources=[report.id for report in sources],
                 media_ids=media_ids,
+                label="unconfirmed" if request.unconfirmed else "confirmed",
             ),
             self.clock.now(),
         )
         self.wake_courier()
+        notes += await self._corroboration(sources)
         cited = ", ".join(report.code for report in sources) or texts.WRITE_NO_SOURCE
         answer = texts.WRITE_SAVED.format(code=draft.code, sources=cited, photos=len(media_ids))
         return Outcome("\n".join([answer, *notes]), changed=True, report=draft)
+
+    async def _corroboration(self, sources: Sequence[Report]) -> list[str]:
+        """How many contacts saw it first-hand, when the sources have reports like them."""
+        alike = await self.store.similar.of_reports([r.id for r in sources])
+        if not any(alike.values()):
+            return []
+        seen: set[tuple[int | None, bool]] = {(r.contact_id, r.forwarded) for r in sources}
+        seen |= {(a.contact_id, a.forwarded) for group in alike.values() for a in group}
+        count = len({c for c, forwarded in seen if c is not None and not forwarded})
+        return [texts.WRITE_CORROBORATION.format(count=count)]
 
     async def remind_forgotten(self) -> int:
         """Tell each writer, once, about a draft nobody has decided on for

@@ -51,6 +51,7 @@ EDITOR_COMMANDS = [
     BotCommand("queue", "Reports waiting for a decision or to be published"),
     BotCommand("story", "The current story; /story new <title> | <intro>; /story close"),
     BotCommand("history", "Everything that happened to a report: /history R-42"),
+    BotCommand("ask", "Ask a report's contact (without your name): /ask R-42 question"),
     BotCommand("write", "Write an update: /write R-3 R-5, then the text below"),
     BotCommand("opening", "Write or rewrite the story's opening post"),
     BotCommand("key", "Pin a summary of key updates: /key 1 3 4"),

@@ -250,18 +250,23 @@ class TelegramSender:
         chat_id: int,
         text: str,
         *,
-        reply_to: int,
-        mention: tuple[int, str],
-        placeholder: str,
+        reply_to: int | None,
+        mention: tuple[int, str] | None,
+        placeholder: str | None = None,
     ) -> int:
-        body = html.escape(text).replace("{mention}", mention_html(mention[0], mention[1]))
+        body = html.escape(text)
+        if mention is not None:
+            body = body.replace("{mention}", mention_html(mention[0], mention[1]))
         message = await _call(
             self.bot.send_message(
                 chat_id,
                 body,
                 parse_mode=ParseMode.HTML,
                 reply_parameters=_reply(reply_to),
-                reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder[:64]),
+                reply_markup=ForceReply(
+                    selective=mention is not None,
+                    input_field_placeholder=placeholder[:64] if placeholder else None,
+                ),
                 protect_content=self.protect(chat_id),
             )
         )

@@ -118,3 +118,9 @@ ANSWER_ALREADY_URGENT = N_("{code} is already marked urgent, or already reviewed
 # A report whose text starts with one of these words (any case, then ':' '!' or a space) is
 # marked urgent by its contact, in any of the bot's languages.
 URGENT_WORDS = ("urgent", "عاجل", "بەپەلە", "فوری", "acil", "ACİL")
+
+# --- questions from the editors about a report (never with the editor's name) -----------------
+QUESTION_FRAME = N_("The editors ask about your report {code}:")
+ANSWER_RECEIVED = N_(
+    "Thank you. Your answer about {code} went to the editors. It is not published by itself."
+)

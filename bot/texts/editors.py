@@ -42,7 +42,6 @@ CARD_NAMES_CONTACT = (
 CARD_USED_IN = "🔗 Used in {uses}"
 CARD_USE_PUBLISHED = "UPDATE #{number} ({code})"
 CARD_USE_DRAFT = "draft {code} ({status})"
-CARD_FORWARDED = " · forwarded by the contact"
 CARD_RECEIVED = "Received: {when}"
 CARD_LABEL = "Label: {label}"
 CARD_LANGUAGE = "Language: {language}"
@@ -163,6 +162,7 @@ QUEUE_MESSAGE_COMPACT = (
 )
 ANSWER_OPEN_PRIVATE = "The full card of {code} is on its way to your private chat with the bot."
 QUEUE_KIND_TEXT = "text"
+QUEUE_SIMILAR = " · 🔁 like {reports} ({contacts} first-hand)"
 QUEUE_BUTTON_OPEN = "📖 {code}"
 QUEUE_BUTTON_APPROVE = "✅"
 QUEUE_BUTTON_NOW = "⚡ Now"
@@ -204,8 +204,8 @@ WRITE_USAGE = (
     "The draft gets a card with the usual buttons; nothing goes out until an editor approves."
 )
 WRITE_UNKNOWN_WORD = (
-    "“{word}” on the first line of /write is not a report id (R-3), photos or quote R-3."
-    " Nothing was saved."
+    "“{word}” on the first line of /write is not a report id (R-3), photos, unconfirmed or"
+    " quote R-3. Nothing was saved."
 )
 WRITE_QUOTE_WHICH = "quote needs a report after it: quote R-3. Nothing was saved."
 WRITE_TOO_MANY_SOURCES = "An update can cite at most {limit} reports. Nothing was saved."
@@ -248,3 +248,67 @@ KEY_USAGE = (
 )
 KEY_UNKNOWN = "“{title}” has no update {numbers}. Nothing was changed."
 KEY_SET = "📌 The pinned summary lists {numbers}; every channel follows."
+
+# --- verification: first-hand or forwarded, similar reports, questions, the safety scan -----
+CARD_FORWARD = {
+    "channel": "↪️ Forwarded from {name} — not first-hand.",
+    "chat": "↪️ Forwarded from {name} — not first-hand.",
+    "hidden_user": "↪️ Forwarded from a hidden account — not first-hand.",
+    "user": "↪️ Forwarded from another person's account — not first-hand.",
+}
+CARD_FORWARD_PRIVATE = {"channel": "a private channel", "chat": "a private group"}
+CARD_FORWARD_UNKNOWN = "↪️ Forwarded by the contact — not first-hand."
+CARD_SIMILAR = "🔁 Similar: {reports} · {contacts}"
+CARD_SIMILAR_CONTACTS = "{count} contact(s) first-hand"
+CARD_SIMILAR_MORE = " and {count} more"
+CARD_ANSWERS = "💬 Answers from the contact ({count}):"
+CARD_ANSWER_LINE = "  • {when}: {text}"
+CARD_QUESTION_OPEN = "❓ Asked by {who} at {when}, no answer yet: {text}"
+CARD_SAFETY = "⚠️ Safety scan: {findings}. Edit it, or press 'Publish anyway' if it is safe."
+CARD_SAFETY_CLEARED = "✔️ Safety scan overridden by {who} ('Publish anyway')."
+BUTTON_ASK = "❓ Ask"
+BUTTON_PUBLISH_ANYWAY = "⚠️ Publish anyway"
+BUTTON_CONFIRM_NEW_TEXT = "✅✏️ Confirm with new text"
+SAFETY_FINDINGS = {
+    "phone": "contains a phone number",
+    "email": "contains an e-mail address",
+    "coordinates": "contains coordinates",
+    "plus_code": "contains a plus code (a location)",
+    "pseudonym": "names a contact ({names})",
+}
+SAFETY_FIRST = (
+    "{code} {findings}. Nothing was published: edit it, or press 'Publish anyway' on its card"
+    " if it is safe."
+)
+ANSWER_ASK = "Reply to my message with your question to the contact of {code}."
+ANSWER_CONFIRM_TEXT = (
+    "Reply to my message with the new text of UPDATE #{number}: it is confirmed with it."
+)
+CONFIRMED_WITH_TEXT = (
+    "UPDATE #{number} confirmed with new text; {count} channel copies are being edited."
+)
+ASK_USAGE = "Usage: /ask R-42 your question (or press ❓ Ask on the report's card)."
+ASK_NOT_A_REPORT = "{code} is a written update: there is no contact to ask."
+ASK_CONTACT_GONE = "{pseudonym}'s access was revoked: they cannot be asked about {code} any more."
+ASK_EMPTY = "The question is empty; nothing was sent."
+ASK_TOO_LONG = "A question can have at most {limit} characters; nothing was sent."
+ASK_QUEUED = (
+    "❓ Your question about {code} is on its way to its contact (without your name). Their"
+    " answer comes here."
+)
+PROMPT_ASK = "❓ {mention}, reply to this message with your question to the contact of {code}."
+PROMPT_ASK_PLACEHOLDER = "Question about {code}"
+PROMPT_CONFIRM_TEXT = (
+    "✅✏️ {mention}, reply to this message with the new text of {code}: it is confirmed and"
+    " every copy changes to it."
+)
+PROMPT_CONFIRM_TEXT_PLACEHOLDER = "Confirmed text of {code}"
+ANSWER_FROM_CONTACT = "💬 Answer to {code} ({pseudonym}), to “{question}”:\n\n{text}"
+ANSWER_NO_TEXT = "(no text)"
+ANSWER_FILE_WITHHELD = (
+    "💬 Answer to {code} ({pseudonym}): a file the bot would not pass on ({why})."
+)
+WRITE_CORROBORATION = (
+    "🔁 Corroboration: {count} contact(s) first-hand among the sources and reports like them."
+)
+WRITE_QUOTED_ANSWER = "Quoting the contact's answer for {code}."
