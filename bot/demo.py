@@ -154,6 +154,20 @@ async def _the_governorate(sandbox: Sandbox) -> None:
     await _press(sandbox, card, "Publish now")
     await _channel_shows(sandbox, 6)
 
+    _step("Desk-1 asks Kirkuk-2 about R-3; the answer comes back to the desk, unpublished")
+    asked = sandbox.send_text(EDITOR, "/ask R-3 Which side of the building?", chat_id=EDITORS_CHAT)
+    question = await sandbox.wait_for(
+        lambda: next(
+            (m for m in sandbox.bot_messages(CONTACT_2) if "The editors ask" in m.get("text", "")),
+            None,
+        ),
+        what="the question in Kirkuk-2's chat",
+    )
+    print(f"    Kirkuk-2 reads: {' '.join(question['text'].split())}")
+    sandbox.send_text(CONTACT_2, "The north gate, by the car park", reply_to_message=question)
+    answer = await _bot_reply(sandbox, EDITORS_CHAT, asked["message_id"], "Answer to R-3")
+    print(f"    the editors chat: {' '.join(answer.split())}")
+
     _step("An official's claim, with no source of ours: Desk-1 writes it and says so")
     await _write(
         sandbox,

@@ -43,6 +43,14 @@ class ChatLog:
         )
         return [(row[0], req_dt(row[1])) for row in rows]
 
+    async def has(self, chat_id: int, message_id: int) -> bool:
+        """Whether a message of the chat is still there (not wiped yet)."""
+        row = await self.db.fetch_one(
+            "SELECT 1 FROM private_messages WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return row is not None
+
     async def chats_with_messages_before(self, before: datetime) -> list[int]:
         # The planner would walk the primary key for DISTINCT; the time index is far smaller.
         rows = await self.db.fetch_all(

@@ -106,7 +106,7 @@ class Questions:
         *,
         report_id: int,
         chat_id: int,
-        reply_to: int,
+        reply_to: int | None,
         editor: tuple[int, str],
         asked_in: int,
         question: str,

@@ -25,6 +25,9 @@ async def test_demo_plays_the_whole_story(
     assert "its card, for editors only: Sources: R-3 (Kirkuk-2), R-4 (Kirkuk-1)" in shown
     assert "BREAKING: Kirkuk is under attack." in channel
     assert "My mother is in Kirkuk and she says the streets are empty" in channel
+    # Desk-1 asked a contact: the answer reached the desk and was never published.
+    assert "Answer to R-3 (Kirkuk-2)" in shown and "The north gate" in shown
+    assert "The north gate" not in channel
     assert "📌 Key updates: Attack on Kirkuk" in channel
     for secret in ("Kirkuk-1", "Kirkuk-2", "Desk-1", "R-3", "Real Name"):
         assert secret not in channel

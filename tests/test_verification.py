@@ -141,6 +141,54 @@ async def test_asking_a_revoked_contact_gets_a_clear_answer(world: World) -> Non
     assert await world.services.store.questions.of_report(1) == []
 
 
+async def test_asking_after_a_wipe_or_about_a_written_update_or_at_length_says_so(
+    world: World,
+) -> None:
+    contact = await world.join("contact", "Kirkuk-1")
+    editor = await world.join("editor", "Desk-1")
+    world.sandbox.send_text(contact, "Snipers on the roof of the bank")
+    await world.card_of("R-1")
+    await world.ask(contact, "/wipe", "")
+    world.sandbox.send_text(editor, "/ask R-1 Which bank?", chat_id=EDITORS_CHAT)
+    note = await world.bot_says(EDITORS_CHAT, "chat was wiped since R-1 was sent")
+    assert "Kirkuk-1" in note["text"]
+    question = await world.bot_says(contact, "The editors ask about your report R-1")
+    assert "reply_to_message" not in question  # their wiped report is not quoted back
+    assert "Snipers" not in question["text"]
+
+    world.sandbox.send_text(editor, "/write\nOur own words.", chat_id=EDITORS_CHAT)
+    await world.report(2)
+    world.sandbox.send_text(editor, "/ask R-2 Who wrote this?", chat_id=EDITORS_CHAT)
+    await world.bot_says(EDITORS_CHAT, "R-2 is a written update: there is no contact to ask")
+    long = "Why? " * 2_000  # 10,000 characters
+    world.sandbox.send_text(editor, f"/ask R-1 {long}", chat_id=EDITORS_CHAT)
+    await world.bot_says(EDITORS_CHAT, "A question can have at most 1000 characters")
+    assert len(await world.services.store.questions.of_report(1)) == 1
+
+
+async def test_write_quotes_the_answer_and_counts_first_hand_contacts(world: World) -> None:
+    first = await world.join("contact", "Kirkuk-1")
+    second = await world.join("contact", "Kirkuk-2")
+    editor = await world.join("editor", "Desk-1")
+    words = "The water plant in the east of the city has stopped working since dawn"
+    world.sandbox.send_text(first, words)
+    await world.card_of("R-1")
+    world.sandbox.send_text(second, words + "!")
+    await world.card_shows(2, "Similar: R-1 (Kirkuk-1)")
+    world.sandbox.send_text(editor, "/ask R-1 Since when exactly?", chat_id=EDITORS_CHAT)
+    question = await world.bot_says(first, "The editors ask about your report R-1")
+    world.sandbox.send_text(first, "Since 5 am, no water at all", reply_to_message=question)
+    await world.bot_says(EDITORS_CHAT, "Answer to R-1 (Kirkuk-1)")
+    world.sandbox.send_text(
+        editor, "/write R-1 quote R-1\nThe east has no water.", chat_id=EDITORS_CHAT
+    )
+    saved = await world.bot_says(EDITORS_CHAT, "Draft R-3 saved")
+    assert "Quoting the contact's answer for R-1" in saved["text"]
+    assert "2 contact(s) saw it first-hand" in saved["text"]
+    draft = await world.report(3)
+    assert "Since 5 am, no water at all" in draft.text and words not in draft.text
+
+
 # --- similar reports, first-hand or forwarded ------------------------------------------------
 
 

@@ -197,13 +197,15 @@ class Courier:
         for report in await store.cards.to_post(limit=1):
             await self._post_card(report)
             return True
-        for report in await store.cards.similar_stale(limit=1):
+        if self.corroboration.links_to_show:
             # Last: a later report was found like this one (links coalesce meanwhile).
-            aside = partial(store.cards.similar_shown, report.id)
-            self.strikes.on(f"the similar links of {report.code}", aside)
-            await self.cards.refresh_card(report)
-            await store.cards.similar_shown(report.id)
-            return True
+            for report in await store.cards.similar_stale(limit=1):
+                aside = partial(store.cards.similar_shown, report.id)
+                self.strikes.on(f"the similar links of {report.code}", aside)
+                await self.cards.refresh_card(report)
+                await store.cards.similar_shown(report.id)
+                return True
+            self.corroboration.links_to_show = False  # read only while there may be some
         return False
 
     async def _post_card(self, report: Report) -> None:

@@ -290,6 +290,10 @@ CONFIRMED_WITH_TEXT = (
 ASK_USAGE = "Usage: /ask R-42 your question (or press ❓ Ask on the report's card)."
 ASK_NOT_A_REPORT = "{code} is a written update: there is no contact to ask."
 ASK_CONTACT_GONE = "{pseudonym}'s access was revoked: they cannot be asked about {code} any more."
+ASK_CHAT_WIPED = (
+    "{pseudonym}'s chat was wiped since {code} was sent: the question reaches them without"
+    " their report above it, so say enough for them to know which one."
+)
 ASK_EMPTY = "The question is empty; nothing was sent."
 ASK_TOO_LONG = "A question can have at most {limit} characters; nothing was sent."
 ASK_QUEUED = (
@@ -309,6 +313,7 @@ ANSWER_FILE_WITHHELD = (
     "💬 Answer to {code} ({pseudonym}): a file the bot would not pass on ({why})."
 )
 WRITE_CORROBORATION = (
-    "🔁 Corroboration: {count} contact(s) first-hand among the sources and reports like them."
+    "🔁 Corroboration: {count} contact(s) saw it first-hand, among the sources and the reports"
+    " like them."
 )
 WRITE_QUOTED_ANSWER = "Quoting the contact's answer for {code}."

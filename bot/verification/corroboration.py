@@ -27,6 +27,8 @@ class Corroboration:
             picture_distance=settings.similar_picture_distance,
             text_score=settings.similar_text_score,
         )
+        # Cards may not show all their links yet (true at start: left from before it).
+        self.links_to_show = True
 
     async def load(self) -> None:
         """Rebuild the index from the reports of the window already compared."""
@@ -54,6 +56,7 @@ class Corroboration:
         matches = self.index.find(entry, now)
         self.index.add(entry)
         await self.store.similar.link(report.id, [(m.report_id, m.how) for m in matches])
+        self.links_to_show = self.links_to_show or bool(matches)
 
 
 def _entry(candidate: Candidate) -> Entry:

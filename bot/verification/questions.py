@@ -36,10 +36,13 @@ class QuestionService(Job):
             return Outcome(refusal, report=report)
         assert report.contact_id is not None
         framed = say(report.contact_language, texts.QUESTION_FRAME, code=report.code)
+        # After a wipe their report is gone from their phone: the question cannot quote it,
+        # and the bot never sends their words back to them.
+        wiped = not await self.store.chat_log.has(report.chat_id, report.message_id)
         await self.store.questions.ask(
             report_id=report.id,
             chat_id=report.chat_id,
-            reply_to=report.message_id,
+            reply_to=None if wiped else report.message_id,
             editor=(editor.telegram_user_id, editor.name),
             asked_in=asked_in,
             question=question,
@@ -47,7 +50,12 @@ class QuestionService(Job):
             at=self.clock.now(),
         )
         self.wake_courier()
-        return Outcome(texts.ASK_QUEUED.format(code=report.code), changed=True, report=report)
+        answer = texts.ASK_QUEUED.format(code=report.code)
+        if wiped:
+            answer += "\n" + texts.ASK_CHAT_WIPED.format(
+                pseudonym=report.pseudonym, code=report.code
+            )
+        return Outcome(answer, changed=True, report=report)
 
     async def _refusal(self, report: Report, question: str) -> str | None:
         if report.written or report.contact_id is None:
