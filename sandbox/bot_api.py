@@ -1,6 +1,5 @@
-"""The Bot API methods the fake Telegram answers, with Telegram's limits where they matter.
-
-The state they read and change is the `Sandbox`'s."""
+"""The Bot API methods the fake Telegram answers, with Telegram's limits where they matter;
+the state they read and change is the `Sandbox`'s."""
 
 from __future__ import annotations
 
@@ -21,8 +20,7 @@ BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 
 class BotApi:
-    """`api_<method>` answers the Bot API method of that name (case-insensitive), reading
-    and changing the state of `world`."""
+    """`api_<method>` answers the Bot API method of that name (case-insensitive)."""
 
     def __init__(self, world: Sandbox) -> None:
         self.world = world

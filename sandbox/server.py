@@ -171,8 +171,7 @@ class Sandbox(UserActions):
         database: Path,
         **overrides: Any,
     ) -> Settings:
-        """Settings for running the bot in this process against this sandbox (tests, the
-        demo, benchmarks), ignoring any .env; more settings by name."""
+        """Settings for the bot in this process against this sandbox, ignoring any .env."""
         return Settings(
             _env_file=None,
             telegram_bot_token=self.token,
@@ -286,8 +285,7 @@ class Sandbox(UserActions):
             self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_webhooks())
 
     async def _deliver_webhooks(self) -> None:
-        """Post each update to the bot's webhook, in order, retrying until it answers 200,
-        as Telegram does."""
+        """Post each update to the bot's webhook, in order, retrying until it answers 200."""
         async with httpx.AsyncClient(timeout=10) as client:
             while True:
                 update = await self._webhook_queue.get()

@@ -281,35 +281,11 @@ def render_card(
 ) -> CardView:
     """The card's text, split so no message passes Telegram's 4096 characters. A written
     update's card names its sources (editors only); a report's names the updates that
-    used it."""
-    icon = (
-        "⚡"
-        if report.urgent and report.status == ReportStatus.APPROVED
-        else ICONS.get(report.status, "•")
-    )
-    title = texts.CARD_HEADER_WRITTEN if report.written else texts.CARD_HEADER
-    header = [title.format(icon=icon, code=report.code, status=card_status(report))]
-    if report.written:
-        header += written_lines(report, sources)
-    else:
-        header.append(texts.CARD_FROM.format(pseudonym=report.pseudonym))
-        header += forward_lines(report)
-    header += [
-        texts.CARD_RECEIVED.format(when=both_clocks(report.received_at, settings)),
-        *language_lines(report),
-        texts.CARD_LABEL.format(label=texts.LABELS.get(report.label, report.label)),
-    ]
-    if uses:
-        header.append(texts.CARD_USED_IN.format(uses=", ".join(use_text(use) for use in uses)))
-    if report.flagged_urgent:
-        header.append(texts.CARD_FLAGGED_URGENT)
-    header += media_lines(report, media, settings)
-    if report.media_withheld:
-        header.append(texts.CARD_WITHHELD.format(count=report.media_withheld))
-    header += decision_lines(report, settings)
+    used it; both show what verification found."""
+    checks = checks or CardChecks()
+    header = [*_identity_lines(report, sources), *_state_lines(report, media, settings, uses)]
     if deliveries:
         header += delivery_lines(deliveries)
-    checks = checks or CardChecks()
     header += verification_lines(report, checks, settings)
     if waiting:
         header.append(texts.CARD_WAITING.format(count=waiting))
@@ -393,6 +369,39 @@ def unsafe(report: Report, checks: CardChecks) -> bool:
     """The safety scan found something, and no editor pressed 'Publish anyway' on this
     version of the report."""
     return bool(checks.findings) and report.safety_cleared_version != report.version
+
+
+def _identity_lines(report: Report, sources: Sequence[Source]) -> list[str]:
+    """The card's title, and who it is from (or who wrote it, from which sources)."""
+    icon = (
+        "⚡"
+        if report.urgent and report.status == ReportStatus.APPROVED
+        else ICONS.get(report.status, "•")
+    )
+    title = texts.CARD_HEADER_WRITTEN if report.written else texts.CARD_HEADER
+    lines = [title.format(icon=icon, code=report.code, status=card_status(report))]
+    if report.written:
+        return lines + written_lines(report, sources)
+    return [*lines, texts.CARD_FROM.format(pseudonym=report.pseudonym), *forward_lines(report)]
+
+
+def _state_lines(
+    report: Report, media: Sequence[MediaItem], settings: Settings, uses: Sequence[Use]
+) -> list[str]:
+    """When it came, its language and label, its media, and what editors decided."""
+    lines = [
+        texts.CARD_RECEIVED.format(when=both_clocks(report.received_at, settings)),
+        *language_lines(report),
+        texts.CARD_LABEL.format(label=texts.LABELS.get(report.label, report.label)),
+    ]
+    if uses:
+        lines.append(texts.CARD_USED_IN.format(uses=", ".join(use_text(use) for use in uses)))
+    if report.flagged_urgent:
+        lines.append(texts.CARD_FLAGGED_URGENT)
+    lines += media_lines(report, media, settings)
+    if report.media_withheld:
+        lines.append(texts.CARD_WITHHELD.format(count=report.media_withheld))
+    return lines + decision_lines(report, settings)
 
 
 def _first_chunk(body: str, room: int) -> tuple[str, str]:

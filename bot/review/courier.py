@@ -31,9 +31,10 @@ from bot.alerts import AdminAlerts
 from bot.clock import Clock
 from bot.i18n import say, translate
 from bot.review.callbacks import Action, CallbackData
+from bot.review.owed import OwedMessages
 from bot.review.posting import CardPoster
 from bot.review.queue import MAX_BUTTONS, QueueView, render_queue
-from bot.sender import Button, Keyboard, Sender, SendError
+from bot.sender import Button, Sender, SendError
 from bot.settings import Settings
 from bot.strikes import Strikes
 from bot.tasks import cancel_and_wait
@@ -41,11 +42,7 @@ from bot.verification.corroboration import Corroboration
 from bot.verification.questions import AnswerShowing
 from storage import (
     CardState,
-    ContactMessage,
     Desk,
-    DeskMessage,
-    OutboxRow,
-    PostState,
     Report,
     Repositories,
     Unacknowledged,
@@ -74,7 +71,6 @@ class Courier:
         self.chat_id = settings.editors_chat_id
         self.corroboration = Corroboration(store, settings, clock)
         self.cards = CardPoster(store, sender, settings, clock, self.corroboration)
-        self.answers = AnswerShowing(store, sender, settings, self.cards.cleaner)
         self._lanes: dict[str, tuple[Work, asyncio.Event]] = {
             "courier-acknowledgements": (self.acknowledge_once, asyncio.Event()),
             "courier-editors": (self.work_once, asyncio.Event()),
@@ -87,6 +83,8 @@ class Courier:
         # Admins are told through the private chats' lane; every service shares these alerts.
         self.alerts = AdminAlerts(store, settings.admin_ids, clock, lambda: self.wake(private=True))
         self.strikes = Strikes(settings.work_retries, self.alerts.tell_once)
+        answers = AnswerShowing(store, sender, settings, self.cards.cleaner)
+        self.owed = OwedMessages(store, sender, clock, self.strikes, answers, self.chat_id)
         # Queue messages whose refresh was set aside (until the next start).
         self._queues_set_aside: set[int] = set()
 
@@ -168,13 +166,13 @@ class Courier:
         there is none (or only a queue refresh not yet due: a timer wakes the lane)."""
         store = self.store
         for message in await store.contact_messages.unsent(limit=1):
-            await self.tell_contact(message)
+            await self.owed.tell_contact(message)
             return True
         for owed in await store.desk_messages.unsent(limit=1, private=False):
-            await self.send_owed(owed)
+            await self.owed.send_owed(owed)
             return True
         for post in await store.outbox.needing_notice():
-            await self.post_notice(post)
+            await self.owed.post_notice(post)
             return True
         for report in await store.cards.dirty(limit=1):
             self.strikes.on(
@@ -219,7 +217,7 @@ class Courier:
         """Private chats of editors: what is owed there, cards asked for, then each private
         desk's queue message."""
         for owed in await self.store.desk_messages.unsent(limit=1, private=True):
-            await self.send_owed(owed)
+            await self.owed.send_owed(owed)
             return True
         if await self._serve_card_request(None):
             return True
@@ -261,88 +259,6 @@ class Courier:
 
     async def _unacknowledgeable(self, report_id: int) -> None:
         self.store.acknowledgements.mark_later(report_id, None)
-
-    async def tell_contact(self, message: ContactMessage) -> None:
-        aside = partial(self.store.contact_messages.mark_sent, message.id, self.clock.now())
-        self.strikes.on(f"a message to the contact of R-{message.report_id}", aside)
-        try:
-            if message.question_id is None:
-                await self.sender.send_text(
-                    message.chat_id, message.text, reply_to=message.reply_to
-                )
-            else:  # an editor's question: their app opens a reply to it
-                sent_id = await self.sender.send_prompt(
-                    message.chat_id, message.text, reply_to=message.reply_to, mention=None
-                )
-                await self.store.questions.sent(message.question_id, sent_id, self.clock.now())
-        except SendError as exc:
-            if not exc.permanent:
-                raise
-            log.warning("could not tell the contact of R-%s: %s", message.report_id, exc)
-        await self.store.contact_messages.mark_sent(message.id, self.clock.now())
-
-    # ------------------------------------------------------------------ editors
-
-    async def send_owed(self, owed: DeskMessage) -> None:
-        """An answer or a question owed to the editors chat, queued by a handler."""
-        aside = partial(self.store.desk_messages.sent, owed, None, self.clock.now())
-        self.strikes.on(f"desk message {owed.id}", aside)
-        message_id: int | None = None
-        if owed.delete_message_id is not None:
-            try:
-                await self.sender.delete(owed.chat_id, owed.delete_message_id)
-            except SendError as exc:
-                if not exc.permanent:
-                    raise
-                # Too old to delete (Telegram allows 48 hours): say it is out of date.
-                await self.sender.edit_text(owed.chat_id, owed.delete_message_id, owed.text)
-        elif owed.edit_message_id is not None:
-            await self.sender.edit_text(owed.chat_id, owed.edit_message_id, owed.text)
-        elif owed.answer_id is not None:
-            message_id = await self.answers.show(owed)
-        elif owed.prompt_kind is not None:
-            assert owed.editor_telegram_id is not None and owed.editor_name is not None
-            message_id = await self.sender.send_prompt(
-                owed.chat_id,
-                owed.text,
-                reply_to=owed.reply_to or 0,
-                mention=(owed.editor_telegram_id, owed.editor_name),
-                placeholder=owed.placeholder or "",
-            )
-        else:
-            message_id = await self.sender.send_text(
-                owed.chat_id, owed.text, reply_to=owed.reply_to
-            )
-        await self.store.desk_messages.sent(owed, message_id, self.clock.now())
-
-    async def post_notice(self, post: OutboxRow) -> None:
-        """Tell editors that a delivery is in doubt (with Resend / Mark as sent) or failed."""
-        self.strikes.on(
-            f"the notice of post {post.id}", partial(self.store.outbox.set_notice, post.id, 0)
-        )
-        report = await self.store.reports.get(post.report_id) if post.report_id else None
-        what = (
-            texts.NOTICE_UPDATE.format(number=report.number, code=report.code)
-            if report is not None
-            else texts.NOTICE_OPENING
-        )
-        if post.state == PostState.IN_DOUBT:
-            text = texts.NOTICE_IN_DOUBT.format(what=what, channel=post.channel)
-            keyboard: Keyboard = [
-                [
-                    Button(texts.BUTTON_RESEND, CallbackData(Action.RESEND, post.id).encode()),
-                    Button(
-                        texts.BUTTON_MARK_SENT, CallbackData(Action.MARK_SENT, post.id).encode()
-                    ),
-                ]
-            ]
-        else:
-            text = texts.NOTICE_FAILED.format(
-                what=what, channel=post.channel, error=post.error or "?"
-            )
-            keyboard = []
-        message_id = await self.sender.send_text(self.chat_id, text, keyboard=keyboard)
-        await self.store.outbox.set_notice(post.id, message_id)
 
     async def _serve_card_request(self, chat_id: int | None) -> bool:
         """A full card an editor asked for from a queue message (in `chat_id`, or in any
