@@ -49,6 +49,15 @@ async def channel_posts(world: World) -> list[dict[str, Any]]:
     return world.sandbox.bot_messages(CHANNEL)
 
 
+async def reported(world: World, text: str) -> tuple[int, int]:
+    """Kirkuk-1 reports `text` (R-1) and its card is up; Desk-1 is on duty. Their user ids."""
+    contact = await world.join("contact", "Kirkuk-1")
+    editor = await world.join("editor", "Desk-1")
+    world.sandbox.send_text(contact, text)
+    await world.card_of("R-1")
+    return contact, editor
+
+
 # --- asking a contact -------------------------------------------------------------------------
 
 
@@ -109,10 +118,7 @@ async def test_an_editor_asks_and_the_contact_answers_in_text_then_with_a_photo(
 async def test_the_ask_button_prompts_and_a_message_that_is_not_a_reply_stays_a_report(
     world: World,
 ) -> None:
-    contact = await world.join("contact", "Kirkuk-1")
-    editor = await world.join("editor", "Desk-1")
-    world.sandbox.send_text(contact, "Armoured cars on the ring road")
-    await world.card_of("R-1")
+    contact, editor = await reported(world, "Armoured cars on the ring road")
     assert await world.press(editor, 1, "ask") == (
         "Reply to my message with your question to the contact of R-1."
     )
@@ -130,10 +136,7 @@ async def test_the_ask_button_prompts_and_a_message_that_is_not_a_reply_stays_a_
 
 
 async def test_asking_a_revoked_contact_gets_a_clear_answer(world: World) -> None:
-    contact = await world.join("contact", "Kirkuk-1")
-    editor = await world.join("editor", "Desk-1")
-    world.sandbox.send_text(contact, "Gunfire in the old market")
-    await world.card_of("R-1")
+    _contact, editor = await reported(world, "Gunfire in the old market")
     await world.ask(ADMIN, "/revoke Kirkuk-1", "revoked")
     world.sandbox.send_text(editor, "/ask R-1 Are you safe?", chat_id=EDITORS_CHAT)
     answer = await world.bot_says(EDITORS_CHAT, "access was revoked")
@@ -144,10 +147,7 @@ async def test_asking_a_revoked_contact_gets_a_clear_answer(world: World) -> Non
 async def test_asking_after_a_wipe_or_about_a_written_update_or_at_length_says_so(
     world: World,
 ) -> None:
-    contact = await world.join("contact", "Kirkuk-1")
-    editor = await world.join("editor", "Desk-1")
-    world.sandbox.send_text(contact, "Snipers on the roof of the bank")
-    await world.card_of("R-1")
+    contact, editor = await reported(world, "Snipers on the roof of the bank")
     await world.ask(contact, "/wipe", "")
     world.sandbox.send_text(editor, "/ask R-1 Which bank?", chat_id=EDITORS_CHAT)
     note = await world.bot_says(EDITORS_CHAT, "chat was wiped since R-1 was sent")
@@ -328,20 +328,14 @@ async def test_evidence_of_a_published_album(world: World, tmp_path: Path) -> No
 
 
 async def test_the_urgent_word_is_not_published(world: World) -> None:
-    contact = await world.join("contact", "Kirkuk-1")
-    editor = await world.join("editor", "Desk-1")
-    world.sandbox.send_text(contact, "عاجل: اشتباكات قرب القلعة")
-    await world.card_of("R-1")
+    _contact, editor = await reported(world, "عاجل: اشتباكات قرب القلعة")
     await world.press(editor, 1, "now")
     post = (await world.sandbox.wait_for(lambda: world.sandbox.bot_messages(CHANNEL)))[-1]
     assert "عاجل" not in post["text"] and "اشتباكات قرب القلعة" in post["text"]
 
 
 async def test_an_arabic_update_marked_unconfirmed_keeps_its_direction(world: World) -> None:
-    contact = await world.join("contact", "Kirkuk-1")
-    editor = await world.join("editor", "Desk-1")
-    world.sandbox.send_text(contact, "سقوط قذيفة قرب المستشفى")
-    await world.card_of("R-1")
+    _contact, editor = await reported(world, "سقوط قذيفة قرب المستشفى")
     await world.press(editor, 1, "now")
     post = (await world.sandbox.wait_for(lambda: world.sandbox.bot_messages(CHANNEL)))[-1]
     body = post["text"].split("\n\n", 1)[1]
@@ -350,10 +344,7 @@ async def test_an_arabic_update_marked_unconfirmed_keeps_its_direction(world: Wo
 
 
 async def test_confirm_with_new_text_rewords_and_confirms_every_copy(world: World) -> None:
-    contact = await world.join("contact", "Kirkuk-1")
-    editor = await world.join("editor", "Desk-1")
-    world.sandbox.send_text(contact, "Maybe a strike on the power station")
-    await world.card_of("R-1")
+    _contact, editor = await reported(world, "Maybe a strike on the power station")
     await world.press(editor, 1, "now")
     post = (await world.sandbox.wait_for(lambda: world.sandbox.bot_messages(CHANNEL)))[-1]
     assert "Unconfirmed" in post["text"]
@@ -373,10 +364,7 @@ async def test_confirm_with_new_text_rewords_and_confirms_every_copy(world: Worl
 
 
 async def test_write_unconfirmed_is_unconfirmed_at_once(world: World) -> None:
-    contact = await world.join("contact", "Kirkuk-1")
-    editor = await world.join("editor", "Desk-1")
-    world.sandbox.send_text(contact, "Reports of shelling in the south")
-    await world.card_of("R-1")
+    _contact, editor = await reported(world, "Reports of shelling in the south")
     world.sandbox.send_text(
         editor,
         "/write unconfirmed R-1\nShelling is reported in the south of the city.",
@@ -391,10 +379,7 @@ async def test_write_unconfirmed_is_unconfirmed_at_once(world: World) -> None:
 
 
 async def test_prompts_name_the_update_by_its_number(world: World) -> None:
-    contact = await world.join("contact", "Kirkuk-1")
-    editor = await world.join("editor", "Desk-1")
-    world.sandbox.send_text(contact, "Roadblock at the east gate")
-    await world.card_of("R-1")
+    _contact, editor = await reported(world, "Roadblock at the east gate")
     await world.press(editor, 1, "now")
     await world.report(1, status="published")
     await world.press(editor, 1, "correct")

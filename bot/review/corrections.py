@@ -68,45 +68,33 @@ class Corrections(Job):
     ) -> Outcome | None:
         """The editor's corrected text (with its formatting) replaces the update's in every
         channel copy."""
-        rich = rich.strip()
-        text = rich.text
-        if not text:
-            return Outcome(texts.EDIT_EMPTY.format(code=report.code))
-        return await self._change_published(
-            prompt,
-            editor,
-            report,
-            PostAction.EDIT,
-            lambda tx, now: self.store.reports.change_published(
-                report.id, now, text=text, entities=rich.entities_json(), conn=tx
-            ),
-            ("report.correct", report.text, text),
-            texts.CORRECTED_ALL,
-        )
+        return await self._new_text(prompt, report, editor, rich, confirm=False)
 
     async def apply_confirmed_text(
         self, prompt: Prompt, report: Report, editor: Editor, rich: Rich
     ) -> Outcome | None:
         """Confirm with new text: the update is confirmed and reworded at once, in every
         channel copy (one edit each)."""
+        return await self._new_text(prompt, report, editor, rich, confirm=True)
+
+    async def _new_text(
+        self, prompt: Prompt, report: Report, editor: Editor, rich: Rich, *, confirm: bool
+    ) -> Outcome | None:
         rich = rich.strip()
-        if not rich.text:
+        text = rich.text
+        if not text:
             return Outcome(texts.EDIT_EMPTY.format(code=report.code))
+        before = f"{Label.UNCONFIRMED}: {report.text}" if confirm else report.text
         return await self._change_published(
             prompt,
             editor,
             report,
             PostAction.EDIT,
             lambda tx, now: self.store.reports.change_published(
-                report.id,
-                now,
-                confirm=True,
-                text=rich.text,
-                entities=rich.entities_json(),
-                conn=tx,
+                report.id, now, confirm=confirm, text=text, entities=rich.entities_json(), conn=tx
             ),
-            ("report.confirm", f"{Label.UNCONFIRMED}: {report.text}", rich.text),
-            texts.CONFIRMED_WITH_TEXT,
+            ("report.confirm" if confirm else "report.correct", before, text),
+            texts.CONFIRMED_WITH_TEXT if confirm else texts.CORRECTED_ALL,
         )
 
     async def apply_retraction(
