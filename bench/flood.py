@@ -57,7 +57,7 @@ async def run(quick: bool) -> list[Result]:
         await run_until(lambda: len(_ack_times(sandbox, other)) >= steady, 120, "every ack")
         store = relay.services.store if relay.services is not None else None
         assert store is not None
-        rows = await store.db.fetch_all(
+        rows = await store.db.fetch(
             "SELECT id, message_id FROM reports WHERE chat_id = ? ORDER BY id", (other,)
         )
         report_of = {int(row[1]): int(row[0]) for row in rows}

@@ -22,7 +22,7 @@ class Acknowledgements:
         # every unacknowledged report cost 80 times more per read in a burst), taken in
         # turns here. A flood beyond its fair share is stored acknowledged, so it never
         # fills this window.
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT json_group_array(json_array(id, chat_id, message_id,"
             " (SELECT language FROM people WHERE people.id = contact_id), contact_id)) FROM"
             " (SELECT id, chat_id, message_id, contact_id FROM reports WHERE acknowledged = 0"

@@ -83,13 +83,13 @@ class AuditLog:
             )
 
     async def for_report(self, report_id: int) -> list[AuditEntry]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT * FROM audit_log WHERE report_id = ? ORDER BY id", (report_id,)
         )
         return [_audit(row) for row in rows]
 
     async def recent(self, limit: int = 50) -> list[AuditEntry]:
-        rows = await self.db.fetch_all("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
+        rows = await self.db.fetch("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
         return [_audit(row) for row in rows]
 
 

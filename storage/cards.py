@@ -16,7 +16,7 @@ class Cards:
 
     async def urgent_to_post(self, limit: int = 1) -> list[Report]:
         """Queued cards of reports their contact marked urgent, oldest first."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"{REPORT_SELECT} WHERE reports.card_state = 'queued' AND reports.flagged_urgent = 1"
             " AND reports.status = 'pending' ORDER BY reports.id LIMIT ?",
             (limit,),
@@ -28,7 +28,7 @@ class Cards:
         across contacts, each one's newest first, so a burst never starves fresh news and
         one contact's flood never starves another's; cards of reports decided from a queue
         message last. A contact's flood beyond their fair share gets no card each."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             in_turns("reports.card_state = 'queued' AND reports.flooded = 0", newest_first=True)
             + " ORDER BY status = 'pending' DESC, turn, id DESC LIMIT ?",
             (limit,),
@@ -36,15 +36,16 @@ class Cards:
         return [report_from_row(row) for row in rows]
 
     async def count_queued(self) -> int:
-        row = await self.db.fetch_one("SELECT COUNT(*) FROM reports WHERE card_state = 'queued'")
-        return int(row[0]) if row else 0
+        return int(
+            await self.db.fetchval("SELECT COUNT(*) FROM reports WHERE card_state = 'queued'")
+        )
 
     async def dirty(self, limit: int = 1) -> list[Report]:
         """Reports changed since their card copies were last shown (a report decided from a
         queue message may have no copy yet: refreshing it only clears the mark)."""
         # Without the hint SQLite walks every report instead of the few dirty ones the
         # partial index holds.
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"SELECT {REPORT_COLUMNS} FROM reports INDEXED BY reports_card_dirty"
             " LEFT JOIN people ON people.id = reports.contact_id"
             " WHERE reports.card_dirty > 0 AND reports.card_state IN ('posted', 'queued')"
@@ -63,7 +64,7 @@ class Cards:
 
     async def similar_stale(self, limit: int = 1) -> list[Report]:
         """Posted cards that do not show a report found like theirs yet, oldest first."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"SELECT {REPORT_COLUMNS} FROM reports INDEXED BY reports_similar_stale"
             " LEFT JOIN people ON people.id = reports.contact_id"
             " WHERE reports.similar_stale = 1 AND reports.card_state = 'posted'"
@@ -111,7 +112,7 @@ class Cards:
 
     async def report_at(self, chat_id: int, message_id: int) -> int | None:
         """The report whose card (or card media) this message is, if any."""
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT report_id FROM card_messages WHERE chat_id = ? AND message_id = ?",
             (chat_id, message_id),
         )
@@ -120,7 +121,7 @@ class Cards:
     async def first_cards(self, report_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
         """Each report's card message, (chat id, message id), in one read: the copy in the
         chat listed first (the editors chat is negative, private desks positive)."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT report_id, MIN(chat_id), message_id FROM card_messages"
             " WHERE report_id IN (SELECT value FROM json_each(?)) AND part = 'card'"
             " GROUP BY report_id",
@@ -130,7 +131,7 @@ class Cards:
 
     async def messages(self, report_id: int, chat_id: int | None = None) -> list[CardMessage]:
         """The messages of a report's card: of its copy in `chat_id`, or of every copy."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT * FROM card_messages WHERE report_id = ? AND (? IS NULL OR chat_id = ?)"
             " ORDER BY chat_id, position",
             (report_id, chat_id, chat_id),

@@ -35,7 +35,7 @@ class ChatLog:
         self, chat_id: int, before: datetime | None = None
     ) -> list[tuple[int, datetime]]:
         """(message id, time) of the chat's remembered messages, oldest first."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT message_id, at FROM private_messages WHERE chat_id = ?"
             + (" AND at < ?" if before is not None else "")
             + " ORDER BY message_id",
@@ -45,7 +45,7 @@ class ChatLog:
 
     async def has(self, chat_id: int, message_id: int) -> bool:
         """Whether a message of the chat is still there (not wiped yet)."""
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT 1 FROM private_messages WHERE chat_id = ? AND message_id = ?",
             (chat_id, message_id),
         )
@@ -53,7 +53,7 @@ class ChatLog:
 
     async def chats_with_messages_before(self, before: datetime) -> list[int]:
         # The planner would walk the primary key for DISTINCT; the time index is far smaller.
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT DISTINCT chat_id FROM private_messages INDEXED BY private_messages_at"
             " WHERE at < ?",
             (ts(before),),

@@ -78,13 +78,13 @@ class Prompts:
             )
 
     async def get(self, chat_id: int, message_id: int) -> Prompt | None:
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT * FROM prompts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
         )
         return _prompt(row) if row else None
 
     async def open_for(self, report_id: int, editor_telegram_id: int, kind: str) -> Prompt | None:
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT * FROM prompts WHERE report_id = ? AND editor_telegram_id = ? AND kind = ?"
             " AND answered_at IS NULL ORDER BY created_at DESC LIMIT 1",
             (report_id, editor_telegram_id, kind),
@@ -130,7 +130,7 @@ class ContactMessages:
             )
 
     async def unsent(self, limit: int = 1) -> list[ContactMessage]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT * FROM contact_messages WHERE sent_at IS NULL ORDER BY id LIMIT ?", (limit,)
         )
         return [

@@ -1,10 +1,11 @@
 """One SQLite connection with a single writer, explicit transactions and migrations.
 
-Statements go through aiosqlite (`read`, `transaction`, `fetch_*`, `execute`). Work that
-must run many statements in one trip (`run`, and the group commit of deferred writes) runs
-on the same connection in a thread of our own: the connection is made by our connector,
-so we hold it without reaching into aiosqlite, and the database's one lock keeps the two
-threads from ever using it at once."""
+Statements go through aiosqlite: `fetch`, `fetchrow`, `fetchval` and `execute` (the mautrix
+`async_db` API), and `transaction()` as the unit of work (`unit(conn)` joins the caller's).
+Work that must run many statements in one trip (`run`, and the group commit of deferred
+writes) runs on the same connection in a thread of our own: the connection is made by our
+connector, so we hold it without reaching into aiosqlite, and the database's one lock keeps
+the two threads from ever using it at once."""
 
 from __future__ import annotations
 
@@ -319,16 +320,20 @@ class Database:
             async with self.transaction() as own:
                 yield own
 
-    # execute_fetchall runs the statement and fetches in one trip to aiosqlite's thread,
-    # where execute + fetch + close would take three.
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self.read() as conn:
-            rows = await conn.execute_fetchall(sql, tuple(params))
-        return next(iter(rows), None)
-
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+    # The read API is mautrix-python's async_db one: fetch (every row), fetchrow (the first
+    # or None), fetchval (the first column of the first row, or None). execute_fetchall
+    # runs the statement and fetches in one trip to aiosqlite's thread, where execute +
+    # fetch + close would take three.
+    async def fetch(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         async with self.read() as conn:
             return list(await conn.execute_fetchall(sql, tuple(params)))
+
+    async def fetchrow(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        return next(iter(await self.fetch(sql, params)), None)
+
+    async def fetchval(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        row = await self.fetchrow(sql, params)
+        return row[0] if row is not None else None
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """One write statement, atomic on its own (SQLite's autocommit takes the write lock

@@ -66,7 +66,7 @@ class DeadLetters:
         )
 
     async def all(self) -> list[DeadLetter]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT update_id, payload, kind, error, failed_at, attempts FROM dead_letters"
             " ORDER BY update_id"
         )
@@ -80,7 +80,7 @@ class DeadLetters:
         )
 
     async def to_replay(self) -> list[DeadLetter]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT update_id, payload, kind, error, failed_at, attempts FROM dead_letters"
             " INDEXED BY dead_letters_replay WHERE replay_requested_at IS NOT NULL"
             " ORDER BY update_id"
@@ -92,7 +92,7 @@ class DeadLetters:
         await self.db.execute("DELETE FROM dead_letters WHERE update_id = ?", (update_id,))
 
     async def counts(self) -> dict[str, int]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT kind, COUNT(*) FROM dead_letters GROUP BY kind ORDER BY kind"
         )
         return {row[0]: row[1] for row in rows}

@@ -85,7 +85,7 @@ class DeskMessages:
 
     async def unsent(self, limit: int = 1, *, private: bool) -> list[DeskMessage]:
         """The oldest owed to the editors chat (a group), or to editors' private chats."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT * FROM desk_messages WHERE sent_at IS NULL AND (chat_id > 0) = ?"
             " ORDER BY id LIMIT ?",
             (int(private), limit),
@@ -93,8 +93,9 @@ class DeskMessages:
         return [_desk_message(row) for row in rows]
 
     async def count_unsent(self) -> int:
-        row = await self.db.fetch_one("SELECT COUNT(*) FROM desk_messages WHERE sent_at IS NULL")
-        return int(row[0]) if row else 0
+        return int(
+            await self.db.fetchval("SELECT COUNT(*) FROM desk_messages WHERE sent_at IS NULL")
+        )
 
     async def sent(self, message: DeskMessage, message_id: int | None, at: datetime) -> None:
         """Mark it sent; a question becomes a prompt its editor answers by replying, in the
@@ -143,11 +144,11 @@ class Desks:
         return _desk(row) if row else None
 
     async def get(self, chat_id: int) -> Desk | None:
-        row = await self.db.fetch_one("SELECT * FROM desks WHERE chat_id = ?", (chat_id,))
+        row = await self.db.fetchrow("SELECT * FROM desks WHERE chat_id = ?", (chat_id,))
         return _desk(row) if row else None
 
     async def private(self) -> list[Desk]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT * FROM desks WHERE editor_telegram_id IS NOT NULL ORDER BY chat_id"
         )
         return [_desk(row) for row in rows]
@@ -187,13 +188,13 @@ class CardRequests:
         """The oldest request (report id, chat id), in `chat_id` or, without it, in any
         private chat."""
         if chat_id is not None:
-            row = await self.db.fetch_one(
+            row = await self.db.fetchrow(
                 "SELECT report_id, chat_id FROM card_requests WHERE chat_id = ?"
                 " ORDER BY requested_at LIMIT 1",
                 (chat_id,),
             )
         else:
-            row = await self.db.fetch_one(
+            row = await self.db.fetchrow(
                 "SELECT report_id, chat_id FROM card_requests WHERE chat_id > 0"
                 " ORDER BY requested_at LIMIT 1"
             )

@@ -48,7 +48,7 @@ class Inbox:
         await self.db.run(store)
 
     async def unhandled(self) -> list[tuple[int, str]]:
-        rows = await self.db.fetch_all("SELECT update_id, payload FROM inbox ORDER BY update_id")
+        rows = await self.db.fetch("SELECT update_id, payload FROM inbox ORDER BY update_id")
         return [(row[0], row[1]) for row in rows]
 
     def handled(self, update_id: int) -> None:
@@ -64,5 +64,5 @@ class Inbox:
         )
 
     async def last_update_id(self) -> int | None:
-        row = await self.db.fetch_one("SELECT value FROM state WHERE key = 'last_update_id'")
+        row = await self.db.fetchrow("SELECT value FROM state WHERE key = 'last_update_id'")
         return int(row[0]) if row else None

@@ -54,7 +54,7 @@ class Incoming:
             return await fetch_report(conn, report_id)
 
     async def collecting(self) -> list[Report]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"{REPORT_SELECT} WHERE reports.status = 'collecting' ORDER BY reports.id"
         )
         return [report_from_row(row) for row in rows]

@@ -49,7 +49,7 @@ class Media:
         self.db = db
 
     async def of_report(self, report_id: int) -> list[MediaItem]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT * FROM report_media WHERE report_id = ? ORDER BY message_id", (report_id,)
         )
         return [media_from_row(row) for row in rows]
@@ -63,7 +63,7 @@ class Media:
         """`of_item` for many items in one query, by item id (items without media absent)."""
         own = json.dumps([r.id for r in reports if not r.written])
         taken = json.dumps([r.id for r in reports if r.written])
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT report_id AS item, message_id AS rank, report_media.* FROM report_media"
             " WHERE report_id IN (SELECT value FROM json_each(?))"
             " UNION ALL SELECT update_media.update_id, update_media.position, report_media.*"
@@ -97,7 +97,7 @@ class Media:
         """The kinds of each report's media items (photo, video, ...), in one read."""
         if not report_ids:
             return {}
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT report_id, kind FROM report_media WHERE report_id IN"
             " (SELECT value FROM json_each(?)) ORDER BY report_id, message_id",
             (json.dumps(list(report_ids)),),

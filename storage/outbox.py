@@ -79,23 +79,23 @@ class Outbox:
 
     async def next_in(self, channel: str) -> OutboxRow | None:
         """The oldest unfinished row of a channel: channels are served strictly in order."""
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT * FROM posts WHERE channel = ? AND state = 'queued' ORDER BY id LIMIT 1",
             (channel,),
         )
         return _post(row) if row else None
 
     async def channels_with_work(self) -> list[str]:
-        rows = await self.db.fetch_all("SELECT DISTINCT channel FROM posts WHERE state = 'queued'")
+        rows = await self.db.fetch("SELECT DISTINCT channel FROM posts WHERE state = 'queued'")
         return [row[0] for row in rows]
 
     async def get(self, post_id: int) -> OutboxRow | None:
-        row = await self.db.fetch_one("SELECT * FROM posts WHERE id = ?", (post_id,))
+        row = await self.db.fetchrow("SELECT * FROM posts WHERE id = ?", (post_id,))
         return _post(row) if row else None
 
     async def sent_copy(self, report_id: int, channel: str) -> OutboxRow | None:
         """The send row of a report in a channel."""
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT * FROM posts WHERE report_id = ? AND channel = ? AND action = 'send'"
             " ORDER BY id LIMIT 1",
             (report_id, channel),
@@ -104,7 +104,7 @@ class Outbox:
 
     async def sent_story_copy(self, story_id: int, part: str, channel: str) -> OutboxRow | None:
         """The send row of a story's opening post or summary in a channel."""
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT * FROM posts WHERE story_id = ? AND part = ? AND channel = ?"
             " AND action = 'send' ORDER BY id LIMIT 1",
             (story_id, part, channel),
@@ -134,7 +134,7 @@ class Outbox:
                 return cursor.rowcount
 
     async def of_report(self, report_id: int) -> list[OutboxRow]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT * FROM posts WHERE report_id = ? ORDER BY id", (report_id,)
         )
         return [_post(row) for row in rows]
@@ -208,7 +208,7 @@ class Outbox:
 
     async def needing_notice(self) -> list[OutboxRow]:
         """Rows editors must hear about (in doubt, or failed for good) and have not yet."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT * FROM posts WHERE state IN ('in_doubt', 'failed')"
             " AND notice_message_id IS NULL ORDER BY id LIMIT 5"
         )
@@ -220,7 +220,7 @@ class Outbox:
         )
 
     async def counts(self) -> dict[str, int]:
-        rows = await self.db.fetch_all("SELECT state, COUNT(*) FROM posts GROUP BY state")
+        rows = await self.db.fetch("SELECT state, COUNT(*) FROM posts GROUP BY state")
         return {row[0]: row[1] for row in rows}
 
 

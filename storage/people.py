@@ -52,7 +52,7 @@ class People:
         remembered = self._active.get(telegram_user_id)
         if remembered is not None and time.monotonic() < remembered[0]:
             return remembered[1]
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT * FROM people WHERE telegram_user_id = ? AND status = 'active'",
             (telegram_user_id,),
         )
@@ -65,29 +65,29 @@ class People:
 
     async def active_telegram_ids(self) -> list[int]:
         """Everyone registered now, by Telegram id (for the in-memory admission check)."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT telegram_user_id FROM people WHERE status = 'active'"
             " AND telegram_user_id IS NOT NULL"
         )
         return [int(row[0]) for row in rows]
 
     async def get(self, person_id: int) -> Person | None:
-        row = await self.db.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
+        row = await self.db.fetchrow("SELECT * FROM people WHERE id = ?", (person_id,))
         return _person(row) if row else None
 
     async def active_by_pseudonym(self, pseudonym: str) -> Person | None:
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT * FROM people WHERE pseudonym = ? AND status = 'active'", (pseudonym,)
         )
         return _person(row) if row else None
 
     async def contact_pseudonyms(self) -> list[str]:
         """Every contact's pseudonym, revoked ones too (the safety scan looks for them)."""
-        rows = await self.db.fetch_all("SELECT pseudonym FROM people WHERE role = 'contact'")
+        rows = await self.db.fetch("SELECT pseudonym FROM people WHERE role = 'contact'")
         return [str(row[0]) for row in rows]
 
     async def all(self) -> list[Person]:
-        rows = await self.db.fetch_all("SELECT * FROM people ORDER BY status, role, pseudonym")
+        rows = await self.db.fetch("SELECT * FROM people ORDER BY status, role, pseudonym")
         return [_person(row) for row in rows]
 
     async def revoke(self, pseudonym: str, at: datetime) -> Person | None:
@@ -206,7 +206,7 @@ class Invites:
             return RedeemOutcome.JOINED, person
 
     async def open_invites(self, now: datetime) -> list[Invite]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT * FROM invites WHERE used_at IS NULL AND expires_at > ? ORDER BY id",
             (ts(now),),
         )

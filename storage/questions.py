@@ -150,7 +150,7 @@ class Questions:
 
     async def replied_to(self, chat_id: int, message_id: int) -> Question | None:
         """The question a contact's message replies to, if it replies to one."""
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT * FROM questions WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
         )
         return _question(row) if row else None
@@ -203,7 +203,7 @@ class Questions:
         return _answer(stored)
 
     async def get_answer(self, answer_id: int) -> Answer | None:
-        row = await self.db.fetch_one(f"{_ANSWERS} WHERE answers.id = ?", (answer_id,))
+        row = await self.db.fetchrow(f"{_ANSWERS} WHERE answers.id = ?", (answer_id,))
         return _answer(row) if row else None
 
     async def set_answer_file(
@@ -219,7 +219,7 @@ class Questions:
         """Each report's answers, oldest first, by report id."""
         if not report_ids:
             return {}
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"{_ANSWERS} WHERE answers.report_id IN (SELECT value FROM json_each(?))"
             " ORDER BY answers.report_id, answers.id",
             (json.dumps(list(report_ids)),),
@@ -231,7 +231,7 @@ class Questions:
         return found
 
     async def of_report(self, report_id: int) -> list[Question]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT * FROM questions WHERE report_id = ? ORDER BY id", (report_id,)
         )
         return [_question(row) for row in rows]

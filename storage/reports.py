@@ -112,7 +112,7 @@ class Reports:
 
     async def by_message(self, chat_id: int, message_id: int) -> Report | None:
         """The report a contact's message belongs to: its first message or one of its media."""
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             f"{REPORT_SELECT} WHERE reports.id = {REPORT_OF_MESSAGE}",
             (chat_id, message_id, chat_id, message_id),
         )
@@ -281,7 +281,7 @@ class Reports:
     async def due(self, now: datetime) -> list[Report]:
         """Approved reports whose time has come: urgent first, then by due time and the
         order in which they were approved."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"{REPORT_SELECT} WHERE reports.status = 'approved' AND reports.due_at <= ?"
             " ORDER BY reports.urgent DESC, reports.due_at, reports.approval_seq",
             (ts(now),),
@@ -289,12 +289,12 @@ class Reports:
         return [report_from_row(row) for row in rows]
 
     async def next_due_at(self) -> datetime | None:
-        row = await self.db.fetch_one("SELECT MIN(due_at) FROM reports WHERE status = 'approved'")
+        row = await self.db.fetchrow("SELECT MIN(due_at) FROM reports WHERE status = 'approved'")
         return dt(row[0]) if row else None
 
     async def in_queue(self) -> list[Report]:
         """Reports still to be decided or published, oldest first."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"{REPORT_SELECT} WHERE reports.status IN (?, ?) ORDER BY reports.id",
             UNPUBLISHED,
         )
@@ -305,7 +305,7 @@ class Reports:
         oldest first, round-robin across contacts (a burst is worked through in order,
         urgent news never behind it, no contact behind another's flood). A flood beyond
         its contact's fair share is left out: `floods` counts it."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             in_turns("reports.status = 'pending' AND reports.flooded = 0")
             + " ORDER BY flagged_urgent DESC, turn, id LIMIT ?",
             (limit,),
@@ -315,7 +315,7 @@ class Reports:
     async def floods(self) -> list[tuple[str, int, int, int]]:
         """Pending reports collapsed as floods, per contact: (pseudonym, how many, first
         id, last id)."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT people.pseudonym, COUNT(*), MIN(reports.id), MAX(reports.id)"
             " FROM reports INDEXED BY reports_flooded JOIN people ON people.id = reports.contact_id"
             " WHERE reports.flooded = 1 AND reports.status = 'pending'"
@@ -326,7 +326,7 @@ class Reports:
     async def waiting_summary(self) -> tuple[int, int, datetime | None]:
         """How many wait for a decision, how many of them are marked urgent, and when the
         oldest arrived."""
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT COUNT(*), COALESCE(SUM(flagged_urgent), 0), MIN(received_at)"
             " FROM reports WHERE status = 'pending'"
         )
@@ -355,7 +355,7 @@ class Reports:
 
     async def published_in(self, story_id: int) -> list[Report]:
         """A story's published updates, newest first."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"{REPORT_SELECT} WHERE reports.story_id = ? AND reports.number IS NOT NULL"
             " ORDER BY reports.number DESC",
             (story_id,),
@@ -367,7 +367,7 @@ class Reports:
         if not numbers:
             return []
         marks = ", ".join("?" for _ in numbers)
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"{REPORT_SELECT} WHERE reports.story_id = ? AND reports.number IN ({marks})",
             (story_id, *numbers),
         )
@@ -375,13 +375,12 @@ class Reports:
         return [found[n] for n in numbers if n in found]
 
     async def count(self) -> int:
-        row = await self.db.fetch_one("SELECT COUNT(*) FROM reports")
-        return int(row[0]) if row else 0
+        return int(await self.db.fetchval("SELECT COUNT(*) FROM reports"))
 
     async def counts_by_status(self) -> dict[str, int]:
-        rows = await self.db.fetch_all("SELECT status, COUNT(*) FROM reports GROUP BY status")
+        rows = await self.db.fetch("SELECT status, COUNT(*) FROM reports GROUP BY status")
         return {row[0]: row[1] for row in rows}
 
     async def last_published_at(self) -> datetime | None:
-        row = await self.db.fetch_one("SELECT MAX(published_at) FROM reports")
+        row = await self.db.fetchrow("SELECT MAX(published_at) FROM reports")
         return dt(row[0]) if row else None

@@ -55,7 +55,7 @@ class SimilarReports:
 
     async def compared_since(self, since: datetime) -> list[Candidate]:
         """The contacts' reports already compared, received since `since`, oldest first."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"{_CANDIDATE} WHERE reports.received_at >= ? AND reports.similar_checked = 1"
             " AND reports.contact_id IS NOT NULL ORDER BY reports.id",
             (ts(since),),
@@ -94,7 +94,7 @@ class SimilarReports:
         """The reports each of `report_ids` is like, by report id, oldest first."""
         if not report_ids:
             return {}
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT similar_reports.report_id, reports.id, people.pseudonym, reports.contact_id,"
             " reports.forwarded, similar_reports.how FROM similar_reports"
             " JOIN reports ON reports.id = similar_reports.other_id"

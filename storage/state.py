@@ -18,7 +18,7 @@ class StateStore:
         self.db = db
 
     async def get(self, key: str) -> str | None:
-        row = await self.db.fetch_one("SELECT value FROM state WHERE key = ?", (key,))
+        row = await self.db.fetchrow("SELECT value FROM state WHERE key = ?", (key,))
         return str(row[0]) if row else None
 
     async def set(self, key: str, value: Any) -> None:

@@ -55,11 +55,11 @@ class Stories:
 
     async def all(self) -> list[Story]:
         """Every story, newest first."""
-        rows = await self.db.fetch_all("SELECT * FROM stories ORDER BY id DESC")
+        rows = await self.db.fetch("SELECT * FROM stories ORDER BY id DESC")
         return [_story(row) for row in rows]
 
     async def get(self, story_id: int) -> Story | None:
-        row = await self.db.fetch_one("SELECT * FROM stories WHERE id = ?", (story_id,))
+        row = await self.db.fetchrow("SELECT * FROM stories WHERE id = ?", (story_id,))
         return _story(row) if row else None
 
     async def open_new(

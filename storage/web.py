@@ -21,7 +21,7 @@ class WebMedia:
         self.db = db
 
     async def get(self, file_id: str) -> WebPhoto | None:
-        row = await self.db.fetch_one(
+        row = await self.db.fetchrow(
             "SELECT name, width, height FROM web_media WHERE file_id = ?", (file_id,)
         )
         return WebPhoto(row[0], row[1], row[2]) if row else None

@@ -104,7 +104,7 @@ class Written:
         return report
 
     async def sources(self, update_id: int) -> list[Source]:
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT update_sources.report_id, people.pseudonym, reports.status"
             " FROM update_sources JOIN reports ON reports.id = update_sources.report_id"
             " LEFT JOIN people ON people.id = reports.contact_id"
@@ -115,7 +115,7 @@ class Written:
 
     async def uses(self, report_id: int) -> list[Use]:
         """The written updates that cite a report, oldest first."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             "SELECT reports.id, reports.number, reports.status FROM update_sources"
             " JOIN reports ON reports.id = update_sources.update_id"
             " WHERE update_sources.report_id = ? ORDER BY reports.id",
@@ -133,7 +133,7 @@ class Written:
 
     async def forgotten_drafts(self, older_than: datetime) -> list[Report]:
         """Written drafts nobody decided on since `older_than`, not yet reminded."""
-        rows = await self.db.fetch_all(
+        rows = await self.db.fetch(
             f"SELECT {REPORT_COLUMNS} FROM reports INDEXED BY reports_drafts"
             " LEFT JOIN people ON people.id = reports.contact_id"
             " WHERE reports.origin = 'desk' AND reports.status = 'pending'"

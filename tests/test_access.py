@@ -11,7 +11,7 @@ from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, STRANGER, World
 async def _tables(world: World) -> dict[str, int]:
     counts = {}
     for table in ("people", "invites", "reports", "report_media", "audit_log", "inbox"):
-        row = await world.services.store.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
+        row = await world.services.store.db.fetchrow(f"SELECT COUNT(*) FROM {table}")
         counts[table] = row[0]
     return counts
 
@@ -34,7 +34,7 @@ async def test_unknown_sender_gets_one_polite_line_and_nothing_is_stored(world: 
 
 
 async def _inbox_empty(world: World) -> bool:
-    row = await world.services.store.db.fetch_one("SELECT COUNT(*) FROM inbox")
+    row = await world.services.store.db.fetchrow("SELECT COUNT(*) FROM inbox")
     return bool(row[0] == 0)
 
 

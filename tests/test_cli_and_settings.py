@@ -274,16 +274,14 @@ async def test_webhook_mode_checks_the_secret_and_stores_before_answering(
             headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
         )
         assert response.status_code == 400
-    row = await relay.services.store.db.fetch_one(
-        "SELECT COUNT(*) FROM inbox WHERE update_id = 999"
-    )
+    row = await relay.services.store.db.fetchrow("SELECT COUNT(*) FROM inbox WHERE update_id = 999")
     assert row[0] == 0
 
     # An update answered with 200 is already stored: a crash before handling loses nothing.
     assert relay.webhook is not None
 
     async def inbox_empty() -> bool:
-        row = await relay.services.store.db.fetch_one("SELECT COUNT(*) FROM inbox")
+        row = await relay.services.store.db.fetchrow("SELECT COUNT(*) FROM inbox")
         return bool(row[0] == 0)
 
     await world.eventually(inbox_empty, what="earlier updates handled")
@@ -293,7 +291,7 @@ async def test_webhook_mode_checks_the_secret_and_stores_before_answering(
         lambda: sandbox.webhook_responses[-1:] == [200] and len(sandbox.webhook_responses) > 1,
         what="the webhook's 200",
     )
-    rows = await relay.services.store.db.fetch_all("SELECT update_id FROM inbox")
+    rows = await relay.services.store.db.fetch("SELECT update_id FROM inbox")
     assert [row[0] for row in rows] == [sandbox.delivered[-1]["update_id"]]
     await relay.stop()
     world.relay = await start_relay(settings, receive="webhook")
@@ -390,7 +388,7 @@ async def test_webhook_checks_the_secret_and_size_before_reading_a_body(
     writer.close()
     for _, w in idle:
         w.close()
-    row = await relay.services.store.db.fetch_one("SELECT COUNT(*) FROM inbox")
+    row = await relay.services.store.db.fetchrow("SELECT COUNT(*) FROM inbox")
     assert row[0] == 0
 
 

@@ -37,7 +37,7 @@ async def test_an_update_stored_but_not_handled_is_replayed_on_start(
 
 
 async def _inbox_count(world: World, expected: int) -> bool:
-    row = await world.services.store.db.fetch_one("SELECT COUNT(*) FROM inbox")
+    row = await world.services.store.db.fetchrow("SELECT COUNT(*) FROM inbox")
     return bool(row[0] == expected)
 
 
@@ -82,7 +82,7 @@ async def test_an_album_interrupted_by_a_restart_is_finished_after_it(
 
 
 async def _album_items(world: World, expected: int) -> bool:
-    row = await world.services.store.db.fetch_one(
+    row = await world.services.store.db.fetchrow(
         "SELECT COUNT(*) FROM report_media JOIN reports ON reports.id = report_id"
         " WHERE reports.status = 'collecting'"
     )

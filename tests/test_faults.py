@@ -85,7 +85,7 @@ async def test_deferred_writes_that_meet_a_lock_are_kept_and_committed_later(
             raise AssertionError("the flush should have met the lock")
         await asyncio.to_thread(holder.join)
         await db.flush()
-        row = await db.fetch_one("SELECT value FROM state WHERE key = 'k'")
+        row = await db.fetchrow("SELECT value FROM state WHERE key = 'k'")
         assert row is not None and row[0] == "v"
 
 

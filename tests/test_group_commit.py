@@ -47,7 +47,7 @@ async def test_a_read_sees_deferred_writes_and_they_are_durable_once_it_returns(
     db.defer("row 1", insert(1, "x"), results.append)
     db.defer_row("row 2", _INSERT_ROWS, [2, "y"])
     assert rows_on_disk(db) == []  # not committed yet: the commit waits for a reason
-    row = await db.fetch_one("SELECT COUNT(*) FROM t")
+    row = await db.fetchrow("SELECT COUNT(*) FROM t")
     assert row is not None and row[0] == 2
     assert results == [1]
     assert rows_on_disk(db) == [(1, "x"), (2, "y")]

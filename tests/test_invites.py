@@ -18,7 +18,7 @@ async def test_invite_link_is_single_use_and_stored_only_as_a_hash(world: World)
     code = link.split("start=")[1]
     assert link.startswith("https://t.me/fieldrelay_sandbox_bot?start=")
     assert len(code) >= 43  # 256 random bits, URL-safe
-    row = await world.services.store.db.fetch_one("SELECT code_hash FROM invites")
+    row = await world.services.store.db.fetchrow("SELECT code_hash FROM invites")
     assert row[0] != code and code not in row[0]
 
     first = 3101

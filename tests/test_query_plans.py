@@ -119,7 +119,7 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         # Scanning a partial index is fine: it holds only the rows still to be worked on.
         partial = {
             row[0]
-            for row in await db.fetch_all(
+            for row in await db.fetch(
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'"
             )
         }
@@ -130,7 +130,7 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         ]
         assert len(selects) >= 25
         for sql in selects:
-            plan = await db.fetch_all(f"EXPLAIN QUERY PLAN {sql}")
+            plan = await db.fetch(f"EXPLAIN QUERY PLAN {sql}")
             details = [row[3] for row in plan]
             scans = [
                 d

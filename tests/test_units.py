@@ -126,10 +126,10 @@ async def test_database_applies_migrations_once_with_safe_pragmas(tmp_path: Path
         assert [version for version, _ in bundled] == list(range(1, len(bundled) + 1))
         assert await db.schema_version() == len(bundled)
         for pragma, expected in (("journal_mode", "wal"), ("foreign_keys", 1), ("synchronous", 2)):
-            row = await db.fetch_one(f"PRAGMA {pragma}")
+            row = await db.fetchrow(f"PRAGMA {pragma}")
             assert row is not None and row[0] == expected
     async with Database(path) as db:
-        rows = await db.fetch_all("SELECT version, name FROM schema_version")
+        rows = await db.fetch("SELECT version, name FROM schema_version")
         assert [tuple(r) for r in rows] == bundled  # recorded once, not applied again
         assert bundled[:3] == [(1, "initial"), (2, "editorial"), (3, "publishing")]
 
@@ -180,7 +180,7 @@ async def test_using_the_database_inside_its_own_transaction_fails_fast(tmp_path
 
     async with Database(tmp_path / "relay.db") as db, db.transaction():
         with pytest.raises(StorageError, match="inside its own transaction"):
-            await db.fetch_one("SELECT 1")
+            await db.fetchrow("SELECT 1")
 
 
 def test_publish_slots_parse_and_the_next_slot_is_strictly_later() -> None:

@@ -232,7 +232,7 @@ async def test_a_forward_from_a_person_never_names_them(world: World) -> None:
     assert "Ali Hamid" not in card["text"]
     stored = json.dumps([u for u in world.sandbox.delivered])
     assert "Ali Hamid" in stored  # the sandbox sent it ...
-    rows = await world.services.store.db.fetch_all("SELECT text FROM reports")
+    rows = await world.services.store.db.fetch("SELECT text FROM reports")
     assert all("Ali Hamid" not in row[0] for row in rows)  # ... the bot kept nothing of it
 
 

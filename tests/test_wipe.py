@@ -66,7 +66,7 @@ async def test_auto_wipe_deletes_what_is_older_than_the_setting(
     await world.bot_says(contact, "Received — report R-1")
 
     async def all_recorded() -> bool:
-        row = await world.services.store.db.fetch_one("SELECT COUNT(*) FROM private_messages")
+        row = await world.services.store.db.fetchrow("SELECT COUNT(*) FROM private_messages")
         return bool(row[0] == 4)
 
     await world.eventually(all_recorded, what="the acknowledgement remembered")
@@ -83,5 +83,5 @@ async def test_auto_wipe_deletes_what_is_older_than_the_setting(
 
 async def test_nothing_is_remembered_of_strangers_chats(world: World) -> None:
     await world.ask(STRANGER, "hello?")
-    row = await world.services.store.db.fetch_one("SELECT COUNT(*) FROM private_messages")
+    row = await world.services.store.db.fetchrow("SELECT COUNT(*) FROM private_messages")
     assert row[0] == 0
