@@ -94,6 +94,8 @@ class Cleaned:
     removed: tuple[str, ...] = field(default=())
     problem: str | None = None
     refused: bool = False
+    # A photo's perceptual hash (pHash, 64 bits, hex), when asked for: similar reports.
+    phash: str | None = None
 
     @property
     def clean(self) -> bool:
@@ -107,11 +109,14 @@ class Limits:
     seconds: float
 
 
-def clean(data: bytes, claimed_kind: str, stem: str, max_pixels: int) -> Cleaned:
+def clean(
+    data: bytes, claimed_kind: str, stem: str, max_pixels: int, *, hash_picture: bool = False
+) -> Cleaned:
     """Clean `data` by its content, in this process (see `clean_in_child`). Never raises
-    for any bytes: the worst is a refusal."""
+    for any bytes: the worst is a refusal. `hash_picture`: a photo's perceptual hash too
+    (numpy and scipy, loaded for it, stay in the child that cleans)."""
     try:
-        image = _clean_image(data, stem, max_pixels)
+        image = _clean_image(data, stem, max_pixels, hash_picture)
         if image is not None:
             return image
         return _clean_other(data, claimed_kind, stem)
@@ -123,7 +128,7 @@ def clean(data: bytes, claimed_kind: str, stem: str, max_pixels: int) -> Cleaned
         return Cleaned(kind, f"{stem}.bin", problem="could not be read", refused=True)
 
 
-def _clean_image(data: bytes, stem: str, max_pixels: int) -> Cleaned | None:
+def _clean_image(data: bytes, stem: str, max_pixels: int, hash_picture: bool) -> Cleaned | None:
     """A new JPEG from the picture's pixels; None when the bytes are not an image."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -158,7 +163,16 @@ def _clean_image(data: bytes, stem: str, max_pixels: int) -> Cleaned | None:
     out = io.BytesIO()
     # A fresh image from raw pixels carries no info dict, so nothing is copied over.
     Image.frombytes("RGB", rgb.size, rgb.tobytes()).save(out, "JPEG", quality=88, optimize=True)
-    return Cleaned("photo", name, out.getvalue(), removed=found)
+    return Cleaned("photo", name, out.getvalue(), removed=found, phash=_phash(rgb, hash_picture))
+
+
+def _phash(rgb: Any, wanted: bool) -> str | None:
+    """The picture's pHash (imagehash), as the similar-reports index compares them."""
+    if not wanted:
+        return None
+    import imagehash
+
+    return str(imagehash.phash(rgb))
 
 
 def _jpeg_scale(pixels: int, max_pixels: int) -> int:
@@ -293,6 +307,7 @@ async def clean_in_child(data: bytes, claimed_kind: str, stem: str, limits: Limi
         removed=tuple(result["removed"]),
         problem=result["problem"],
         refused=result["refused"],
+        phash=result.get("phash"),
     )
 
 
@@ -314,7 +329,9 @@ def _main(argv: list[str]) -> int:
     source, target, claimed_kind, stem, max_pixels, memory_mb, seconds = argv
     _cap(int(memory_mb), float(seconds))
     logging.basicConfig(level=logging.ERROR)
-    result = clean(Path(source).read_bytes(), claimed_kind, stem, int(max_pixels))
+    result = clean(
+        Path(source).read_bytes(), claimed_kind, stem, int(max_pixels), hash_picture=True
+    )
     if result.data is not None:
         Path(target).write_bytes(result.data)
     summary = asdict(result)

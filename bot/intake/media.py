@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import io
 import logging
 from collections.abc import Sequence
 
@@ -111,15 +109,10 @@ class MediaCleaner:
                 return None
             raise
         cleaned = await clean_in_child(data, kind, stem, self.limits)
-        clean_copy = cleaned.data if cleaned.clean else None
         hashes = FileHashes(
             received=hashlib.sha256(data).hexdigest(),
             clean=hashlib.sha256(cleaned.data).hexdigest() if cleaned.data else None,
-            phash=(
-                await asyncio.to_thread(picture_hash, clean_copy)
-                if clean_copy is not None and cleaned.kind == "photo"
-                else None
-            ),
+            phash=cleaned.phash,  # made in the cleaning child, beside the pixels
         )
         return cleaned, hashes
 
@@ -154,17 +147,6 @@ class MediaCleaner:
             reply_to=item.message_id,
             at=self.clock.now(),
         )
-
-
-def picture_hash(jpeg: bytes) -> str:
-    """The perceptual hash (pHash, 64 bits, hex) of a photo the cleaner made: decoded
-    reduced by the JPEG decoder itself (pHash looks at 32×32 pixels)."""
-    import imagehash
-    from PIL import Image
-
-    with Image.open(io.BytesIO(jpeg), formats=["JPEG"]) as image:
-        image.draft("L", (256, 256))
-        return str(imagehash.phash(image.convert("L")))
 
 
 def note_of(cleaned: Cleaned) -> str | None:

@@ -10,6 +10,9 @@ SIMILAR_WINDOW_HOURS.
   rapidfuzz; candidates come from an inverted index of word pairs, so a search reads a few
   postings instead of every report in the window.
 
+The hashes are made in the cleaning child (bot/intake/cleaning.py), so the scipy imagehash
+needs never loads into the bot.
+
 The index lives in memory, is rebuilt from the database at start (the window only), and
 is fed as cards are posted: off the acknowledgement path."""
 
@@ -22,8 +25,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
 from rapidfuzz import fuzz
 
 from bot.i18n import plain
@@ -96,7 +102,9 @@ class SimilarIndex:
     _entries: dict[int, Entry] = field(default_factory=dict)
     _postings: dict[str, list[int]] = field(default_factory=dict)
     _files: dict[str, list[int]] = field(default_factory=dict)
-    _hashes: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.uint64))
+    # Every photo hash in one array (numpy, loaded with the first photo: 15 MB the bot
+    # needs only once there are photos to compare).
+    _hashes: np.ndarray[Any, np.dtype[np.uint64]] | None = None
     _hash_owners: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -112,11 +120,18 @@ class SimilarIndex:
         for unique in entry.files:
             self._files.setdefault(unique, []).append(entry.report_id)
         for value in entry.phashes:
-            count = len(self._hash_owners)
-            if count == len(self._hashes):
-                self._hashes = np.concatenate([self._hashes, np.zeros_like(self._hashes)])
-            self._hashes[count] = np.uint64(value)
-            self._hash_owners.append(entry.report_id)
+            self._add_hash(entry.report_id, value)
+
+    def _add_hash(self, report_id: int, value: int) -> None:
+        import numpy as np
+
+        count = len(self._hash_owners)
+        if self._hashes is None:
+            self._hashes = np.zeros(1024, dtype=np.uint64)
+        elif count == len(self._hashes):
+            self._hashes = np.concatenate([self._hashes, np.zeros_like(self._hashes)])
+        self._hashes[count] = np.uint64(value)
+        self._hash_owners.append(report_id)
 
     def find(self, entry: Entry, now: datetime) -> list[Match]:
         """The reports in the window like `entry` (not itself), each once, by report id."""
@@ -147,14 +162,16 @@ class SimilarIndex:
             return
         keep = [e for e in self._entries.values() if e.at >= since]
         self._entries, self._postings, self._files = {}, {}, {}
-        self._hashes, self._hash_owners = np.zeros(1024, dtype=np.uint64), []
+        self._hashes, self._hash_owners = None, []
         for entry in keep:
             self.add(entry)
 
     def _same_pictures(self, phashes: Sequence[int]) -> Iterable[int]:
         count = len(self._hash_owners)
-        if not phashes or not count:
+        if not phashes or not count or self._hashes is None:
             return []
+        import numpy as np
+
         stored = self._hashes[:count]
         owners: set[int] = set()
         for value in phashes:
