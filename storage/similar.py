@@ -56,7 +56,8 @@ class SimilarReports:
     async def compared_since(self, since: datetime) -> list[Candidate]:
         """The contacts' reports already compared, received since `since`, oldest first."""
         rows = await self.db.fetch(
-            f"{_CANDIDATE} WHERE reports.received_at >= ? AND reports.similar_checked = 1"
+            f"{_CANDIDATE} INDEXED BY reports_similar_window"
+            " WHERE reports.received_at >= ? AND reports.similar_checked = 1"
             " AND reports.contact_id IS NOT NULL ORDER BY reports.id",
             (ts(since),),
         )

@@ -95,6 +95,8 @@ CREATE TABLE similar_reports (
 ) WITHOUT ROWID;
 -- 0: not compared yet; 1: compared (its links are in similar_reports).
 ALTER TABLE reports ADD COLUMN similar_checked INTEGER NOT NULL DEFAULT 0;
+-- What the index is rebuilt from at start: the window's compared reports, not every report.
+CREATE INDEX reports_similar_window ON reports (received_at) WHERE similar_checked = 1;
 -- 1: a later report was found like it, and its card does not show that yet. Refreshed last
 -- in the editors chat's paced lane (after new cards), once however many links arrived.
 ALTER TABLE reports ADD COLUMN similar_stale INTEGER NOT NULL DEFAULT 0;
