@@ -39,6 +39,16 @@ class Alike:
         return f"R-{self.report_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class Likeness:
+    """What a report is like: the first reports like it (oldest first), how many there are
+    in all, and which contacts sent one first-hand (not forwarded)."""
+
+    shown: list[Alike]
+    total: int
+    first_hand: frozenset[int]
+
+
 _CANDIDATE = (
     "SELECT reports.id, reports.contact_id, reports.received_at, reports.forwarded,"
     " reports.text, (SELECT json_group_array(phash) FROM report_media"
@@ -91,22 +101,45 @@ class SimilarReports:
                 (json.dumps([other for other, _ in matches]),),
             )
 
-    async def of_reports(self, report_ids: Sequence[int]) -> dict[int, list[Alike]]:
-        """The reports each of `report_ids` is like, by report id, oldest first."""
+    async def of_reports(self, report_ids: Sequence[int], shown: int = 8) -> dict[int, Likeness]:
+        """What each of `report_ids` is like, by report id (reports like none are absent):
+        a burst of copies links every report to many, so only `shown` are read each."""
         if not report_ids:
             return {}
+        ids = json.dumps(list(report_ids))
         rows = await self.db.fetch(
-            "SELECT similar_reports.report_id, reports.id, people.pseudonym, reports.contact_id,"
-            " reports.forwarded, similar_reports.how FROM similar_reports"
-            " JOIN reports ON reports.id = similar_reports.other_id"
+            "SELECT * FROM (SELECT similar_reports.report_id AS of, reports.id, people.pseudonym,"
+            " reports.contact_id, reports.forwarded, similar_reports.how,"
+            " ROW_NUMBER() OVER (PARTITION BY similar_reports.report_id ORDER BY reports.id)"
+            " AS rank, COUNT(*) OVER (PARTITION BY similar_reports.report_id) AS total"
+            " FROM similar_reports JOIN reports ON reports.id = similar_reports.other_id"
             " LEFT JOIN people ON people.id = reports.contact_id"
-            " WHERE similar_reports.report_id IN (SELECT value FROM json_each(?))"
-            " ORDER BY similar_reports.report_id, reports.id",
-            (json.dumps(list(report_ids)),),
+            " WHERE similar_reports.report_id IN (SELECT value FROM json_each(?)))"
+            " WHERE rank <= ? ORDER BY of, rank",
+            (ids, shown),
         )
-        found: dict[int, list[Alike]] = {}
+        contacts = await self.db.fetch(
+            "SELECT similar_reports.report_id, json_group_array(DISTINCT reports.contact_id)"
+            " FROM similar_reports JOIN reports ON reports.id = similar_reports.other_id"
+            " WHERE similar_reports.report_id IN (SELECT value FROM json_each(?))"
+            " AND reports.forwarded = 0 AND reports.contact_id IS NOT NULL"
+            " GROUP BY similar_reports.report_id",
+            (ids,),
+        )
+        first_hand = {int(row[0]): frozenset(json.loads(row[1])) for row in contacts}
+        found: dict[int, Likeness] = {}
         for row in rows:
-            found.setdefault(int(row[0]), []).append(
-                Alike(row[1], row[2], row[3], bool(row[4]), row[5])
+            report_id = int(row["of"])
+            likeness = found.setdefault(
+                report_id, Likeness([], int(row["total"]), first_hand.get(report_id, frozenset()))
+            )
+            likeness.shown.append(
+                Alike(
+                    row["id"],
+                    row["pseudonym"],
+                    row["contact_id"],
+                    bool(row["forwarded"]),
+                    row["how"],
+                )
             )
         return found

@@ -221,6 +221,27 @@ async def test_the_same_photo_from_two_contacts_counts_two_and_a_forward_counts_
     assert "Similar" not in (await world.card_message(4))["text"]
 
 
+async def test_copies_link_one_report_per_contact_so_a_burst_of_them_stays_linear(
+    world: World,
+) -> None:
+    first = await world.join("contact", "Kirkuk-1")
+    second = await world.join("contact", "Kirkuk-2")
+    words = "Armoured vehicles are moving towards the northern gate of the city"
+    for _ in range(5):
+        world.sandbox.send_text(first, words)
+    for code in ("R-1", "R-2", "R-3", "R-4", "R-5"):
+        await world.card_of(code)
+    world.sandbox.send_text(second, words)
+    card = await world.card_shows(6, "Similar: R-1 (Kirkuk-1) · 2 contact(s) first-hand")
+    assert "R-2" not in card["text"]  # one report a contact: the earliest
+    links = await world.services.store.db.fetchval(
+        "SELECT COUNT(*) FROM similar_reports WHERE report_id = 6"
+    )
+    assert links == 1
+    earlier = await world.card_shows(1, "R-6 (Kirkuk-2)")
+    assert "2 contact(s) first-hand" in earlier["text"]
+
+
 async def test_a_forward_from_a_person_never_names_them(world: World) -> None:
     contact = await world.join("contact", "Kirkuk-1")
     world.sandbox.send_text(

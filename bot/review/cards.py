@@ -354,11 +354,12 @@ def verification_lines(report: Report, checks: CardChecks, settings: Settings) -
 
 def similar_line(checks: CardChecks) -> str:
     """ "🔁 Similar: R-3 (Kirkuk-2), R-7 (Kirkuk-4) · 3 contact(s) first-hand"."""
+    assert checks.alike is not None
     shown = ", ".join(
         f"{a.code} ({a.pseudonym or '?'}{', forwarded' if a.forwarded else ''})"
-        for a in checks.alike[:SIMILAR_SHOWN]
+        for a in checks.alike.shown[:SIMILAR_SHOWN]
     )
-    more = len(checks.alike) - SIMILAR_SHOWN
+    more = checks.alike.total - SIMILAR_SHOWN
     if more > 0:
         shown += texts.CARD_SIMILAR_MORE.format(count=more)
     contacts = texts.CARD_SIMILAR_CONTACTS.format(count=checks.first_hand)

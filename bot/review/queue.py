@@ -22,7 +22,7 @@ from bot.review.cards import describe_kinds
 from bot.sender import Button, Keyboard
 from bot.verification.corroboration import first_hand
 from storage import Report
-from storage.similar import Alike
+from storage.similar import Likeness
 
 # Telegram allows 100 buttons under a message: four a report when it lists few, one a
 # report (📖, five a row) when the queue is deep.
@@ -55,7 +55,7 @@ def age(since: datetime, now: datetime) -> str:
 
 
 def report_line(
-    report: Report, kinds: Sequence[str], now: datetime, alike: Sequence[Alike] = ()
+    report: Report, kinds: Sequence[str], now: datetime, alike: Likeness | None = None
 ) -> str:
     icon = "⚡" if report.flagged_urgent else "🆕"
     what = describe_kinds(kinds) if kinds else texts.QUEUE_KIND_TEXT
@@ -64,11 +64,11 @@ def report_line(
     preview = cut or texts.CARD_NO_TEXT
     similar = (
         texts.QUEUE_SIMILAR.format(
-            reports=", ".join(a.code for a in alike[:SIMILAR_LISTED])
-            + ("…" if len(alike) > SIMILAR_LISTED else ""),
+            reports=", ".join(a.code for a in alike.shown[:SIMILAR_LISTED])
+            + ("…" if alike.total > SIMILAR_LISTED else ""),
             contacts=first_hand(report, alike),
         )
-        if alike
+        if alike is not None
         else ""
     )
     return f"{icon} {report.code} · {age(report.received_at, now)} · {what}{similar} — {preview}"
@@ -113,7 +113,7 @@ def render_queue(
     now: datetime,
     listed: int = MAX_LISTED,
     floods: Sequence[tuple[str, int, int, int]] = (),
-    alike: Mapping[int, Sequence[Alike]] | None = None,
+    alike: Mapping[int, Likeness] | None = None,
 ) -> QueueView:
     """The queue as one message: within Telegram's 4,096 characters and 100 buttons however
     deep the queue; what does not fit is counted. `waiting` may hold up to 100 reports:
@@ -133,7 +133,7 @@ def render_queue(
     room = TEXT_LIMIT - len(head) - len(texts.QUEUE_MESSAGE_MORE) - 20
     for report in waiting[: MAX_BUTTONS if compact else min(listed, MAX_LISTED)]:
         media = kinds.get(report.id, ())
-        similar = (alike or {}).get(report.id, ())
+        similar = (alike or {}).get(report.id)
         line = (
             compact_line(report, media, now)
             if compact

@@ -159,12 +159,12 @@ class WritingService(Job):
     async def _corroboration(self, sources: Sequence[Report]) -> list[str]:
         """How many contacts saw it first-hand, when the sources have reports like them."""
         alike = await self.store.similar.of_reports([r.id for r in sources])
-        if not any(alike.values()):
+        if not alike:
             return []
-        seen: set[tuple[int | None, bool]] = {(r.contact_id, r.forwarded) for r in sources}
-        seen |= {(a.contact_id, a.forwarded) for group in alike.values() for a in group}
-        count = len({c for c, forwarded in seen if c is not None and not forwarded})
-        return [texts.WRITE_CORROBORATION.format(count=count)]
+        contacts = {r.contact_id for r in sources if r.contact_id is not None and not r.forwarded}
+        for likeness in alike.values():
+            contacts |= likeness.first_hand
+        return [texts.WRITE_CORROBORATION.format(count=len(contacts))]
 
     async def remind_forgotten(self) -> int:
         """Tell each writer, once, about a draft nobody has decided on for

@@ -10,12 +10,12 @@ from bot.verification.corroboration import first_hand
 from bot.verification.safety import Finding, scan
 from storage import Report, Repositories
 from storage.questions import Answer, Question
-from storage.similar import Alike
+from storage.similar import Likeness
 
 
 @dataclass(frozen=True, slots=True)
 class CardChecks:
-    alike: list[Alike] = field(default_factory=list)
+    alike: Likeness | None = None
     first_hand: int = 0
     answers: list[Answer] = field(default_factory=list)
     open_questions: list[Question] = field(default_factory=list)
@@ -30,7 +30,7 @@ class Checks:
         findings = await self.findings(report)
         if report.written:
             return CardChecks(findings=findings)
-        alike = (await self.store.similar.of_reports([report.id])).get(report.id, [])
+        alike = (await self.store.similar.of_reports([report.id])).get(report.id)
         answers = (await self.store.questions.answers_of([report.id])).get(report.id, [])
         answered = {a.question_id for a in answers}
         asked = await self.store.questions.of_report(report.id)

@@ -10,11 +10,19 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.settings import Settings
-from bot.verification.similar import Entry, SimilarIndex, independent_contacts, normalize
+from bot.verification.similar import (
+    Entry,
+    Match,
+    SimilarIndex,
+    normalize,
+)
 from storage import MediaItem, Report, Repositories
-from storage.similar import Alike, Candidate
+from storage.similar import Candidate, Likeness
 
 log = logging.getLogger(__name__)
+
+# Reports linked to one report at most: one per other contact, up to this many contacts.
+MAX_LINKS = 200
 
 
 class Corroboration:
@@ -53,10 +61,24 @@ class Corroboration:
         )
         now = self.clock.now()
         self.index.forget_before(now - self.window)
-        matches = self.index.find(entry, now)
+        matches = self.one_per_contact(self.index.find(entry, now))
         self.index.add(entry)
         await self.store.similar.link(report.id, [(m.report_id, m.how) for m in matches])
         self.links_to_show = self.links_to_show or bool(matches)
+
+    def one_per_contact(self, matches: Sequence[Match]) -> list[Match]:
+        """The earliest report like it from each other contact (one they saw first-hand,
+        when they sent both kinds): what corroboration counts, and linear in a burst of
+        fifty copies of the same words, where every report is like every other."""
+        chosen: dict[int, tuple[bool, Match]] = {}
+        for match in matches:  # oldest first
+            other = self.index.entry(match.report_id)
+            if other is None:
+                continue
+            kept = chosen.get(other.contact_id)
+            if kept is None or (kept[0] and not other.forwarded):
+                chosen[other.contact_id] = (other.forwarded, match)
+        return sorted((m for _, m in chosen.values()), key=lambda m: m.report_id)[:MAX_LINKS]
 
 
 def _entry(candidate: Candidate) -> Entry:
@@ -79,11 +101,10 @@ def informative(phash: int) -> bool:
     return 8 <= phash.bit_count() <= 56
 
 
-def first_hand(report: Report, alike: Sequence[Alike]) -> int:
-    """How many distinct contacts saw it first-hand: the report's own contact and those of
-    the reports like it, forwards left out."""
-    own = [(report.contact_id, report.forwarded)] if report.contact_id is not None else []
-    others = [(a.contact_id, a.forwarded) for a in alike if a.contact_id is not None]
-    return independent_contacts(
-        Entry(0, contact, report.received_at, forwarded) for contact, forwarded in own + others
-    )
+def first_hand(report: Report, likeness: Likeness | None) -> int:
+    """How many distinct contacts saw it first-hand: the report's own contact and those who
+    sent a report like it, forwards left out."""
+    contacts = set(likeness.first_hand) if likeness is not None else set()
+    if report.contact_id is not None and not report.forwarded:
+        contacts.add(report.contact_id)
+    return len(contacts)

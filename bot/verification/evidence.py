@@ -53,12 +53,17 @@ async def evidence(
             for entry in await store.audit.for_report(report.id)
         ],
         "questions": await _questions(store, settings, report),
-        "similar": [
-            {"report": a.code, "contact": a.pseudonym, "forwarded": a.forwarded, "how": a.how}
-            for a in (await store.similar.of_reports([report.id])).get(report.id, [])
-        ],
+        "similar": await _similar(store, report),
         "published": await _published(store, settings, report),
     }
+
+
+async def _similar(store: Repositories, report: Report) -> list[dict[str, Any]]:
+    likeness = (await store.similar.of_reports([report.id], shown=100_000)).get(report.id)
+    return [
+        {"report": a.code, "contact": a.pseudonym, "forwarded": a.forwarded, "how": a.how}
+        for a in (likeness.shown if likeness is not None else [])
+    ]
 
 
 def _report(report: Report, settings: Settings) -> dict[str, Any]:

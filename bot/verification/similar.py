@@ -194,8 +194,3 @@ class SimilarIndex:
             for other, _ in shared.most_common(CANDIDATES)
             if fuzz.token_sort_ratio(text, self._entries[other].text, score_cutoff=self.text_score)
         ]
-
-
-def independent_contacts(entries: Iterable[Entry]) -> int:
-    """How many distinct contacts saw it first-hand: a forward never counts."""
-    return len({e.contact_id for e in entries if not e.forwarded})

@@ -83,7 +83,6 @@ ALTER TABLE report_media ADD COLUMN received_sha256 TEXT;
 ALTER TABLE report_media ADD COLUMN clean_sha256 TEXT;
 -- Similar reports: the perceptual hash (64 bits, hex) of a cleaned photo.
 ALTER TABLE report_media ADD COLUMN phash TEXT;
-CREATE INDEX report_media_unique_file ON report_media (file_unique_id);
 
 -- Reports found alike (same picture, same file, near-identical text), both ways round.
 -- how: 'picture', 'file' or 'text'.
