@@ -67,9 +67,10 @@ class Corroboration:
         self.links_to_show = self.links_to_show or bool(matches)
 
     def one_per_contact(self, matches: Sequence[Match]) -> list[Match]:
-        """The earliest report like it from each other contact (one they saw first-hand,
-        when they sent both kinds): what corroboration counts, and linear in a burst of
-        fifty copies of the same words, where every report is like every other."""
+        """The earliest report like it from each contact, its own contact included (one
+        sent first-hand, when a contact sent both kinds): what corroboration counts, and
+        linear in a burst of fifty copies of the same words, where every report is like
+        every other."""
         chosen: dict[int, tuple[bool, Match]] = {}
         for match in matches:  # oldest first
             other = self.index.entry(match.report_id)
