@@ -19,8 +19,8 @@ from bot.intake.cleaning import Limits, clean, clean_in_child
 from bot.settings import Settings
 from sandbox import Sandbox
 from tests import samples
+from tests.bad_input_acts import png_bomb
 from tests.conftest import ADMIN, CHANNEL, EDITORS_CHAT, World, make_settings
-from tests.test_bad_input import png_bomb
 
 ORIGINAL_NAME = "Ahmed_Hassan_roof"
 LIMITS = Limits(max_pixels=40_000_000, memory_mb=768, seconds=60)

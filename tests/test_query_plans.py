@@ -31,6 +31,9 @@ GROWING = (
     "people",
     "invites",
     "prompts",
+    "similar_reports",
+    "questions",
+    "answers",
 )
 
 
@@ -59,70 +62,15 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
                 (at.isoformat(),),
             )
         store = Repositories.over(db)
-        reports, posts, incoming = store.reports, store.outbox, store.incoming
-        cards, media_items, acknowledgements = store.cards, store.media, store.acknowledgements
         photo = NewMedia(message_id=2, kind="photo", file_id="f", file_unique_id="u")
         for message_id, media in ((1, None), (2, photo)):
-            await incoming.add_message(_message(message_id, media, at))
+            await store.incoming.add_message(_message(message_id, media, at))
         statements: list[str] = []
         await db.conn.set_trace_callback(statements.append)
-        await People(db).active_by_telegram_id(7)
-        await reports.by_message(7, 2)
-        await acknowledgements.waiting(limit=1)
-        await cards.to_post(limit=1)
-        await cards.count_queued()
-        await cards.dirty(limit=1)
-        await reports.due(at)
-        await reports.next_due_at()
-        await reports.in_queue()
-        await media_items.of_report(1)
-        first = await reports.get(1)
-        assert first is not None
-        await media_items.of_items([first])  # a report's media, and a written update's
-        await store.written.forgotten_drafts(at)
-        await cards.messages(1)
-        await posts.next_in("-100")
-        await posts.channels_with_work()
-        await posts.needing_notice()
-        await posts.of_report(1)
-        await posts.sent_copy(1, "-100")
-        await posts.sent_story_copy(1, "opening", "-100")
-        await ContactMessages(db).unsent(limit=1)
-        await Prompts(db).get(-1, 1)
-        await Prompts(db).open_for(1, 5, "edit")
-        await ChatLog(db).chats_with_messages_before(at)
-        await ChatLog(db).messages(7)
-        await Inbox(db).unhandled()
-        # The burst desk's reads, on every turn of its lanes.
-        await reports.waiting(100)
-        await reports.waiting_summary()
-        await cards.urgent_to_post(limit=1)
-        await media_items.kinds_of([1, 2])
-        await store.desk_messages.unsent(limit=1, private=False)
-        await store.desk_messages.unsent(limit=1, private=True)
-        await store.desks.get(-100)
-        await store.desks.private()
-        await store.card_requests.next(-100)
-        await store.card_requests.next(None)
-        # The group commit's writes (a burst of reports, the chat log, inbox and
-        # acknowledgement marks) join on JSON arrays: they must look rows up, not scan.
-        stored: list[object] = []
-        photo = NewMedia(message_id=3, kind="photo", file_id="g", file_unique_id="v")
-        incoming.add_message_later(_message(3, photo, at), stored.append)
-        ChatLog(db).record(7, 3, at)
-        Inbox(db).handled(1)
-        acknowledgements.mark_later(1, 10)
-        await db.flush()
-        assert stored
+        await _reads(store, db, at)
+        await _verification_reads(store, at)
+        await _group_commit_writes(store, db, at)
         await db.conn.set_trace_callback(None)  # type: ignore[arg-type]  # None clears it (sqlite3)
-
-        # Scanning a partial index is fine: it holds only the rows still to be worked on.
-        partial = {
-            row[0]
-            for row in await db.fetch(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'"
-            )
-        }
         selects = [
             s
             for s in statements
@@ -130,16 +78,94 @@ async def test_hot_queries_use_indexes(tmp_path: Path) -> None:
         ]
         assert len(selects) >= 25
         for sql in selects:
-            plan = await db.fetch(f"EXPLAIN QUERY PLAN {sql}")
-            details = [row[3] for row in plan]
-            scans = [
-                d
-                for d in details
-                if d.startswith("SCAN ")
-                and d.split()[1] in GROWING
-                and not any(d.endswith(f"INDEX {name}") for name in partial)
-            ]
-            assert not scans, f"{sql}\n -> {details}"
+            scans = await _scans_of_growing_tables(db, sql)
+            assert not scans, f"{sql}\n -> {scans}"
+
+
+async def _reads(store: Repositories, db: Database, at: datetime) -> None:
+    """What the workers read on every turn, and a card, a decision or a delivery reads."""
+    reports, posts, cards = store.reports, store.outbox, store.cards
+    await People(db).active_by_telegram_id(7)
+    await reports.by_message(7, 2)
+    await store.acknowledgements.waiting(limit=1)
+    await cards.to_post(limit=1)
+    await cards.count_queued()
+    await cards.dirty(limit=1)
+    await reports.due(at)
+    await reports.next_due_at()
+    await reports.in_queue()
+    await store.media.of_report(1)
+    first = await reports.get(1)
+    assert first is not None
+    await store.media.of_items([first])  # a report's media, and a written update's
+    await store.written.forgotten_drafts(at)
+    await cards.messages(1)
+    await posts.next_in("-100")
+    await posts.channels_with_work()
+    await posts.needing_notice()
+    await posts.of_report(1)
+    await posts.sent_copy(1, "-100")
+    await posts.sent_story_copy(1, "opening", "-100")
+    await ContactMessages(db).unsent(limit=1)
+    await Prompts(db).get(-1, 1)
+    await Prompts(db).open_for(1, 5, "edit")
+    await ChatLog(db).chats_with_messages_before(at)
+    await ChatLog(db).messages(7)
+    await Inbox(db).unhandled()
+    # The burst desk's reads, on every turn of its lanes.
+    await reports.waiting(100)
+    await reports.waiting_summary()
+    await cards.urgent_to_post(limit=1)
+    await store.media.kinds_of([1, 2])
+    await store.desk_messages.unsent(limit=1, private=False)
+    await store.desk_messages.unsent(limit=1, private=True)
+    await store.desks.get(-100)
+    await store.desks.private()
+    await store.card_requests.next(-100)
+    await store.card_requests.next(None)
+
+
+async def _verification_reads(store: Repositories, at: datetime) -> None:
+    """Similar reports (at start, on cards, on the queue message), questions and answers."""
+    await store.similar.compared_since(at)
+    await store.similar.of_reports([1, 2])
+    await store.cards.similar_stale(limit=1)
+    await store.questions.replied_to(7, 2)
+    await store.questions.answers_of([1, 2])
+    await store.questions.of_report(1)
+    await store.chat_log.has(7, 1)
+
+
+async def _group_commit_writes(store: Repositories, db: Database, at: datetime) -> None:
+    """The group commit's writes (a burst of reports, the chat log, inbox and acknowledgement
+    marks) join on JSON arrays: they must look rows up, not scan."""
+    stored: list[object] = []
+    photo = NewMedia(message_id=3, kind="photo", file_id="g", file_unique_id="v")
+    store.incoming.add_message_later(_message(3, photo, at), stored.append)
+    ChatLog(db).record(7, 3, at)
+    Inbox(db).handled(1)
+    store.acknowledgements.mark_later(1, 10)
+    await db.flush()
+    assert stored
+
+
+async def _scans_of_growing_tables(db: Database, sql: str) -> list[str]:
+    """The plan's full scans of tables that grow. Scanning a partial index is fine: it
+    holds only the rows still to be worked on."""
+    partial = {
+        row[0]
+        for row in await db.fetch(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'"
+        )
+    }
+    details = [row[3] for row in await db.fetch(f"EXPLAIN QUERY PLAN {sql}")]
+    return [
+        d
+        for d in details
+        if d.startswith("SCAN ")
+        and d.split()[1] in GROWING
+        and not any(d.endswith(f"INDEX {name}") for name in partial)
+    ]
 
 
 async def test_hot_queries_stay_small_on_a_long_night(tmp_path: Path) -> None:

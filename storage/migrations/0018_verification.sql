@@ -44,8 +44,11 @@ CREATE INDEX answers_question ON answers (question_id);
 
 -- A question goes to its contact as a contact message with Telegram's ForceReply.
 ALTER TABLE contact_messages ADD COLUMN question_id INTEGER REFERENCES questions (id);
+CREATE INDEX contact_messages_question ON contact_messages (question_id)
+    WHERE question_id IS NOT NULL;
 -- An answer is shown to editors as a desk message (with its cleaned file, if any).
 ALTER TABLE desk_messages ADD COLUMN answer_id INTEGER REFERENCES answers (id);
+CREATE INDEX desk_messages_answer ON desk_messages (answer_id) WHERE answer_id IS NOT NULL;
 
 -- Prompts of two new kinds: the question to ask (the card's Ask button) and the new text
 -- of a confirmation ("Confirm with new text"). Rebuilt the documented way (its kind is a
@@ -92,6 +95,8 @@ CREATE TABLE similar_reports (
     how TEXT NOT NULL CHECK (how IN ('picture', 'file', 'text')),
     PRIMARY KEY (report_id, other_id)
 ) WITHOUT ROWID;
+-- Every reference is indexed, so that a change of a report never scans the links.
+CREATE INDEX similar_reports_other ON similar_reports (other_id);
 -- 0: not compared yet; 1: compared (its links are in similar_reports).
 ALTER TABLE reports ADD COLUMN similar_checked INTEGER NOT NULL DEFAULT 0;
 -- What the index is rebuilt from at start: the window's compared reports, not every report.
