@@ -164,26 +164,7 @@ async def test_kill_9_at_random_moments_loses_nothing_and_posts_nothing_twice(
         assert _acknowledged_but_not_stored(sandbox, database) == []
         await bot.start()
 
-    # Let the last run settle: every report carded and, once pressed, published.
-    async def settled() -> bool:
-        _press_now_on_pending_cards(sandbox, pressed)
-        counts = dict(_rows(database, "SELECT status, COUNT(*) FROM reports GROUP BY status"))
-        queued = _rows(database, "SELECT COUNT(*) FROM posts WHERE state IN ('queued', 'sending')")
-        cards = _rows(database, "SELECT COUNT(*) FROM reports WHERE card_state != 'posted'")
-        return (
-            sum(counts.values()) == len(sent_texts)
-            and counts.get("pending", 0) == 0
-            and counts.get("approved", 0) == 0
-            and queued[0][0] == 0
-            and cards[0][0] == 0
-        )
-
-    for _ in range(600):
-        if await settled():
-            break
-        await asyncio.sleep(0.1)
-    else:
-        pytest.fail("the bot did not settle after the crashes; see bot.log")
+    await _settle(sandbox, database, pressed, len(sent_texts))
     assert await bot.stop() == 0
 
     # Every report a contact sent exists exactly once, and was acknowledged.
@@ -200,8 +181,37 @@ async def test_kill_9_at_random_moments_loses_nothing_and_posts_nothing_twice(
     numbers = sorted(row[0] for row in _rows(database, "SELECT number FROM reports"))
     assert numbers == list(range(1, len(sent_texts) + 1))
 
-    # Every update is in every channel exactly once, unless its delivery is in doubt (then
-    # at most once, and editors were told).
+    _each_update_once_in_every_channel(sandbox, database, numbers)
+
+
+async def _settle(sandbox: Sandbox, database: Path, pressed: set[int], sent: int) -> None:
+    """Let the last run settle: every report carded and, once pressed, published."""
+
+    def settled() -> bool:
+        _press_now_on_pending_cards(sandbox, pressed)
+        counts = dict(_rows(database, "SELECT status, COUNT(*) FROM reports GROUP BY status"))
+        queued = _rows(database, "SELECT COUNT(*) FROM posts WHERE state IN ('queued', 'sending')")
+        cards = _rows(database, "SELECT COUNT(*) FROM reports WHERE card_state != 'posted'")
+        return (
+            sum(counts.values()) == sent
+            and counts.get("pending", 0) == 0
+            and counts.get("approved", 0) == 0
+            and queued[0][0] == 0
+            and cards[0][0] == 0
+        )
+
+    for _ in range(600):
+        if settled():
+            return
+        await asyncio.sleep(0.1)
+    pytest.fail("the bot did not settle after the crashes; see bot.log")
+
+
+def _each_update_once_in_every_channel(
+    sandbox: Sandbox, database: Path, numbers: list[int]
+) -> None:
+    """Every update is in every channel exactly once, unless its delivery is in doubt (then
+    at most once, and editors were told)."""
     in_doubt = {
         (row[0], int(row[1]))
         for row in _rows(
