@@ -8,18 +8,26 @@ from typing import Any
 
 from bot.clock import FixedClock
 from sandbox import Sandbox
-from tests.conftest import CHANNEL, EDITORS_CHAT
+from tests.conftest import CHANNEL, EDITORS_CHAT, World
 from tests.test_publishing import SECOND_CHANNEL, body, channel_posts, reporter, two_channels
 
 
-async def test_confirm_then_correct_touch_every_copy(
+async def published_in_two_channels(
     sandbox: Sandbox, tmp_path: Path, start_relay: Any
-) -> None:
+) -> tuple[World, FixedClock, int]:
+    """R-1 published as UPDATE #1 in two channels at 3:30 pm Iraq; Desk-1 on duty."""
     clock = FixedClock(datetime(2025, 10, 21, 12, 30, tzinfo=UTC))
     world = await two_channels(sandbox, tmp_path, start_relay, clock=clock)
     _, editor = await reporter(world, "Fighters posed as police")
     await world.press(editor, 1, "now")
     await world.card_shows(1, f"{SECOND_CHANNEL}: ✅ sent")
+    return world, clock, editor
+
+
+async def test_confirm_then_correct_touch_every_copy(
+    sandbox: Sandbox, tmp_path: Path, start_relay: Any
+) -> None:
+    world, clock, editor = await published_in_two_channels(sandbox, tmp_path, start_relay)
 
     clock.advance(minutes=40)
     assert await world.press(editor, 1, "confirm") == (
@@ -60,11 +68,7 @@ async def test_confirm_then_correct_touch_every_copy(
 async def test_retract_touches_every_copy_and_its_number_stays_used(
     sandbox: Sandbox, tmp_path: Path, start_relay: Any
 ) -> None:
-    clock = FixedClock(datetime(2025, 10, 21, 12, 30, tzinfo=UTC))
-    world = await two_channels(sandbox, tmp_path, start_relay, clock=clock)
-    _, editor = await reporter(world, "Fighters posed as police")
-    await world.press(editor, 1, "now")
-    await world.card_shows(1, f"{SECOND_CHANNEL}: ✅ sent")
+    world, _clock, editor = await published_in_two_channels(sandbox, tmp_path, start_relay)
     await world.press(editor, 1, "retract")
     prompt = await world.bot_says(EDITORS_CHAT, "to retract UPDATE #1 (R-1) from every channel")
     sandbox.send_text(
