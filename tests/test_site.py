@@ -98,6 +98,9 @@ async def test_the_page_escapes_reads_right_to_left_and_marks_every_state(world:
     assert 'class="update corrected"' in first and "(corrected" in first
     rtl = section(page, 2)
     assert 'dir="auto" lang="ar"' in rtl and "انفجار قرب السوق الكبير" in rtl
+    # Its "Unconfirmed:" marker is in Latin letters: a right-to-left mark first keeps the
+    # paragraph right to left for dir="auto" (which goes by the first strong letter).
+    assert 'lang="ar">\u200f' in rtl
     album = section(page, 3)
     names = re.findall(r'src="\.\./media/([0-9a-f]{24}\.jpg)"', album)
     assert len(names) == 3 and len(set(names)) == 3
