@@ -33,6 +33,12 @@ def both_clocks(at: datetime, settings: Settings, language: str = "en") -> str:
     )
 
 
+def shortened(text: str, limit: int) -> str:
+    """`text` on one line (its whitespace collapsed), cut to `limit` characters with "…"."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Split text into parts of at most `limit` characters, preferring paragraph breaks,
     then line breaks, then sentence ends, then spaces; never losing a character."""

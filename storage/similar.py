@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.database import Database
+from storage.models import report_code
 from storage.times import req_dt, ts
 
 
@@ -36,7 +37,7 @@ class Alike:
 
     @property
     def code(self) -> str:
-        return f"R-{self.report_id}"
+        return report_code(self.report_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot import i18n, texts
-from bot.formatting import TEXT_LIMIT, both_clocks, split_text
+from bot.formatting import TEXT_LIMIT, both_clocks, shortened, split_text
 from bot.i18n import text_direction
 from bot.intake.media import UNCLEANABLE, check_reason, needs_media_check
 from bot.publishing.copies import Copy
 from bot.review.callbacks import Action, CallbackData
 from bot.sender import Button, Keyboard
 from bot.settings import Settings
-from bot.verification.checks import CardChecks
+from bot.verification.checks import CardChecks, overridden
 from bot.verification.safety import describe, names_in
 from storage import (
     Label,
@@ -335,8 +335,7 @@ def verification_lines(report: Report, checks: CardChecks, settings: Settings) -
     if checks.answers:
         lines.append(texts.CARD_ANSWERS.format(count=len(checks.answers)))
         for answer in checks.answers[-ANSWERS_SHOWN:]:
-            words = " ".join(answer.text.split()) or describe_kinds([answer.kind or "file"])
-            cut = words if len(words) <= ANSWER_PREVIEW else words[: ANSWER_PREVIEW - 1] + "…"
+            cut = shortened(answer.text, ANSWER_PREVIEW) or describe_kinds([answer.kind or "file"])
             when = both_clocks(answer.received_at, settings)
             lines.append(texts.CARD_ANSWER_LINE.format(when=when, text=cut))
     for question in checks.open_questions[-ANSWERS_SHOWN:]:
@@ -369,7 +368,7 @@ def similar_line(checks: CardChecks) -> str:
 def unsafe(report: Report, checks: CardChecks) -> bool:
     """The safety scan found something, and no editor pressed 'Publish anyway' on this
     version of the report."""
-    return bool(checks.findings) and report.safety_cleared_version != report.version
+    return bool(checks.findings) and not overridden(report)
 
 
 def _identity_lines(report: Report, sources: Sequence[Source]) -> list[str]:

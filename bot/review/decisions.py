@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot import texts
+from bot.formatting import shortened
 from bot.i18n import say
 from bot.intake.media import needs_media_check
 from bot.publishing.schedule import next_slot
@@ -24,7 +25,7 @@ from bot.review.corrections import Corrections
 from bot.review.publishing_control import DeliveryResolution, Pausing
 from bot.review.writing import WRITTEN_LIMIT
 from bot.rich import Rich
-from bot.verification.checks import Checks
+from bot.verification.checks import Checks, overridden
 from bot.verification.questions import QuestionService
 from bot.verification.safety import describe
 from storage import (
@@ -98,25 +99,19 @@ class EditorDecisions(Job):
         frame = texts.ANSWER_CHANGED_SINCE_CARD.format(code=report.code, text="")
         room = 200 - len(frame)
         flat = " ".join(report.text.split()) or texts.ANSWER_CHANGED_NO_TEXT
-        shown = flat if len(flat) <= room else flat[: room - 1] + "…"
+        shown = shortened(flat, room)
         return Outcome(texts.ANSWER_CHANGED_SINCE_CARD.format(code=report.code, text=shown))
 
-    async def _media_unchecked(self, report_id: int) -> Outcome | None:
-        """Approving needs a second, explicit confirmation when media could not be cleaned."""
+    async def _held_back(self, report_id: int) -> Outcome | None:
+        """Why the report cannot be released yet, or None: media the bot could not clean
+        needs 'Media checked' first, and what the safety scan finds in this version of the
+        text needs 'Publish anyway'."""
         report = await self.store.reports.get(report_id)
         if report is None or report.status not in UNPUBLISHED:
             return None
         if needs_media_check(report, await self.store.media.of_report(report_id)):
             return Outcome(texts.MEDIA_CHECK_FIRST.format(code=report.code), report=report)
-        return None
-
-    async def _unsafe(self, report_id: int) -> Outcome | None:
-        """Publishing needs 'Publish anyway' when the safety scan finds what identifies or
-        locates someone in this version of the text."""
-        report = await self.store.reports.get(report_id)
-        if report is None or report.status not in UNPUBLISHED:
-            return None
-        if report.safety_cleared_version == report.version:
+        if overridden(report):
             return None
         findings = await self.checks.findings(report)
         if not findings:
@@ -163,7 +158,7 @@ class EditorDecisions(Job):
         )
 
     async def approve(self, report_id: int, editor: Editor) -> Outcome:
-        unchecked = await self._media_unchecked(report_id) or await self._unsafe(report_id)
+        unchecked = await self._held_back(report_id)
         if unchecked is not None:
             return unchecked
         now = self.clock.now()
@@ -197,7 +192,7 @@ class EditorDecisions(Job):
         )
 
     async def publish_now(self, report_id: int, editor: Editor) -> Outcome:
-        unchecked = await self._media_unchecked(report_id) or await self._unsafe(report_id)
+        unchecked = await self._held_back(report_id)
         if unchecked is not None:
             return unchecked
         before: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot import texts
 from bot.clock import Clock
-from bot.formatting import both_clocks
+from bot.formatting import both_clocks, shortened
 from bot.review.cards import message_link, use_text, written_lines
 from bot.review.queue import age
 from bot.settings import Settings
@@ -72,7 +72,4 @@ class Listings:
 
 
 def _short(value: str | None, limit: int = 300) -> str:
-    if value is None:
-        return "—"
-    flat = " ".join(value.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return "—" if value is None else shortened(value, limit)

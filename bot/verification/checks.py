@@ -45,3 +45,8 @@ class Checks:
     async def findings(self, report: Report) -> list[Finding]:
         """What in the report's text identifies or locates someone."""
         return scan(report.text, await self.store.people.contact_pseudonyms())
+
+
+def overridden(report: Report) -> bool:
+    """An editor pressed 'Publish anyway' on this version of the report."""
+    return report.safety_cleared_version == report.version

@@ -11,6 +11,7 @@ wiped with the rest of it."""
 from __future__ import annotations
 
 from bot import texts
+from bot.formatting import shortened
 from bot.i18n import say
 from bot.intake.media import MediaCleaner, note_of
 from bot.review.base import Editor, Job, Outcome
@@ -135,11 +136,6 @@ def answer_text(answer: Answer, report: Report) -> str:
     return texts.ANSWER_FROM_CONTACT.format(
         code=report.code,
         pseudonym=report.pseudonym or "?",
-        question=_short(answer.question, 120),
+        question=shortened(answer.question, 120),
         text=answer.text.strip() or texts.ANSWER_NO_TEXT,
     )
-
-
-def _short(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
